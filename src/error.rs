@@ -1,0 +1,43 @@
+//! Errors that stop a build. Each message names the file or folder and says what the
+//! user can do about it, because the person reading it is a writer, not a programmer.
+
+use std::io;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the series folder {} does not exist; check the path (it should be the folder that holds the installment files)", .0.display())]
+    FolderMissing(PathBuf),
+
+    #[error("{} is a file, not a folder; give ficbind the folder that holds the installment files", .0.display())]
+    NotAFolder(PathBuf),
+
+    #[error("cannot read the folder {}: {source}; check that it exists and that you may read it", path.display())]
+    FolderUnreadable { path: PathBuf, source: io::Error },
+
+    #[error("no story files in {}: ficbind reads .txt, .md and .markdown files directly inside the series folder; move the installments there or name the folder that holds them", .0.display())]
+    NoStories(PathBuf),
+
+    #[error("cannot read {}: {source}; check that the file exists and that you may read it", path.display())]
+    FileUnreadable { path: PathBuf, source: io::Error },
+
+    #[error("{} does not look like text ({why}); remove it from the series folder or give it another extension than .txt/.md", path.display())]
+    Binary { path: PathBuf, why: String },
+
+    #[error("cannot write {}: {source}; choose an output path in a folder you may write to with -o", path.display())]
+    Write { path: PathBuf, source: io::Error },
+
+    #[error("cannot read the template {}: {source}; check the --templates folder", path.display())]
+    TemplateUnreadable { path: PathBuf, source: io::Error },
+
+    #[error("the template {name} is not valid: {message}; fix it or remove it from the --templates folder to use the built-in one")]
+    Template { name: String, message: String },
+
+    #[error("{count} warning(s) and --deny-warnings was given; fix the warnings above or build without --deny-warnings")]
+    DeniedWarnings { count: usize },
+
+    #[error("{0}")]
+    Cover(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

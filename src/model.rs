@@ -1,0 +1,242 @@
+//! The book model every stage hands to the next: plain data, no behaviour beyond
+//! small derived views, so any stage can be tested by building these values by hand.
+
+use serde::Serialize;
+
+use crate::header::{Header, Rating};
+
+/// One step of a story body. Both readers (plain text and Markdown) emit a stream of
+/// these and the one XHTML writer in `xhtml.rs` consumes it, so every input format is
+/// typeset by the same code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Start(Tag),
+    End(Tag),
+    /// Story text, unescaped. The writer escapes it.
+    Text(String),
+    /// Inline code (Markdown only).
+    Code(String),
+    /// A forced line break inside a block (verse, addresses, Markdown hard breaks).
+    LineBreak,
+    /// A scene break. Rendered as a visible centred ornament, never a bare rule, because
+    /// some reading systems drop styled `<hr>` elements entirely.
+    SceneBreak,
+    /// Two or more blank lines: the writer's pause, kept as a visible gap.
+    Pause,
+    /// A footnote reference; the label is the Markdown label (`[^note]` gives `note`).
+    FootnoteReference(String),
+    /// An image referenced by a Markdown body; `src` is relative to the source file.
+    Image { src: String, alt: String, title: String },
+}
+
+/// Containers opened by `Event::Start` and closed by the matching `Event::End`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tag {
+    Paragraph,
+    /// A heading inside the body (Markdown `##`); `level` is the source level, 1–6.
+    Heading(u8),
+    Emphasis,
+    Strong,
+    Underline,
+    Strikethrough,
+    Superscript,
+    Subscript,
+    /// An author's note: the writer speaking, not the story. Holds paragraphs.
+    AuthorNote,
+    /// A closing line such as `TBC` or `The end of part 1`. Holds inline content.
+    Closing,
+    BlockQuote,
+    CodeBlock,
+    /// An ordered list starts at `Some(n)`, a bullet list is `None`.
+    List(Option<u64>),
+    Item,
+    Table(Vec<Align>),
+    TableHead,
+    TableRow,
+    TableCell,
+    Link { href: String, title: String },
+    FootnoteDefinition(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+/// What a reader makes of one body: its own heading line (if the first line was
+/// `Chapter 3: Undertow` and the like) and the event stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Body {
+    pub heading: Option<String>,
+    pub events: Vec<Event>,
+}
+
+impl Body {
+    /// Words of story text, author's notes excepted: the figure a reader compares with
+    /// the writer's declared word count.
+    pub fn story_words(&self) -> usize {
+        let mut depth_in_note = 0usize;
+        let mut words = 0;
+        for event in &self.events {
+            match event {
+                Event::Start(Tag::AuthorNote) => depth_in_note += 1,
+                Event::End(Tag::AuthorNote) => depth_in_note = depth_in_note.saturating_sub(1),
+                Event::Text(t) | Event::Code(t) if depth_in_note == 0 => words += count_words(t),
+                _ => {}
+            }
+        }
+        words
+    }
+}
+
+/// Counts words the way writers and archives do: runs of letters or digits, with
+/// apostrophes and hyphens inside a word not splitting it.
+pub fn count_words(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    let mut prev = ' ';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        if c.is_alphanumeric() {
+            if !in_word {
+                count += 1;
+                in_word = true;
+            }
+        } else {
+            // `don't`, `well-known` and `1,800` are one word each.
+            let joins_letters = matches!(c, '\'' | '’' | '-' | '‐') && next.is_alphanumeric();
+            let joins_digits = matches!(c, ',' | '.') && prev.is_ascii_digit() && next.is_ascii_digit();
+            if !(in_word && (joins_letters || joins_digits)) {
+                in_word = false;
+            }
+        }
+        prev = c;
+    }
+    count
+}
+
+/// A file that became (part of) an installment.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// The file name inside the series folder, as the user knows it.
+    pub file: String,
+    /// The encoding the file was read as (`UTF-8`, `UTF-16LE`, `windows-1252` …).
+    pub encoding: String,
+}
+
+/// One file's worth of story: a whole installment or one part of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub source: SourceInfo,
+    /// The part number when the installment comes in parts (`part 2`, `(2/3)`).
+    pub part: Option<u32>,
+    /// The title exactly as the header (or file name) gave it.
+    pub full_title: String,
+    pub header: Header,
+    pub body: Body,
+    /// Words counted by ficbind (story text, notes excepted).
+    pub words: usize,
+}
+
+/// A numbered installment or a free-standing story, with its parts in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installment {
+    /// `None` for a free-standing story outside the numbered order.
+    pub number: Option<u32>,
+    /// The installment's own title, without series name, number or part
+    /// (`The Lantern Keeper`); may be empty when the writer gave only a number.
+    pub title: String,
+    pub parts: Vec<Part>,
+}
+
+impl Installment {
+    /// The label used in the table of contents and page headings.
+    pub fn label(&self) -> String {
+        match (self.number, self.title.is_empty()) {
+            (Some(n), false) => format!("{n}. {}", self.title),
+            (Some(n), true) => format!("Installment {n}"),
+            (None, _) => self.title.clone(),
+        }
+    }
+
+    pub fn words(&self) -> usize {
+        self.parts.iter().map(|p| p.words).sum()
+    }
+
+    /// The strictest rating among the parts.
+    pub fn rating(&self) -> Option<&Rating> {
+        self.parts.iter().filter_map(|p| p.header.rating.as_ref()).max_by_key(|r| r.level)
+    }
+}
+
+/// A warning item shared by one or more installments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WarningEntry {
+    /// The warning as first written.
+    pub text: String,
+    /// Labels of the installments it applies to, in reading order.
+    pub installments: Vec<String>,
+}
+
+/// The whole series, in reading order, with everything the front matter shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    pub title: String,
+    pub authors: Vec<String>,
+    pub language: String,
+    pub summary: Option<String>,
+    pub fandoms: Vec<String>,
+    pub pairings: Vec<String>,
+    pub characters: Vec<String>,
+    pub disclaimer: Option<String>,
+    /// The strictest rating of any installment.
+    pub rating: Option<Rating>,
+    pub warnings: Vec<WarningEntry>,
+    pub installments: Vec<Installment>,
+}
+
+impl Series {
+    pub fn words(&self) -> usize {
+        self.installments.iter().map(Installment::words).sum()
+    }
+
+    pub fn parts(&self) -> impl Iterator<Item = (&Installment, &Part)> {
+        self.installments.iter().flat_map(|i| i.parts.iter().map(move |p| (i, p)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_words_with_apostrophes_and_hyphens_as_one() {
+        assert_eq!(count_words("It's a well-known fact — isn’t it?"), 6);
+        assert_eq!(count_words(""), 0);
+        assert_eq!(count_words("  ...  "), 0);
+        assert_eq!(count_words("1,800 words"), 2);
+        assert_eq!(count_words("rock 'n' roll"), 3);
+    }
+
+    #[test]
+    fn author_notes_are_not_story_words() {
+        let body = Body {
+            heading: None,
+            events: vec![
+                Event::Start(Tag::Paragraph),
+                Event::Text("three story words".into()),
+                Event::End(Tag::Paragraph),
+                Event::Start(Tag::AuthorNote),
+                Event::Start(Tag::Paragraph),
+                Event::Text("A/N: thanks for reading".into()),
+                Event::End(Tag::Paragraph),
+                Event::End(Tag::AuthorNote),
+            ],
+        };
+        assert_eq!(body.story_words(), 3);
+    }
+}

@@ -1,0 +1,439 @@
+//! Reading order: installment numbers and parts from titles (else file names), the
+//! series title the numbered titles share, and the writers' rule that numbered
+//! installments go in order while unnumbered ones are free-standing side stories.
+//! Everything here works on names and titles only, so it is tested without any files.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::diag::{Code, Diagnostic};
+
+/// What a title says about its place in the series.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TitleParts {
+    /// The text before the installment number (`Ember Road`), as written.
+    pub series: Option<String>,
+    pub number: Option<u32>,
+    /// The installment's own title (`The Lantern Keeper`); empty when there is none.
+    pub title: String,
+    pub part: Option<u32>,
+}
+
+static PART_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)[\s,:\-–—]*(?:\(\s*(?:(?:part|pt\.?)\s*)?(\d{1,3})\s*(?:/|of)\s*\d{1,3}\s*\)|\[\s*(\d{1,3})\s*/\s*\d{1,3}\s*\]|\(\s*(?:part|pt\.?)\s*(\d{1,3})\s*\)|\b(?:part|pt\.?)\s*(\d{1,3})(?:\s*(?:/|of)\s*\d{1,3})?)\s*$",
+    )
+    .expect("valid regex")
+});
+
+static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<series>.*?[^\d\s#])\s*#?\s*(?P<num>\d{1,3})(?:\s*$|\s*[:\-–—.,|]\s*(?P<rest>.*)$|\s+(?P<rest2>.*)$)")
+        .expect("valid regex")
+});
+
+static UNNUMBERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?P<series>[^:]*?\S)\s*(?::|\s[-–—]\s)\s*(?P<rest>.+)$").expect("valid regex"));
+
+/// Reads `Ember Road 03: The Lantern Keeper part 2`, `Ember Road 3 - Lantern`,
+/// `Ember Road: Snow (2/3)` and the like.
+pub fn parse_title(title: &str) -> TitleParts {
+    let title = title.trim();
+    let (base, part) = match PART_SUFFIX.captures(title) {
+        Some(c) if c.get(0).is_some_and(|m| m.start() > 0) => {
+            let n = (1..=4).find_map(|i| c.get(i)).and_then(|m| m.as_str().parse().ok());
+            (title[..c.get(0).unwrap().start()].trim(), n)
+        }
+        _ => (title, None),
+    };
+    if let Some(c) = NUMBERED.captures(base) {
+        let series = c["series"].trim().trim_end_matches([':', '-', '–', '—', ',']).trim();
+        let rest = c.name("rest").or(c.name("rest2")).map_or("", |m| m.as_str().trim());
+        if !series.is_empty() {
+            return TitleParts {
+                series: Some(series.to_string()),
+                number: c["num"].parse().ok(),
+                title: rest.to_string(),
+                part,
+            };
+        }
+    }
+    if let Some(c) = UNNUMBERED.captures(base) {
+        return TitleParts {
+            series: Some(c["series"].to_string()),
+            number: None,
+            title: c["rest"].trim().to_string(),
+            part,
+        };
+    }
+    TitleParts { series: None, number: None, title: base.to_string(), part }
+}
+
+static FILE_PART: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:part|pt)[\s_\-.]*(\d{1,3})\D*$").expect("valid regex"));
+static LAST_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d+)\D*$").expect("valid regex"));
+
+fn stem(file: &str) -> &str {
+    file.rsplit_once('.').map_or(file, |(s, _)| s)
+}
+
+/// A trailing part marker (`-part-2`) in a file stem, when a number comes before it;
+/// in `part10.txt` the "part" is the installment number.
+fn file_part_marker(stem: &str) -> Option<(usize, u32)> {
+    let c = FILE_PART.captures(stem)?;
+    let start = c.get(0)?.start();
+    let before_has_number = stem[..start].contains(|ch: char| ch.is_ascii_digit());
+    before_has_number.then(|| c[1].parse().ok().map(|n| (start, n))).flatten()
+}
+
+/// The installment number a file name carries (`ember-road-03.txt`, `part10.txt`),
+/// ignoring a trailing part marker (`-part-2`).
+pub fn number_from_file_name(file: &str) -> Option<u32> {
+    let stem = stem(file);
+    let stem = file_part_marker(stem).map_or(stem, |(start, _)| &stem[..start]);
+    LAST_NUMBER.captures(stem).and_then(|c| c[1].parse().ok()).filter(|&n| n < 100_000)
+}
+
+/// A part marker in a file name (`ember-03-part-2`, `x_1_pt1`).
+pub fn part_from_file_name(file: &str) -> Option<u32> {
+    file_part_marker(stem(file)).map(|(_, n)| n)
+}
+
+/// Compares file names the way people read them: `part2` before `part10`.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    fn chunks(s: &str) -> impl Iterator<Item = (bool, &str)> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digit = first.is_ascii_digit();
+            let end = rest.find(|c: char| c.is_ascii_digit() != digit).unwrap_or(rest.len());
+            let (chunk, tail) = rest.split_at(end);
+            rest = tail;
+            Some((digit, chunk))
+        })
+    }
+    let mut ca = chunks(a);
+    let mut cb = chunks(b);
+    loop {
+        match (ca.next(), cb.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some((da, x)), Some((db, y))) => {
+                let ord = if da && db {
+                    let (tx, ty) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                    tx.len().cmp(&ty.len()).then(tx.cmp(ty))
+                } else {
+                    x.to_lowercase().cmp(&y.to_lowercase())
+                };
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+        }
+    }
+}
+
+/// What ordering needs to know about one story file.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub file: String,
+    /// The header title, if the file has one.
+    pub title: Option<String>,
+}
+
+/// One installment as ordering decided it: indexes into the entries, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedInstallment {
+    pub number: Option<u32>,
+    pub title: String,
+    /// `(entry index, part number, full title)` for each part, in order.
+    pub parts: Vec<PlannedPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedPart {
+    pub entry: usize,
+    pub part: Option<u32>,
+    pub full_title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The series title, when titles or the caller could tell it.
+    pub series_title: Option<String>,
+    pub installments: Vec<PlannedInstallment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct Placed {
+    entry: usize,
+    number: Option<u32>,
+    title: String,
+    part: Option<u32>,
+    full_title: String,
+    series: Option<String>,
+}
+
+/// Puts the entries in reading order: numbered installments by number (the parts of one
+/// by part number), then the free-standing stories; natural file-name order settles ties.
+pub fn plan(entries: &[Entry]) -> Plan {
+    let mut diagnostics = Vec::new();
+    let mut placed: Vec<Placed> = entries
+        .iter()
+        .enumerate()
+        .map(|(entry, e)| match e.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(full) => {
+                let t = parse_title(full);
+                Placed {
+                    entry,
+                    number: t.number,
+                    title: t.title,
+                    part: t.part,
+                    full_title: full.trim().to_string(),
+                    series: t.series,
+                }
+            }
+            // No title: the file name is all the writer gave us.
+            None => {
+                let full = stem(&e.file).trim().to_string();
+                let number = number_from_file_name(&e.file);
+                let t = parse_title(&full);
+                let title = if t.number.is_some() && !t.title.is_empty() { t.title } else { full.clone() };
+                Placed { entry, number, title, part: part_from_file_name(&e.file), full_title: full, series: None }
+            }
+        })
+        .collect();
+
+    placed.sort_by(|a, b| {
+        let key = |p: &Placed| (p.number.is_none(), p.number);
+        key(a).cmp(&key(b)).then(a.part.cmp(&b.part)).then_with(|| natural_cmp(&entries[a.entry].file, &entries[b.entry].file))
+    });
+
+    let series_title = series_title(&placed);
+
+    let mut installments: Vec<PlannedInstallment> = Vec::new();
+    let mut groups: BTreeMap<u32, Vec<&Placed>> = BTreeMap::new();
+    for p in &placed {
+        if let Some(n) = p.number {
+            groups.entry(n).or_default().push(p);
+        }
+    }
+    for (number, group) in &groups {
+        let has_parts = group.len() > 1 && group.iter().all(|p| p.part.is_some());
+        if group.len() > 1 && !has_parts {
+            let files: Vec<&str> = group.iter().map(|p| entries[p.entry].file.as_str()).collect();
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::W003,
+                    format!(
+                        "{} files are installment {number}: {}; kept in file-name order. If they are parts, add `part 1`, `part 2` to their titles",
+                        files.len(),
+                        files.join(", ")
+                    ),
+                )
+                .in_file(files[1]),
+            );
+        }
+        if has_parts {
+            for pair in group.windows(2) {
+                if pair[0].part == pair[1].part {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::W008,
+                            format!(
+                                "{} and {} are both part {} of installment {number}; kept in file-name order",
+                                entries[pair[0].entry].file,
+                                entries[pair[1].entry].file,
+                                pair[0].part.unwrap_or(0)
+                            ),
+                        )
+                        .in_file(entries[pair[1].entry].file.clone()),
+                    );
+                }
+            }
+            installments.push(PlannedInstallment {
+                number: Some(*number),
+                title: group.iter().map(|p| p.title.as_str()).find(|t| !t.is_empty()).unwrap_or("").to_string(),
+                parts: group.iter().map(|p| planned_part(p)).collect(),
+            });
+        } else {
+            for p in group {
+                installments.push(PlannedInstallment {
+                    number: Some(*number),
+                    title: p.title.clone(),
+                    // A lone file with a part marker is still a part: `(1/2)` with part 2 missing.
+                    parts: vec![planned_part(p)],
+                });
+            }
+        }
+    }
+
+    let numbers: Vec<u32> = groups.keys().copied().collect();
+    if let (Some(&first), Some(&last)) = (numbers.first(), numbers.last()) {
+        let missing: Vec<String> =
+            (first.min(1)..=last).filter(|n| *n >= 1 && !groups.contains_key(n)).map(|n| n.to_string()).collect();
+        if !missing.is_empty() && missing.len() <= 20 {
+            diagnostics.push(Diagnostic::new(
+                Code::W004,
+                format!("no installment numbered {}; the numbering has a gap (is a file missing?)", missing.join(", ")),
+            ));
+        }
+    }
+
+    // Free-standing stories: grouped by title when they come in parts.
+    let mut free: Vec<PlannedInstallment> = Vec::new();
+    for p in placed.iter().filter(|p| p.number.is_none()) {
+        match free.iter_mut().find(|i| p.part.is_some() && i.title == p.title && i.parts.iter().all(|q| q.part.is_some())) {
+            Some(existing) => existing.parts.push(planned_part(p)),
+            None => free.push(PlannedInstallment { number: None, title: p.title.clone(), parts: vec![planned_part(p)] }),
+        }
+    }
+    for inst in &mut free {
+        inst.parts.sort_by_key(|p| p.part);
+    }
+    installments.extend(free);
+
+    Plan { series_title, installments, diagnostics }
+}
+
+fn planned_part(p: &Placed) -> PlannedPart {
+    PlannedPart { entry: p.entry, part: p.part, full_title: p.full_title.clone() }
+}
+
+/// The name the numbered titles share before their number, spelled the way most files
+/// spell it (writers are not consistent about capitals); the first in reading order
+/// wins a tie. Without numbered titles, the shared prefix of `Series: Story` titles.
+fn series_title(placed: &[Placed]) -> Option<String> {
+    let numbered: Vec<&str> = placed.iter().filter(|p| p.number.is_some()).filter_map(|p| p.series.as_deref()).collect();
+    let candidates = if numbered.is_empty() {
+        placed.iter().filter_map(|p| p.series.as_deref()).collect()
+    } else {
+        numbered
+    };
+    let normal = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    // Most common name (case-insensitively), then its most common spelling.
+    let mut best: Option<(usize, &str)> = None;
+    for c in &candidates {
+        let count = candidates.iter().filter(|d| normal(d) == normal(c)).count();
+        if best.is_none_or(|(n, _)| count > n) {
+            best = Some((count, c));
+        }
+    }
+    let (_, name) = best?;
+    let mut spelling: Option<(usize, &str)> = None;
+    for c in candidates.iter().filter(|c| normal(c) == normal(name)) {
+        let count = candidates.iter().filter(|d| *d == c).count();
+        if spelling.is_none_or(|(n, _)| count > n) {
+            spelling = Some((count, c));
+        }
+    }
+    spelling.map(|(_, s)| s.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tp(series: &str, number: Option<u32>, title: &str, part: Option<u32>) -> TitleParts {
+        TitleParts { series: Some(series.into()), number, title: title.into(), part }
+    }
+
+    #[test]
+    fn titles_in_every_shape() {
+        assert_eq!(parse_title("Ember Road 03: The Lantern Keeper part 2"), tp("Ember Road", Some(3), "The Lantern Keeper", Some(2)));
+        assert_eq!(parse_title("Ember Road 3 - Lantern"), tp("Ember Road", Some(3), "Lantern", None));
+        assert_eq!(parse_title("Ember Road: Snow"), tp("Ember Road", None, "Snow", None));
+        assert_eq!(parse_title("Ember Road 3: Lantern (2/3)"), tp("Ember Road", Some(3), "Lantern", Some(2)));
+        assert_eq!(parse_title("Ember Road 3: Lantern, Pt. 1"), tp("Ember Road", Some(3), "Lantern", Some(1)));
+        assert_eq!(parse_title("Ember road 02"), tp("Ember road", Some(2), "", None));
+        assert_eq!(parse_title("Copperline 01: Wires"), tp("Copperline", Some(1), "Wires", None));
+        assert_eq!(parse_title("Tidewater 10: Anchor"), tp("Tidewater", Some(10), "Anchor", None));
+        let plain = parse_title("Snowfall");
+        assert_eq!((plain.series, plain.number, plain.title.as_str()), (None, None, "Snowfall"));
+        // A number inside the installment's own title is not the installment number.
+        assert_eq!(parse_title("Ember Road 4: The 100 Days").number, Some(4));
+    }
+
+    #[test]
+    fn file_names() {
+        assert_eq!(number_from_file_name("ember-road-03.txt"), Some(3));
+        assert_eq!(number_from_file_name("part10.txt"), Some(10));
+        assert_eq!(number_from_file_name("copperline-03-part-2.txt"), Some(3));
+        assert_eq!(part_from_file_name("copperline-03-part-2.txt"), Some(2));
+        assert_eq!(number_from_file_name("Calling (2).txt"), Some(2));
+        assert_eq!(number_from_file_name("snow.txt"), None);
+        assert_eq!(part_from_file_name("snow.txt"), None);
+        assert_eq!(part_from_file_name("part10.txt"), None);
+    }
+
+    #[test]
+    fn natural_order() {
+        let mut names = vec!["part10.txt", "part2.txt", "Part1.txt", "part02b.txt"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(names, vec!["Part1.txt", "part2.txt", "part02b.txt", "part10.txt"]);
+    }
+
+    fn entry(file: &str, title: Option<&str>) -> Entry {
+        Entry { file: file.into(), title: title.map(Into::into) }
+    }
+
+    #[test]
+    fn plan_orders_numbers_parts_then_free_standing() {
+        let entries = vec![
+            entry("z.txt", Some("Ember Road: Snow")),
+            entry("b.txt", Some("Ember road 10 - Ten")),
+            entry("c.txt", Some("Ember Road 3: Keeper part 2")),
+            entry("d.txt", Some("Ember Road 3: Keeper part 1")),
+            entry("e.txt", Some("Ember Road 2: Two")),
+            entry("a.txt", Some("Ember Road 1: One")),
+        ];
+        let plan = plan(&entries);
+        assert_eq!(plan.series_title.as_deref(), Some("Ember Road"));
+        let shape: Vec<(Option<u32>, &str, Vec<usize>)> = plan
+            .installments
+            .iter()
+            .map(|i| (i.number, i.title.as_str(), i.parts.iter().map(|p| p.entry).collect()))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                (Some(1), "One", vec![5]),
+                (Some(2), "Two", vec![4]),
+                (Some(3), "Keeper", vec![3, 2]),
+                (Some(10), "Ten", vec![1]),
+                (None, "Snow", vec![0]),
+            ]
+        );
+        let gap = plan.diagnostics.iter().find(|d| d.code == Code::W004).unwrap();
+        assert!(gap.message.contains("4, 5, 6, 7, 8, 9"), "{}", gap.message);
+    }
+
+    #[test]
+    fn duplicate_numbers_warn_and_keep_both() {
+        let plan = plan(&[entry("a.txt", Some("Moth 1: Wing")), entry("b.txt", Some("Moth 1: Other"))]);
+        assert_eq!(plan.installments.len(), 2);
+        assert_eq!(plan.diagnostics[0].code, Code::W003);
+        assert!(plan.diagnostics[0].message.contains("a.txt, b.txt"));
+    }
+
+    #[test]
+    fn untitled_files_number_from_file_name_or_stand_free() {
+        let plan = plan(&[entry("notes on snow.txt", None), entry("ch-2.txt", None), entry("ch-1.txt", None)]);
+        let shape: Vec<(Option<u32>, &str)> = plan.installments.iter().map(|i| (i.number, i.title.as_str())).collect();
+        assert_eq!(shape, vec![(Some(1), "ch-1"), (Some(2), "ch-2"), (None, "notes on snow")]);
+        assert_eq!(plan.series_title, None);
+    }
+
+    #[test]
+    fn series_title_uses_the_most_common_spelling() {
+        let plan = plan(&[
+            entry("1.txt", Some("Ember road 01: A")),
+            entry("2.txt", Some("Ember Road 02: B")),
+            entry("3.txt", Some("Ember Road 03: C")),
+        ]);
+        assert_eq!(plan.series_title.as_deref(), Some("Ember Road"));
+    }
+}

@@ -1,0 +1,249 @@
+//! Finding the story files of a series and turning their bytes into clean text: the
+//! only stage that reads the disk. Files arrive in UTF-8 (with or without a BOM),
+//! UTF-16 with a BOM or Windows-1252, with LF, CRLF or old-Mac CR line endings.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use crate::diag::{Code, Diagnostic};
+use crate::error::{Error, Result};
+
+/// The kind of reader a file goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+}
+
+impl Format {
+    /// The format for a file name, or `None` when the file is not an installment.
+    pub fn of(name: &str) -> Option<Format> {
+        let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// A story file as read from disk, before decoding.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The file name inside the series folder.
+    pub name: String,
+    pub path: PathBuf,
+    pub format: Format,
+    pub bytes: Vec<u8>,
+    /// Modification time in seconds since the Unix epoch, when the system knows it.
+    pub modified: Option<u64>,
+}
+
+/// Lists and reads the installment files directly inside `dir`, sorted by name so the
+/// result never depends on directory order. Hidden files (`.notes.txt`, macOS `._x.txt`)
+/// are not installments.
+pub fn read_series_dir(dir: &Path) -> Result<Vec<SourceFile>> {
+    if !dir.exists() {
+        return Err(Error::FolderMissing(dir.to_path_buf()));
+    }
+    if !dir.is_dir() {
+        return Err(Error::NotAFolder(dir.to_path_buf()));
+    }
+    let unreadable = |source| Error::FolderUnreadable { path: dir.to_path_buf(), source };
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(format) = Format::of(&name) else { continue };
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        // Follows symlinks, so a linked story file counts like any other.
+        let meta = fs::metadata(&path).map_err(|source| Error::FileUnreadable { path: path.clone(), source })?;
+        if !meta.is_file() {
+            continue;
+        }
+        let bytes = fs::read(&path).map_err(|source| Error::FileUnreadable { path: path.clone(), source })?;
+        let modified = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_secs());
+        files.push(SourceFile { name, path, format, bytes, modified });
+    }
+    if files.is_empty() {
+        return Err(Error::NoStories(dir.to_path_buf()));
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
+}
+
+/// A decoded file: text with `\n` line endings and nothing XML forbids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// The encoding it was read as, for `inspect` and the N001 note.
+    pub encoding: &'static str,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Decodes one file. `name` is used in diagnostics and `path` in the error when the
+/// bytes are not text at all.
+pub fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Decoded> {
+    let mut diagnostics = Vec::new();
+    let (raw, encoding): (std::borrow::Cow<'_, str>, &'static str) =
+        if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            (String::from_utf8_lossy(rest), "UTF-8 (BOM)")
+        } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+            (encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0, "UTF-16LE")
+        } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+            (encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0, "UTF-16BE")
+        } else {
+            if let Some(why) = binary_reason(bytes) {
+                return Err(Error::Binary { path: path.to_path_buf(), why });
+            }
+            match std::str::from_utf8(bytes) {
+                Ok(s) => (s.into(), "UTF-8"),
+                // WHATWG's windows-1252 maps the five bytes cp1252 leaves undefined to
+                // C1 controls, which makes it a Latin-1 superset: no byte is lost.
+                Err(_) => (encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0, "windows-1252"),
+            }
+        };
+    if !encoding.starts_with("UTF-8") {
+        diagnostics.push(
+            Diagnostic::new(Code::N001, format!("not UTF-8; read as {encoding}")).in_file(name),
+        );
+    }
+    let (text, removed) = clean(&raw);
+    if let Some((first_line, count)) = removed {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::W006,
+                format!(
+                    "removed {count} control character(s) that e-books cannot hold (first on this line); the text around them is kept"
+                ),
+            )
+            .in_file(name)
+            .at_line(first_line),
+        );
+    }
+    Ok(Decoded { text, encoding, diagnostics })
+}
+
+/// Why `bytes` (not UTF-16, no BOM) is not a story file, if it is not.
+fn binary_reason(bytes: &[u8]) -> Option<String> {
+    const MAGIC: [(&[u8], &str); 7] = [
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive (an EPUB or a Word document?)"),
+        (b"{\\rtf", "an RTF document"),
+        (b"\xD0\xCF\x11\xE0", "an old Word document"),
+    ];
+    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Some(format!("it is {what}"));
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    if sample.contains(&0) {
+        return Some("it contains NUL bytes".into());
+    }
+    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)).count();
+    (controls * 100 > sample.len().max(1) * 5).then(|| "it is mostly control bytes".into())
+}
+
+/// Normalises line endings and removes characters XML 1.0 forbids (and C1 controls,
+/// which no reader displays). Returns the first affected line and the count removed.
+fn clean(raw: &str) -> (String, Option<(usize, usize)>) {
+    let mut out = String::with_capacity(raw.len());
+    let mut line = 1;
+    let mut removed: Option<(usize, usize)> = None;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+                line += 1;
+            }
+            '\n' => {
+                out.push('\n');
+                line += 1;
+            }
+            '\t' => out.push(c),
+            '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}' => {
+                let entry = removed.get_or_insert((line, 0));
+                entry.1 += 1;
+            }
+            // A stray BOM inside the text (files concatenated from several saves).
+            '\u{FEFF}' => {}
+            _ => out.push(c),
+        }
+    }
+    (out, removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(bytes: &[u8]) -> Decoded {
+        decode("f.txt", Path::new("f.txt"), bytes).unwrap()
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(dec(b"caf\xC3\xA9").text, "café");
+        let d = dec(b"\xEF\xBB\xBFcaf\xC3\xA9");
+        assert_eq!(d.text, "café");
+        assert_eq!(d.encoding, "UTF-8 (BOM)");
+        assert!(d.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn utf16_both_byte_orders() {
+        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("Hé\r\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("Hé\r\n".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        assert_eq!(dec(&le).text, "Hé\n");
+        assert_eq!(dec(&be).text, "Hé\n");
+        assert_eq!(dec(&be).encoding, "UTF-16BE");
+        assert_eq!(dec(&le).diagnostics[0].code, Code::N001);
+    }
+
+    #[test]
+    fn windows_1252_curly_quotes_and_ellipsis() {
+        let d = dec(b"\x93Wait\x85\x94 caf\xE9 \x97 it\x92s");
+        assert_eq!(d.text, "“Wait…” café — it’s");
+        assert_eq!(d.encoding, "windows-1252");
+        assert_eq!(d.diagnostics[0].to_string(), "note[N001]: f.txt: not UTF-8; read as windows-1252");
+    }
+
+    #[test]
+    fn line_endings_normalised() {
+        assert_eq!(dec(b"a\r\nb\rc\n\rd").text, "a\nb\nc\n\nd");
+    }
+
+    #[test]
+    fn forbidden_controls_removed_with_line() {
+        let d = dec("one line of story\ntwo\u{7}x\u{1b}\nthree lines of story, no-break\u{a0}space".as_bytes());
+        assert_eq!(d.text, "one line of story\ntwox\nthree lines of story, no-break\u{a0}space");
+        let w = &d.diagnostics[0];
+        assert_eq!((w.code, w.line), (Code::W006, Some(2)));
+        assert!(w.message.contains("removed 2"));
+    }
+
+    #[test]
+    fn binary_files_are_refused() {
+        let err = decode("x.txt", Path::new("dir/x.txt"), b"\x89PNG\r\n\x1a\n\0\0").unwrap_err();
+        assert!(err.to_string().contains("dir/x.txt does not look like text (it is a PNG image)"));
+        assert!(decode("y.txt", Path::new("y.txt"), b"abc\0\0def\x01\x02").is_err());
+    }
+
+    #[test]
+    fn story_formats_by_extension() {
+        assert_eq!(Format::of("a.TXT"), Some(Format::Text));
+        assert_eq!(Format::of("a.markdown"), Some(Format::Markdown));
+        assert_eq!(Format::of("cover.png"), None);
+        assert_eq!(Format::of("series.toml"), None);
+    }
+}

@@ -1,0 +1,282 @@
+//! The one XHTML writer: turns the event stream both readers produce into body markup,
+//! and owns `escape`, the only escaping function in ficbind (templates use it too, as
+//! the minijinja formatter), so no text reaches a page unescaped or escaped twice.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use crate::model::{Align, Event, Tag};
+
+/// Escapes text for XHTML element content and attribute values.
+pub fn escape_into(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    escape_into(&mut out, text);
+    out
+}
+
+/// Where packaged images ended up: source `src` → path relative to the page.
+pub type ImageMap = HashMap<String, String>;
+
+/// Labels that already say "this is an author's note", so no second label is added.
+const NOTE_PREFIXES: [&str; 7] = ["a/n", "an:", "an2", "author's note", "author’s note", "note:", "authors note"];
+
+/// Writes the body markup for `events` into `out`.
+pub fn write_body(events: &[Event], images: &ImageMap, out: &mut String) {
+    let mut w = Writer { out, images, footnotes: Vec::new(), in_table_head: false };
+    for (i, event) in events.iter().enumerate() {
+        w.event(event, events.get(i + 1));
+    }
+}
+
+struct Writer<'a> {
+    out: &'a mut String,
+    images: &'a ImageMap,
+    /// Footnote labels in order of first mention; ids are their 1-based index.
+    footnotes: Vec<String>,
+    in_table_head: bool,
+}
+
+impl Writer<'_> {
+    fn footnote_number(&mut self, label: &str) -> usize {
+        match self.footnotes.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.footnotes.push(label.to_string());
+                self.footnotes.len()
+            }
+        }
+    }
+
+    fn event(&mut self, event: &Event, next: Option<&Event>) {
+        match event {
+            Event::Start(tag) => self.start(tag, next),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => escape_into(self.out, t),
+            Event::Code(t) => {
+                self.out.push_str("<code>");
+                escape_into(self.out, t);
+                self.out.push_str("</code>");
+            }
+            Event::LineBreak => self.out.push_str("<br/>"),
+            Event::SceneBreak => self
+                .out
+                .push_str("<div class=\"scene-break\" role=\"separator\" aria-label=\"Scene break\">*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*</div>\n"),
+            Event::Pause => self.out.push_str("<p class=\"pause\" aria-hidden=\"true\">\u{a0}</p>\n"),
+            Event::FootnoteReference(label) => {
+                let n = self.footnote_number(label);
+                let _ = write!(
+                    self.out,
+                    "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" id=\"fnref-{n}\" href=\"#fn-{n}\">{n}</a>"
+                );
+            }
+            Event::Image { src, alt, title } => match self.images.get(src) {
+                Some(path) => {
+                    self.out.push_str("<img src=\"");
+                    escape_into(self.out, path);
+                    self.out.push_str("\" alt=\"");
+                    escape_into(self.out, alt);
+                    if !title.is_empty() {
+                        self.out.push_str("\" title=\"");
+                        escape_into(self.out, title);
+                    }
+                    self.out.push_str("\"/>");
+                }
+                None => {
+                    // The image is missing: keep its description so no words are lost.
+                    self.out.push_str("<span class=\"missing-image\">[");
+                    escape_into(self.out, if alt.is_empty() { src } else { alt });
+                    self.out.push_str("]</span>");
+                }
+            },
+        }
+    }
+
+    fn start(&mut self, tag: &Tag, next: Option<&Event>) {
+        match tag {
+            Tag::Paragraph => self.out.push_str("<p>"),
+            Tag::Heading(level) => {
+                // The page title is h1 and a part heading h2, so body headings start at h3.
+                let _ = write!(self.out, "<h{}>", heading_level(*level));
+            }
+            Tag::Emphasis => self.out.push_str("<em>"),
+            Tag::Strong => self.out.push_str("<strong>"),
+            Tag::Underline => self.out.push_str("<u>"),
+            Tag::Strikethrough => self.out.push_str("<s>"),
+            Tag::Superscript => self.out.push_str("<sup>"),
+            Tag::Subscript => self.out.push_str("<sub>"),
+            Tag::AuthorNote => {
+                self.out.push_str("<div class=\"author-note\" role=\"note\" aria-label=\"Author’s note\">\n");
+                if !starts_with_note_label(next) {
+                    self.out.push_str("<p class=\"note-label\">Author’s note</p>\n");
+                }
+            }
+            Tag::Closing => self.out.push_str("<p class=\"closing\">"),
+            Tag::BlockQuote => self.out.push_str("<blockquote>\n"),
+            Tag::CodeBlock => self.out.push_str("<pre><code>"),
+            Tag::List(Some(1)) => self.out.push_str("<ol>\n"),
+            Tag::List(Some(start)) => {
+                let _ = writeln!(self.out, "<ol start=\"{start}\">");
+            }
+            Tag::List(None) => self.out.push_str("<ul>\n"),
+            Tag::Item => self.out.push_str("<li>"),
+            Tag::Table(_) => self.out.push_str("<table>\n"),
+            Tag::TableHead => {
+                self.in_table_head = true;
+                self.out.push_str("<thead><tr>");
+            }
+            Tag::TableRow => self.out.push_str("<tr>"),
+            Tag::TableCell => self.out.push_str(if self.in_table_head { "<th>" } else { "<td>" }),
+            Tag::Link { href, title } => {
+                if is_external(href) {
+                    self.out.push_str("<a href=\"");
+                    escape_into(self.out, href);
+                    if !title.is_empty() {
+                        self.out.push_str("\" title=\"");
+                        escape_into(self.out, title);
+                    }
+                    self.out.push_str("\">");
+                } else {
+                    // A link into the writer's own files cannot resolve inside the book;
+                    // its text stays.
+                    self.out.push_str("<span class=\"link\">");
+                }
+            }
+            Tag::FootnoteDefinition(label) => {
+                let n = self.footnote_number(label);
+                let _ = write!(
+                    self.out,
+                    "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">\n<p class=\"footnote-number\"><a href=\"#fnref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">{n}.</a></p>\n"
+                );
+            }
+        }
+    }
+
+    fn end(&mut self, tag: &Tag) {
+        match tag {
+            Tag::Paragraph | Tag::Closing => self.out.push_str("</p>\n"),
+            Tag::Heading(level) => {
+                let _ = writeln!(self.out, "</h{}>", heading_level(*level));
+            }
+            Tag::Emphasis => self.out.push_str("</em>"),
+            Tag::Strong => self.out.push_str("</strong>"),
+            Tag::Underline => self.out.push_str("</u>"),
+            Tag::Strikethrough => self.out.push_str("</s>"),
+            Tag::Superscript => self.out.push_str("</sup>"),
+            Tag::Subscript => self.out.push_str("</sub>"),
+            Tag::AuthorNote => self.out.push_str("</div>\n"),
+            Tag::BlockQuote => self.out.push_str("</blockquote>\n"),
+            Tag::CodeBlock => self.out.push_str("</code></pre>\n"),
+            Tag::List(Some(_)) => self.out.push_str("</ol>\n"),
+            Tag::List(None) => self.out.push_str("</ul>\n"),
+            Tag::Item => self.out.push_str("</li>\n"),
+            Tag::Table(_) => self.out.push_str("</tbody></table>\n"),
+            Tag::TableHead => {
+                self.in_table_head = false;
+                self.out.push_str("</tr></thead>\n<tbody>\n");
+            }
+            Tag::TableRow => self.out.push_str("</tr>\n"),
+            Tag::TableCell => self.out.push_str(if self.in_table_head { "</th>" } else { "</td>" }),
+            Tag::Link { href, .. } => self.out.push_str(if is_external(href) { "</a>" } else { "</span>" }),
+            Tag::FootnoteDefinition(_) => self.out.push_str("</aside>\n"),
+        }
+    }
+}
+
+fn heading_level(source: u8) -> u8 {
+    (source.clamp(1, 4)) + 2
+}
+
+fn is_external(href: &str) -> bool {
+    let lower = href.to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
+}
+
+fn starts_with_note_label(next: Option<&Event>) -> bool {
+    let _ = Align::None;
+    match next {
+        Some(Event::Text(t)) => {
+            let lower = t.trim_start().to_lowercase();
+            NOTE_PREFIXES.iter().any(|p| lower.starts_with(p))
+        }
+        // The note opens with a paragraph; look at its text instead.
+        Some(Event::Start(Tag::Paragraph)) => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(events: Vec<Event>) -> String {
+        let mut out = String::new();
+        write_body(&events, &ImageMap::new(), &mut out);
+        out
+    }
+
+    #[test]
+    fn escapes_everything_markup_could_hide_in() {
+        assert_eq!(escape(r#"<3 & "x" 'y'"#), "&lt;3 &amp; &quot;x&quot; &#39;y&#39;");
+        let html = render(vec![Event::Start(Tag::Paragraph), Event::Text("a <b> & c".into()), Event::End(Tag::Paragraph)]);
+        assert_eq!(html, "<p>a &lt;b&gt; &amp; c</p>\n");
+    }
+
+    #[test]
+    fn scene_breaks_are_visible_text_not_bare_rules() {
+        let html = render(vec![Event::SceneBreak]);
+        assert!(html.contains("role=\"separator\""));
+        assert!(html.contains('*'));
+        assert!(!html.contains("<hr"));
+    }
+
+    #[test]
+    fn footnotes_link_both_ways() {
+        let html = render(vec![
+            Event::Start(Tag::Paragraph),
+            Event::Text("Tide".into()),
+            Event::FootnoteReference("tide".into()),
+            Event::End(Tag::Paragraph),
+            Event::Start(Tag::FootnoteDefinition("tide".into())),
+            Event::Start(Tag::Paragraph),
+            Event::Text("Twice a day.".into()),
+            Event::End(Tag::Paragraph),
+            Event::End(Tag::FootnoteDefinition("tide".into())),
+        ]);
+        assert!(html.contains("id=\"fnref-1\" href=\"#fn-1\""));
+        assert!(html.contains("id=\"fn-1\""));
+        assert!(html.contains("href=\"#fnref-1\""));
+    }
+
+    #[test]
+    fn only_web_links_stay_links() {
+        let link = |href: &str| Tag::Link { href: href.into(), title: String::new() };
+        let html = render(vec![Event::Start(link("notes.md")), Event::Text("notes".into()), Event::End(link("notes.md"))]);
+        assert_eq!(html, "<span class=\"link\">notes</span>");
+        let html = render(vec![Event::Start(link("https://x.test/?a=1&b")), Event::Text("x".into()), Event::End(link("https://x.test/?a=1&b"))]);
+        assert_eq!(html, "<a href=\"https://x.test/?a=1&amp;b\">x</a>");
+    }
+
+    #[test]
+    fn missing_image_keeps_its_description() {
+        let html = render(vec![Event::Image { src: "map.png".into(), alt: "a map".into(), title: String::new() }]);
+        assert_eq!(html, "<span class=\"missing-image\">[a map]</span>");
+    }
+}
