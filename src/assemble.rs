@@ -1,0 +1,333 @@
+//! Builds the `Series` model from parsed files and the reading-order plan: gathers the
+//! series metadata (authors, fandoms, the strictest rating, deduplicated warnings),
+//! checks writers' word counts, and applies the author's-notes policy.
+
+use crate::config::NotesPolicy;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::header::Header;
+use crate::model::{Body, Event, Installment, Part, Series, SourceInfo, Tag, WarningEntry};
+use crate::order::{Entry, Plan};
+
+/// One story file after decoding and parsing.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub source: SourceInfo,
+    pub header: Header,
+    pub body: Body,
+}
+
+impl ParsedFile {
+    pub fn is_empty(&self) -> bool {
+        self.header.fields.is_empty() && !self.body.events.iter().any(|e| matches!(e, Event::Text(t) if !t.trim().is_empty()))
+    }
+}
+
+/// What the caller knows that the files may not say.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesDefaults {
+    /// The folder name, the title of last resort.
+    pub folder_name: String,
+    pub language: Option<String>,
+    pub notes: NotesPolicy,
+}
+
+/// Orders `files` and builds the series. Empty files are reported and left out.
+pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut Diagnostics) -> Series {
+    let mut files: Vec<ParsedFile> = files
+        .into_iter()
+        .filter(|f| {
+            let empty = f.is_empty();
+            if empty {
+                diags.push(
+                    Diagnostic::new(Code::W005, "has no story text; left out of the book")
+                        .in_file(f.source.file.clone()),
+                );
+            }
+            !empty
+        })
+        .collect();
+    let entries: Vec<Entry> =
+        files.iter().map(|f| Entry { file: f.source.file.clone(), title: f.header.title().map(str::to_string) }).collect();
+    let Plan { series_title, installments: planned, diagnostics } = crate::order::plan(&entries);
+    diags.extend(diagnostics);
+
+    let mut omitted_notes = 0;
+    let mut installments = Vec::with_capacity(planned.len());
+    for p in planned {
+        let parts = p
+            .parts
+            .into_iter()
+            .map(|pp| {
+                let file = std::mem::take(&mut files[pp.entry]);
+                let (events, omitted) = apply_notes_policy(file.body.events, defaults.notes);
+                omitted_notes += omitted;
+                let body = Body { heading: file.body.heading, events };
+                let words = body.story_words();
+                check_word_count(&file.source.file, &file.header, words, diags);
+                Part { source: file.source, part: pp.part, full_title: pp.full_title, header: file.header, body, words }
+            })
+            .collect();
+        installments.push(Installment { number: p.number, title: p.title, parts });
+    }
+    if omitted_notes > 0 {
+        diags.push(Diagnostic::new(Code::N010, format!("left out {omitted_notes} author's note(s) as --notes omit asks")));
+    }
+
+    let headers = || installments.iter().flat_map(|i| i.parts.iter().map(|p| &p.header));
+    let union = |get: fn(&Header) -> Vec<String>| {
+        let mut out: Vec<String> = Vec::new();
+        for h in headers() {
+            for item in get(h) {
+                if !out.iter().any(|o| o.to_lowercase() == item.to_lowercase()) {
+                    out.push(item);
+                }
+            }
+        }
+        out
+    };
+    let authors = union(Header::authors);
+    let fandoms = union(Header::fandoms);
+    let pairings = union(Header::pairings);
+    let characters = union(Header::characters);
+    let summary = headers().find_map(|h| h.summary().map(str::to_string));
+    let disclaimer = headers().find_map(|h| h.disclaimer().map(str::to_string));
+    let rating = installments.iter().filter_map(Installment::rating).max_by_key(|r| r.level).cloned();
+    let language = defaults
+        .language
+        .clone()
+        .or_else(|| headers().find_map(|h| h.language().and_then(language_tag)))
+        .unwrap_or_else(|| "en".to_string());
+
+    let mut warnings: Vec<WarningEntry> = Vec::new();
+    for inst in &installments {
+        let label = inst.label();
+        for part in &inst.parts {
+            for w in part.header.warnings() {
+                let key = warning_key(&w);
+                match warnings.iter_mut().find(|e| warning_key(&e.text) == key) {
+                    Some(e) => {
+                        if !e.installments.contains(&label) {
+                            e.installments.push(label.clone());
+                        }
+                    }
+                    None => warnings.push(WarningEntry { text: w, installments: vec![label.clone()] }),
+                }
+            }
+        }
+    }
+
+    let title = series_title
+        .or_else(|| {
+            // A lone installment: its title is the book's.
+            (installments.len() == 1).then(|| installments[0].parts[0].full_title.clone())
+        })
+        .unwrap_or_else(|| defaults.folder_name.clone());
+
+    Series {
+        title,
+        authors,
+        language,
+        summary,
+        fandoms,
+        pairings,
+        characters,
+        disclaimer,
+        rating,
+        warnings,
+        installments,
+    }
+}
+
+impl Default for ParsedFile {
+    fn default() -> Self {
+        ParsedFile {
+            source: SourceInfo { file: String::new(), encoding: String::new() },
+            header: Header::default(),
+            body: Body::default(),
+        }
+    }
+}
+
+/// Warnings match whatever their capitals, spaces or final full stop.
+fn warning_key(w: &str) -> String {
+    w.split_whitespace().collect::<Vec<_>>().join(" ").trim_end_matches(['.', '!']).to_lowercase()
+}
+
+/// A `Language` header as a BCP 47 tag: tags pass, common language names map.
+fn language_tag(value: &str) -> Option<String> {
+    let v = value.trim();
+    let named = match v.to_lowercase().as_str() {
+        "english" => "en",
+        "deutsch" | "german" => "de",
+        "français" | "francais" | "french" => "fr",
+        "español" | "espanol" | "spanish" => "es",
+        "italiano" | "italian" => "it",
+        "português" | "portuguese" => "pt",
+        "русский" | "russian" => "ru",
+        "polski" | "polish" => "pl",
+        "nederlands" | "dutch" => "nl",
+        "svenska" | "swedish" => "sv",
+        "日本語" | "japanese" => "ja",
+        "中文" | "chinese" => "zh",
+        _ => "",
+    };
+    if !named.is_empty() {
+        return Some(named.to_string());
+    }
+    let is_tag = !v.is_empty()
+        && v.split('-').all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
+        && v.split('-').next().is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    is_tag.then(|| v.to_string())
+}
+
+/// W002 when the writer's word count is more than 10 % off the counted one.
+fn check_word_count(file: &str, header: &Header, counted: usize, diags: &mut Diagnostics) {
+    let Some((field, declared)) = header.declared_words() else { return };
+    match declared {
+        Some(declared) => {
+            let diff = (declared as f64 - counted as f64).abs();
+            if diff > counted.max(1) as f64 * 0.10 {
+                diags.push(
+                    Diagnostic::new(
+                        Code::W002,
+                        format!(
+                            "the header says {} words ({}: {}), ficbind counted {counted}; the book shows both",
+                            declared, field.key, field.value
+                        ),
+                    )
+                    .in_file(file)
+                    .at_line(field.line),
+                );
+            }
+        }
+        None => diags.push(
+            Diagnostic::new(
+                Code::W011,
+                format!("`{}: {}` is not a word count ficbind can read; it is shown as written", field.key, field.value),
+            )
+            .in_file(file)
+            .at_line(field.line),
+        ),
+    }
+}
+
+/// Moves or drops author's notes as the user asked; returns how many were dropped.
+pub fn apply_notes_policy(events: Vec<Event>, policy: NotesPolicy) -> (Vec<Event>, usize) {
+    if policy == NotesPolicy::Keep {
+        return (events, 0);
+    }
+    let mut story = Vec::with_capacity(events.len());
+    let mut notes = Vec::new();
+    let mut depth = 0usize;
+    let mut count = 0;
+    for event in events {
+        let opens = matches!(event, Event::Start(Tag::AuthorNote));
+        let closes = matches!(event, Event::End(Tag::AuthorNote));
+        if opens {
+            if depth == 0 {
+                count += 1;
+            }
+            depth += 1;
+        }
+        if depth > 0 {
+            notes.push(event);
+        } else {
+            story.push(event);
+        }
+        if closes {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    match policy {
+        NotesPolicy::End => {
+            story.extend(notes);
+            (story, 0)
+        }
+        _ => (story, count),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::header::split_header;
+
+    fn file(name: &str, text: &str) -> ParsedFile {
+        let split = split_header(text);
+        let (body, _) = crate::text::parse(split.body, name, split.body_line, &Default::default());
+        ParsedFile { source: SourceInfo { file: name.into(), encoding: "UTF-8".into() }, header: split.header, body }
+    }
+
+    #[test]
+    fn series_metadata_is_gathered_from_every_installment() {
+        let files = vec![
+            file("b.txt", "Title: Moth 2: Flame\nAuthor: Wren\nRating: R for violence\nWarnings: Angst, violence\n\nBurning words here.\n"),
+            file("a.txt", "Title: Moth 1: Wing\nBy: Wren\nFandom: Lamps\nRating: PG-13\nWarnings: angst.\nSummary: Moths.\n\nOne two three.\n"),
+            file("c.txt", "Title: Moth: Aside\nAuthor: Ilse\nCW: none\n\nAside text.\n"),
+        ];
+        let mut diags = Diagnostics::default();
+        let s = assemble(files, &SeriesDefaults { folder_name: "moths".into(), ..Default::default() }, &mut diags);
+        assert_eq!(s.title, "Moth");
+        assert_eq!(s.authors, vec!["Wren", "Ilse"]);
+        assert_eq!(s.fandoms, vec!["Lamps"]);
+        assert_eq!(s.rating.as_ref().unwrap().text, "R for violence");
+        assert_eq!(s.summary.as_deref(), Some("Moths."));
+        assert_eq!(
+            s.warnings,
+            vec![
+                WarningEntry { text: "angst".into(), installments: vec!["1. Wing".into(), "2. Flame".into()] },
+                WarningEntry { text: "violence".into(), installments: vec!["2. Flame".into()] },
+            ]
+        );
+        let labels: Vec<String> = s.installments.iter().map(Installment::label).collect();
+        assert_eq!(labels, vec!["1. Wing", "2. Flame", "Aside"]);
+        assert_eq!(s.words(), 3 + 3 + 2);
+    }
+
+    #[test]
+    fn empty_files_are_reported_and_left_out() {
+        let mut diags = Diagnostics::default();
+        let s = assemble(vec![file("one.txt", "Some words.\n"), file("two.txt", "")], &SeriesDefaults::default(), &mut diags);
+        assert_eq!(s.installments.len(), 1);
+        let d = diags.iter().find(|d| d.code == Code::W005).unwrap();
+        assert_eq!(d.file.as_deref(), Some("two.txt"));
+    }
+
+    #[test]
+    fn declared_word_count_far_off_warns_with_line() {
+        let mut diags = Diagnostics::default();
+        let f = file("p.txt", "Title: X 1: Y\nWords: 1,200\n\nOnly five words are here.\n");
+        assemble(vec![f], &SeriesDefaults::default(), &mut diags);
+        let d = diags.iter().find(|d| d.code == Code::W002).unwrap();
+        assert_eq!((d.file.as_deref(), d.line), (Some("p.txt"), Some(2)));
+        assert!(d.message.contains("1200") && d.message.contains("counted 5"), "{}", d.message);
+    }
+
+    #[test]
+    fn notes_policy_moves_or_drops_notes() {
+        let note = |t: &str| {
+            vec![
+                Event::Start(Tag::AuthorNote),
+                Event::Start(Tag::Paragraph),
+                Event::Text(t.into()),
+                Event::End(Tag::Paragraph),
+                Event::End(Tag::AuthorNote),
+            ]
+        };
+        let para = vec![Event::Start(Tag::Paragraph), Event::Text("story".into()), Event::End(Tag::Paragraph)];
+        let events: Vec<Event> = [note("A/N: first"), para.clone(), note("A/N: last")].concat();
+        let (kept, n) = apply_notes_policy(events.clone(), NotesPolicy::Keep);
+        assert_eq!((kept, n), (events.clone(), 0));
+        let (end, _) = apply_notes_policy(events.clone(), NotesPolicy::End);
+        assert_eq!(end, [para.clone(), note("A/N: first"), note("A/N: last")].concat());
+        let (omit, n) = apply_notes_policy(events, NotesPolicy::Omit);
+        assert_eq!((omit, n), (para, 2));
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(language_tag("English").as_deref(), Some("en"));
+        assert_eq!(language_tag("pt-BR").as_deref(), Some("pt-BR"));
+        assert_eq!(language_tag("the common tongue"), None);
+    }
+}

@@ -30,8 +30,6 @@ pub enum Code {
     N010,
     /// A header value could not be understood (a word count that is not a number …).
     W011,
-    /// A footnote reference with no definition.
-    W012,
 }
 
 impl Code {

@@ -20,3 +20,251 @@ pub mod render;
 pub mod source;
 pub mod text;
 pub mod xhtml;
+
+use std::path::{Path, PathBuf};
+
+use crate::assemble::{ParsedFile, SeriesDefaults};
+use crate::config::Options;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::error::{Error, Result};
+use crate::model::{Event, SourceInfo};
+use crate::package::{Extras, ImageAsset};
+use crate::source::{Format, SourceFile};
+
+/// A finished book, not yet written anywhere.
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub epub: Vec<u8>,
+    pub series: model::Series,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Book {
+    /// Diagnostics that `--deny-warnings` makes fatal.
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| !d.code.is_note()).count()
+    }
+}
+
+/// What a build reads from disk, gathered up front so the rest is pure.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub folder: PathBuf,
+    pub folder_name: String,
+    pub files: Vec<SourceFile>,
+    /// Template overrides from `--templates`, by file name.
+    pub templates: Vec<(String, String)>,
+    /// `SOURCE_DATE_EPOCH`, else the newest input's modification time.
+    pub modified: u64,
+}
+
+/// Reads the series folder and the template overrides.
+pub fn read_inputs(dir: &Path, opts: &Options) -> Result<Inputs> {
+    let files = source::read_series_dir(dir)?;
+    let templates = match &opts.templates {
+        Some(t) => read_templates(t)?,
+        None => Vec::new(),
+    };
+    let modified = opts.source_date_epoch.unwrap_or_else(|| files.iter().filter_map(|f| f.modified).max().unwrap_or(0));
+    let folder_name = dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| dir.display().to_string());
+    Ok(Inputs { folder: dir.to_path_buf(), folder_name, files, templates, modified })
+}
+
+/// Every file in a `--templates` folder whose name is a template's replaces it.
+fn read_templates(dir: &Path) -> Result<Vec<(String, String)>> {
+    let unreadable = |source| Error::TemplateUnreadable { path: dir.to_path_buf(), source };
+    if !dir.is_dir() {
+        return Err(unreadable(std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder")));
+    }
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !entry.path().is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path())
+            .map_err(|source| Error::TemplateUnreadable { path: entry.path(), source })?;
+        out.push((name, text));
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Decodes and parses every story file.
+pub fn parse_files(files: &[SourceFile], opts: &Options, diags: &mut Diagnostics) -> Result<Vec<ParsedFile>> {
+    use rayon::prelude::*;
+    let text_opts = text::TextOptions { typography: opts.typography };
+    let parsed: Vec<Result<(ParsedFile, Vec<Diagnostic>)>> = files
+        .par_iter()
+        .map(|f| {
+            let decoded = source::decode(&f.name, &f.path, &f.bytes)?;
+            let mut found = decoded.diagnostics;
+            let split = match f.format {
+                Format::Markdown => header::split_front_matter(&decoded.text).unwrap_or_else(|| header::split_header(&decoded.text)),
+                Format::Text => header::split_header(&decoded.text),
+            };
+            let (body, body_diags) = match f.format {
+                Format::Text => text::parse(split.body, &f.name, split.body_line, &text_opts),
+                Format::Markdown => markdown::parse(split.body, &f.name, split.body_line, opts.typography),
+            };
+            found.extend(body_diags);
+            let source = SourceInfo { file: f.name.clone(), encoding: decoded.encoding.to_string() };
+            Ok((ParsedFile { source, header: split.header, body }, found))
+        })
+        .collect();
+    let mut out = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        let (file, found) = result?;
+        diags.extend(found);
+        out.push(file);
+    }
+    Ok(out)
+}
+
+/// Sniffs an image's media type from its first bytes.
+pub fn image_media_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(b"\xFF\xD8\xFF") {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// Packages the images Markdown bodies refer to. `read_asset` reads a path relative
+/// to the series folder; a missing or unsupported image is a warning and its
+/// description stays in the text.
+fn collect_images(
+    series: &model::Series,
+    read_asset: &dyn Fn(&str) -> Option<Vec<u8>>,
+    diags: &mut Diagnostics,
+) -> Vec<(String, ImageAsset)> {
+    let mut images: Vec<(String, ImageAsset)> = Vec::new();
+    for (_, part) in series.parts() {
+        for event in &part.body.events {
+            let Event::Image { src, .. } = event else { continue };
+            if images.iter().any(|(s, _)| s == src) {
+                continue;
+            }
+            let local = !src.contains("://") && !src.starts_with('/') && !src.split(['/', '\\']).any(|c| c == "..");
+            let bytes = if local { read_asset(src) } else { None };
+            let media = bytes.as_deref().and_then(image_media_type);
+            match (bytes, media) {
+                (Some(bytes), Some(media_type)) => {
+                    let ext = media_type.trim_start_matches("image/").replace("jpeg", "jpg");
+                    let href = format!("images/image-{:03}.{ext}", images.len() + 1);
+                    images.push((src.clone(), ImageAsset { href, media_type, bytes, width: 0, height: 0 }));
+                }
+                (bytes, _) => {
+                    let why = if !local {
+                        "is not a file inside the series folder"
+                    } else if bytes.is_none() {
+                        "cannot be found"
+                    } else {
+                        "is not a PNG, JPEG, GIF or WebP image"
+                    };
+                    diags.push(
+                        Diagnostic::new(Code::W009, format!("the image {src} {why}; its description is shown instead"))
+                            .in_file(part.source.file.clone()),
+                    );
+                }
+            }
+        }
+    }
+    images
+}
+
+/// Turns read inputs into a book. Pure apart from `read_asset`, which fetches images
+/// the Markdown bodies name.
+pub fn compile(inputs: &Inputs, opts: &Options, read_asset: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Book> {
+    let templates = render::Templates::new(&inputs.templates)?;
+    let mut diags = Diagnostics::default();
+    let files = parse_files(&inputs.files, opts, &mut diags)?;
+    let defaults = SeriesDefaults {
+        folder_name: inputs.folder_name.clone(),
+        language: opts.language.clone(),
+        notes: opts.notes,
+    };
+    let series = assemble::assemble(files, &defaults, &mut diags);
+    if series.installments.is_empty() {
+        return Err(Error::NoStories(inputs.folder.clone()));
+    }
+    let images = collect_images(&series, read_asset, &mut diags);
+    let extras = Extras { cover: None, images, modified: inputs.modified, series_position: None };
+    let entries = package::package(&series, &extras, &templates)?;
+    Ok(Book { epub: epub::write_epub(entries), series, diagnostics: diags.into_vec() })
+}
+
+/// Reads, parses and packages the series in `dir`.
+pub fn build_series(dir: &Path, opts: &Options) -> Result<Book> {
+    let inputs = read_inputs(dir, opts)?;
+    let folder = inputs.folder.clone();
+    compile(&inputs, opts, &|rel| std::fs::read(folder.join(rel)).ok())
+}
+
+/// A file name for the book from its title: `Lantern Road` → `lantern-road.epub`.
+pub fn default_file_name(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    format!("{}.epub", if slug.is_empty() { "book" } else { slug })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into
+/// place only when complete: a failed write leaves no partial book and never clobbers
+/// the old one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let write_err = |source| Error::Write { path: path.to_path_buf(), source };
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new().prefix(".ficbind-").suffix(".tmp").tempfile_in(&parent).map_err(write_err)?;
+    tmp.write_all(bytes).map_err(write_err)?;
+    tmp.as_file().sync_all().map_err(write_err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(write_err)?;
+    }
+    tmp.persist(path).map_err(|e| write_err(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_from_titles() {
+        assert_eq!(default_file_name("Lantern Road"), "lantern-road.epub");
+        assert_eq!(default_file_name("  Ember: Road!! 2 "), "ember-road-2.epub");
+        assert_eq!(default_file_name("Дорога фонарей"), "дорога-фонарей.epub");
+        assert_eq!(default_file_name("???"), "book.epub");
+    }
+
+    #[test]
+    fn image_types_by_content() {
+        assert_eq!(image_media_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(image_media_type(b"\xFF\xD8\xFF\xE0"), Some("image/jpeg"));
+        assert_eq!(image_media_type(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(image_media_type(b"<svg"), None);
+    }
+}

@@ -1,0 +1,354 @@
+//! From the series model to the files of an EPUB: the page contexts, the pages, the
+//! package document (OPF), the navigation document and the EPUB 2 NCX, all from
+//! templates and all from one typed table of contents, so nav and NCX cannot disagree.
+
+use minijinja::{context, Value};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::epub::Entry;
+use crate::error::Result;
+use crate::header::{FieldKind, RatingLevel};
+use crate::model::{Installment, Series};
+use crate::render::{
+    markup, thousands, BookView, CoverView, FieldView, InstallmentView, PartView, RatingView, SeriesView, Templates,
+};
+use crate::xhtml::{write_body, ImageMap};
+
+/// An image to package, already in its final form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageAsset {
+    /// Path inside the book's content folder (`images/cover.jpg`).
+    pub href: String,
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Everything besides the series that goes into the book.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    pub cover: Option<ImageAsset>,
+    /// Images the bodies refer to, keyed by their `src` as written.
+    pub images: Vec<(String, ImageAsset)>,
+    /// `dcterms:modified` in seconds since the Unix epoch.
+    pub modified: u64,
+    /// Set for one-installment books cut from a series (`--split`).
+    pub series_position: Option<String>,
+}
+
+/// One entry of the table of contents, shared by the nav document and the NCX.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub label: String,
+    pub href: String,
+    /// NCX `playOrder`: the target's position in reading order, from 1.
+    pub play_order: usize,
+    /// A unique id for the NCX `navPoint`.
+    pub id: String,
+    pub children: Vec<TocEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Landmark {
+    /// EPUB 3 landmark `epub:type`.
+    kind: &'static str,
+    /// EPUB 2 guide `type`.
+    guide_type: &'static str,
+    label: String,
+    href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ManifestItem {
+    id: String,
+    href: String,
+    media_type: &'static str,
+    properties: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Accessibility {
+    access_modes: Vec<&'static str>,
+    features: Vec<&'static str>,
+    summary: String,
+}
+
+/// The page file of the `n`-th story file (1-based, reading order).
+fn part_href(n: usize) -> String {
+    format!("story-{n:03}.xhtml")
+}
+
+/// The stable identifier: a UUID v5 of the series title and authors, so a rebuilt book
+/// is the same book to a reading system and keeps its reading position.
+pub fn identifier(series: &Series) -> String {
+    let key = format!("ficbind:{}\n{}", series.title.to_lowercase(), series.authors.join(", ").to_lowercase());
+    format!("urn:uuid:{}", uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, key.as_bytes()))
+}
+
+/// Seconds since the Unix epoch → `YYYY-MM-DDThh:mm:ssZ` (proleptic Gregorian, UTC).
+pub fn iso8601(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
+}
+
+fn installment_view(inst: &Installment, first_part: usize) -> InstallmentView {
+    let declared: Vec<u64> = inst.parts.iter().filter_map(|p| p.header.declared_words().and_then(|(_, n)| n)).collect();
+    let declared_words = (declared.len() == inst.parts.len() && !declared.is_empty())
+        .then(|| declared.iter().sum::<u64>())
+        .filter(|&d| d != inst.words() as u64)
+        .map(|d| thousands(d as usize));
+    let mut fields: Vec<FieldView> = Vec::new();
+    for part in &inst.parts {
+        for f in part.header.fields.iter().filter(|f| f.kind != FieldKind::WordCount) {
+            let view = FieldView { key: f.key.clone(), lines: f.value.lines().map(str::to_string).collect() };
+            if !fields.iter().any(|v| v.key == view.key && v.lines == view.lines) {
+                fields.push(view);
+            }
+        }
+    }
+    let label = inst.label();
+    let parts = inst
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PartView {
+            href: part_href(first_part + i),
+            label: if inst.parts.len() > 1 { format!("Part {}", p.part.unwrap_or(i as u32 + 1)) } else { label.clone() },
+            part: p.part,
+            heading: p.body.heading.clone(),
+            file: p.source.file.clone(),
+        })
+        .collect();
+    InstallmentView {
+        number: inst.number,
+        title: inst.title.clone(),
+        title_or_label: if inst.title.is_empty() { label.clone() } else { inst.title.clone() },
+        label,
+        href: part_href(first_part),
+        words: inst.words(),
+        words_display: thousands(inst.words()),
+        declared_words,
+        fields,
+        parts,
+    }
+}
+
+/// The `book` every template sees.
+pub fn book_view(series: &Series, extras: &Extras) -> BookView {
+    let mut next_part = 1;
+    let installments: Vec<InstallmentView> = series
+        .installments
+        .iter()
+        .map(|inst| {
+            let view = installment_view(inst, next_part);
+            next_part += inst.parts.len();
+            view
+        })
+        .collect();
+    let declared: Vec<u64> =
+        series.parts().map(|(_, p)| p.header.declared_words().and_then(|(_, n)| n)).collect::<Option<Vec<_>>>().unwrap_or_default();
+    let declared_total: u64 = declared.iter().sum();
+    let words = series.words();
+    let subjects = series.fandoms.iter().chain(&series.pairings).chain(&series.characters).cloned().collect();
+    let numbered_count = series.installments.iter().filter(|i| i.number.is_some()).count();
+    BookView {
+        title: series.title.clone(),
+        language: series.language.clone(),
+        identifier: identifier(series),
+        modified: iso8601(extras.modified),
+        authors: series.authors.clone(),
+        summary: series.summary.as_deref().map(paragraphs).filter(|p| !p.is_empty()),
+        disclaimer: series.disclaimer.as_deref().map(paragraphs).filter(|p| !p.is_empty()),
+        fandoms: series.fandoms.clone(),
+        pairings: series.pairings.clone(),
+        characters: series.characters.clone(),
+        subjects,
+        rating: series.rating.as_ref().map(|r| RatingView {
+            text: r.text.clone(),
+            scale: if r.level == RatingLevel::Unrecognised { String::new() } else { r.level.describe().to_string() },
+        }),
+        warnings: series.warnings.clone(),
+        words,
+        words_display: thousands(words),
+        declared_words_display: (!declared.is_empty() && declared_total != words as u64)
+            .then(|| thousands(declared_total as usize)),
+        installment_count: series.installments.len(),
+        numbered_count,
+        free_standing_count: series.installments.len() - numbered_count,
+        installments,
+        cover: extras.cover.as_ref().map(|c| CoverView { href: c.href.clone(), width: c.width, height: c.height }),
+        series: SeriesView { name: series.title.clone(), position: extras.series_position.clone() },
+    }
+}
+
+fn toc(book: &BookView) -> Vec<TocEntry> {
+    let mut entries = vec![
+        TocEntry { label: "About this book".into(), href: "about.xhtml".into(), play_order: 0, id: String::new(), children: vec![] },
+        TocEntry { label: "Content warnings".into(), href: "warnings.xhtml".into(), play_order: 0, id: String::new(), children: vec![] },
+        TocEntry { label: "Contents".into(), href: "contents.xhtml".into(), play_order: 0, id: String::new(), children: vec![] },
+    ];
+    for inst in &book.installments {
+        let children = if inst.parts.len() > 1 {
+            inst.parts
+                .iter()
+                .map(|p| TocEntry { label: p.label.clone(), href: p.href.clone(), play_order: 0, id: String::new(), children: vec![] })
+                .collect()
+        } else {
+            vec![]
+        };
+        entries.push(TocEntry { label: inst.label.clone(), href: inst.href.clone(), play_order: 0, id: String::new(), children });
+    }
+    // NCX requires one playOrder per target: an installment and its first part share one.
+    fn number(entries: &mut [TocEntry], seen: &mut Vec<String>, count: &mut usize) {
+        for e in entries {
+            *count += 1;
+            e.id = format!("nav-{count}");
+            e.play_order = match seen.iter().position(|h| *h == e.href) {
+                Some(i) => i + 1,
+                None => {
+                    seen.push(e.href.clone());
+                    seen.len()
+                }
+            };
+            number(&mut e.children, seen, count);
+        }
+    }
+    number(&mut entries, &mut Vec::new(), &mut 0);
+    entries
+}
+
+fn toc_depth(entries: &[TocEntry]) -> usize {
+    entries.iter().map(|e| 1 + toc_depth(&e.children)).max().unwrap_or(0)
+}
+
+/// Renders every file of the book. `templates` may hold the user's overrides.
+pub fn package(series: &Series, extras: &Extras, templates: &Templates) -> Result<Vec<Entry>> {
+    let book = book_view(series, extras);
+    let book_value = Value::from_serialize(&book);
+    let images: ImageMap = extras.images.iter().map(|(src, a)| (src.clone(), a.href.clone())).collect();
+
+    let mut entries = Vec::new();
+    let page = |name: &str| templates.render(name, context! { book => book_value.clone() });
+    let mut manifest = Vec::new();
+    let mut spine = Vec::new();
+    let mut add_page = |entries: &mut Vec<Entry>, id: &str, href: String, content: String, properties| {
+        manifest.push(ManifestItem { id: id.to_string(), href: href.clone(), media_type: "application/xhtml+xml", properties });
+        spine.push(id.to_string());
+        entries.push(Entry::new(format!("OEBPS/{href}"), content));
+    };
+
+    if extras.cover.is_some() {
+        add_page(&mut entries, "cover", "cover.xhtml".into(), page("cover.xhtml")?, Some("svg"));
+    }
+    add_page(&mut entries, "about", "about.xhtml".into(), page("about.xhtml")?, None);
+    add_page(&mut entries, "warnings", "warnings.xhtml".into(), page("warnings.xhtml")?, None);
+    add_page(&mut entries, "contents", "contents.xhtml".into(), page("contents.xhtml")?, None);
+
+    // Story pages are independent of each other: render them on every core.
+    let jobs: Vec<(&Installment, &InstallmentView, usize)> = series
+        .installments
+        .iter()
+        .zip(&book.installments)
+        .flat_map(|(inst, view)| (0..inst.parts.len()).map(move |i| (inst, view, i)))
+        .collect();
+    let pages: Vec<Result<(String, String)>> = jobs
+        .par_iter()
+        .map(|(inst, view, i)| {
+            let part = &inst.parts[*i];
+            let mut body = String::with_capacity(part.words * 7);
+            write_body(&part.body.events, &images, &mut body);
+            let html = templates.render(
+                "part.xhtml",
+                context! {
+                    book => book_value.clone(),
+                    installment => Value::from_serialize(view),
+                    part => Value::from_serialize(&view.parts[*i]),
+                    body => markup(body),
+                },
+            )?;
+            Ok((view.parts[*i].href.clone(), html))
+        })
+        .collect();
+    for (n, result) in pages.into_iter().enumerate() {
+        let (href, html) = result?;
+        add_page(&mut entries, &format!("story-{:03}", n + 1), href, html, None);
+    }
+
+    let toc = toc(&book);
+    let mut landmarks = Vec::new();
+    if extras.cover.is_some() {
+        landmarks.push(Landmark { kind: "cover", guide_type: "cover", label: "Cover".into(), href: "cover.xhtml".into() });
+    }
+    landmarks.push(Landmark { kind: "titlepage", guide_type: "title-page", label: "About this book".into(), href: "about.xhtml".into() });
+    landmarks.push(Landmark { kind: "toc", guide_type: "toc", label: "Contents".into(), href: "contents.xhtml".into() });
+    if let Some(first) = book.installments.first() {
+        landmarks.push(Landmark { kind: "bodymatter", guide_type: "text", label: "Start of the story".into(), href: first.href.clone() });
+    }
+
+    let nav = templates.render("nav.xhtml", context! { book => book_value.clone(), toc => toc.clone(), landmarks => landmarks.clone() })?;
+    entries.push(Entry::new("OEBPS/nav.xhtml", nav));
+    manifest.push(ManifestItem { id: "nav".into(), href: "nav.xhtml".into(), media_type: "application/xhtml+xml", properties: Some("nav") });
+    let ncx = templates.render("toc.ncx", context! { book => book_value.clone(), toc => toc.clone(), depth => toc_depth(&toc) })?;
+    entries.push(Entry::new("OEBPS/toc.ncx", ncx));
+    manifest.push(ManifestItem { id: "ncx".into(), href: "toc.ncx".into(), media_type: "application/x-dtbncx+xml", properties: None });
+    entries.push(Entry::new("OEBPS/style.css", templates.render("style.css", context! { book => book_value.clone() })?));
+    manifest.push(ManifestItem { id: "css".into(), href: "style.css".into(), media_type: "text/css", properties: None });
+
+    if let Some(cover) = &extras.cover {
+        entries.push(Entry::new(format!("OEBPS/{}", cover.href), cover.bytes.clone()));
+        manifest.push(ManifestItem { id: "cover-image".into(), href: cover.href.clone(), media_type: cover.media_type, properties: Some("cover-image") });
+    }
+    for (i, (_, image)) in extras.images.iter().enumerate() {
+        entries.push(Entry::new(format!("OEBPS/{}", image.href), image.bytes.clone()));
+        manifest.push(ManifestItem { id: format!("image-{:03}", i + 1), href: image.href.clone(), media_type: image.media_type, properties: None });
+    }
+
+    let has_images = extras.cover.is_some() || !extras.images.is_empty();
+    let accessibility = Accessibility {
+        access_modes: if has_images { vec!["textual", "visual"] } else { vec!["textual"] },
+        features: {
+            let mut f = vec!["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"];
+            if has_images {
+                f.push("alternativeText");
+            }
+            f
+        },
+        summary: "A text-only story with a contents page and navigation by installment; headings mark every installment and part, and author's notes and scene breaks are marked up for assistive technology. The cover image, where there is one, repeats the title.".to_string(),
+    };
+    let opf = templates.render(
+        "content.opf",
+        context! { book => book_value.clone(), manifest => manifest, spine => spine, landmarks => landmarks, accessibility => accessibility },
+    )?;
+    entries.push(Entry::new("OEBPS/content.opf", opf));
+    entries.push(Entry::new("META-INF/container.xml", templates.render("container.xml", context! {})?));
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso8601(1_795_280_721), "2026-11-21T17:05:21Z");
+    }
+}

@@ -1,0 +1,225 @@
+//! Templates and the typed contexts they see. Every generated file comes from a
+//! minijinja template in `templates/` (compiled in), and a user's `--templates` folder
+//! may replace any of them by name. Values reach templates only through the structs
+//! below, and are escaped by `xhtml::escape` (installed as the minijinja formatter), so
+//! escaping stays in one place.
+
+use minijinja::{AutoEscape, Environment, Value};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::xhtml::escape;
+
+/// The built-in templates, by file name.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.xhtml", include_str!("../templates/base.xhtml")),
+    ("about.xhtml", include_str!("../templates/about.xhtml")),
+    ("warnings.xhtml", include_str!("../templates/warnings.xhtml")),
+    ("contents.xhtml", include_str!("../templates/contents.xhtml")),
+    ("part.xhtml", include_str!("../templates/part.xhtml")),
+    ("cover.xhtml", include_str!("../templates/cover.xhtml")),
+    ("nav.xhtml", include_str!("../templates/nav.xhtml")),
+    ("toc.ncx", include_str!("../templates/toc.ncx")),
+    ("content.opf", include_str!("../templates/content.opf")),
+    ("container.xml", include_str!("../templates/container.xml")),
+    ("style.css", include_str!("../templates/style.css")),
+];
+
+/// The template set for one build.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// The built-in templates, with `overrides` (name, source) replacing those of the
+    /// same name. Unknown names are kept too, so an override may `{% include %}` them.
+    pub fn new(overrides: &[(String, String)]) -> Result<Templates> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".css") {
+                AutoEscape::None
+            } else {
+                AutoEscape::Html
+            }
+        });
+        env.set_formatter(|out, state, value| {
+            if value.is_undefined() || value.is_none() {
+                return Ok(());
+            }
+            if value.is_safe() || state.auto_escape() == AutoEscape::None {
+                write!(out, "{value}")?;
+            } else if let Some(s) = value.as_str() {
+                out.write_str(&escape(s))?;
+            } else {
+                out.write_str(&escape(&value.to_string()))?;
+            }
+            Ok(())
+        });
+        env.set_trim_blocks(false);
+        for (name, source) in BUILTIN_TEMPLATES {
+            if !overrides.iter().any(|(n, _)| n == name) {
+                env.add_template(name, source).map_err(|e| template_error(name, &e))?;
+            }
+        }
+        for (name, source) in overrides {
+            env.add_template_owned(name.clone(), source.clone()).map_err(|e| template_error(name, &e))?;
+        }
+        Ok(Templates { env })
+    }
+
+    /// Renders template `name` with `ctx` (a typed context serialized for minijinja).
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String> {
+        let template = self.env.get_template(name).map_err(|e| template_error(name, &e))?;
+        template.render(ctx).map_err(|e| template_error(name, &e))
+    }
+}
+
+fn template_error(name: &str, e: &minijinja::Error) -> Error {
+    let mut message = e.to_string();
+    if let Some(line) = e.line() {
+        message = format!("line {line}: {message}");
+    }
+    Error::Template { name: name.to_string(), message }
+}
+
+/// Makes `s` a context value that templates insert as is (already escaped markup).
+pub fn markup(s: String) -> Value {
+    Value::from_safe_string(s)
+}
+
+/// The series as every page template sees it (`book`).
+#[derive(Debug, Clone, Serialize)]
+pub struct BookView {
+    pub title: String,
+    pub language: String,
+    /// `urn:uuid:…`, stable for the same series title and author.
+    pub identifier: String,
+    /// `dcterms:modified`, e.g. `2026-11-21T17:05:00Z`.
+    pub modified: String,
+    pub authors: Vec<String>,
+    /// Paragraphs of the summary; `None` when there is none.
+    pub summary: Option<Vec<String>>,
+    pub disclaimer: Option<Vec<String>>,
+    pub fandoms: Vec<String>,
+    pub pairings: Vec<String>,
+    pub characters: Vec<String>,
+    /// Fandoms, pairings and characters, for `dc:subject`.
+    pub subjects: Vec<String>,
+    pub rating: Option<RatingView>,
+    pub warnings: Vec<crate::model::WarningEntry>,
+    pub words: usize,
+    pub words_display: String,
+    /// The sum of the writers' declared word counts, when it differs from ours.
+    pub declared_words_display: Option<String>,
+    pub installment_count: usize,
+    pub numbered_count: usize,
+    pub free_standing_count: usize,
+    pub installments: Vec<InstallmentView>,
+    pub cover: Option<CoverView>,
+    pub series: SeriesView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RatingView {
+    /// As the writer wrote it (`R for violence`).
+    pub text: String,
+    /// Where it sits on a common scale (`mature`), empty when unrecognised.
+    pub scale: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesView {
+    pub name: String,
+    /// The position in the series (`belongs-to-collection` `group-position`); set for
+    /// one-installment books made by `--split`.
+    pub position: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverView {
+    pub href: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InstallmentView {
+    pub number: Option<u32>,
+    pub title: String,
+    /// `3. The Lantern Keeper`, as in the contents.
+    pub label: String,
+    /// The title, or the label when the writer gave only a number.
+    pub title_or_label: String,
+    /// The page of its first part.
+    pub href: String,
+    pub words: usize,
+    pub words_display: String,
+    pub declared_words: Option<String>,
+    /// Header fields as written (word counts excepted: shown beside ours).
+    pub fields: Vec<FieldView>,
+    pub parts: Vec<PartView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    pub key: String,
+    pub lines: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartView {
+    pub href: String,
+    /// `Part 2`, or the installment label for a one-part installment.
+    pub label: String,
+    pub part: Option<u32>,
+    /// The body's own heading line (`Chapter 3: Undertow`).
+    pub heading: Option<String>,
+    pub file: String,
+}
+
+/// `12345` → `12,345`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    #[test]
+    fn values_are_escaped_once_and_markup_passes() {
+        let t = Templates::new(&[("x.xhtml".into(), "<p>{{ a }}</p>{{ b }}".into())]).unwrap();
+        let out = t.render("x.xhtml", context! { a => "Tom & \"Jerry\" <3", b => markup("<em>ok</em>".into()) }).unwrap();
+        assert_eq!(out, "<p>Tom &amp; &quot;Jerry&quot; &lt;3</p><em>ok</em>");
+    }
+
+    #[test]
+    fn a_user_template_replaces_the_builtin() {
+        let t = Templates::new(&[("style.css".into(), "body { color: red; }".into())]).unwrap();
+        assert_eq!(t.render("style.css", context! {}).unwrap(), "body { color: red; }");
+    }
+
+    #[test]
+    fn a_broken_template_names_itself_and_the_line() {
+        let err = Templates::new(&[("part.xhtml".into(), "ok\n{% if %}".into())]).err().unwrap();
+        let msg = err.to_string();
+        assert!(msg.contains("part.xhtml") && msg.contains("line 2"), "{msg}");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}
