@@ -55,7 +55,8 @@ impl Templates {
             }
             Ok(())
         });
-        env.set_trim_blocks(false);
+        // Files end with a newline, as the templates do.
+        env.set_keep_trailing_newline(true);
         for (name, source) in BUILTIN_TEMPLATES {
             if !overrides.iter().any(|(n, _)| n == name) {
                 env.add_template(name, source).map_err(|e| template_error(name, &e))?;

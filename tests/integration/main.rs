@@ -1,0 +1,7 @@
+//! ficbind's integration tests: fixture series built through the library and the CLI,
+//! every EPUB checked by EPUBCheck 5.3 (zero errors, zero warnings).
+
+mod support;
+
+mod build;
+mod cli;
