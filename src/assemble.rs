@@ -2,9 +2,9 @@
 //! series metadata (authors, fandoms, the strictest rating, deduplicated warnings),
 //! checks writers' word counts, and applies the author's-notes policy.
 
-use crate::config::NotesPolicy;
+use crate::config::{Manifest, NotesPolicy};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::header::Header;
+use crate::header::{Header, Rating};
 use crate::model::{Body, Event, Installment, Part, Series, SourceInfo, Tag, WarningEntry};
 use crate::order::{Entry, Plan};
 
@@ -27,14 +27,19 @@ impl ParsedFile {
 pub struct SeriesDefaults {
     /// The folder name, the title of last resort.
     pub folder_name: String,
+    /// From the command line; wins over the manifest and the headers.
     pub language: Option<String>,
     pub notes: NotesPolicy,
+    /// `series.toml`, or an empty one.
+    pub manifest: Manifest,
 }
 
-/// Orders `files` and builds the series. Empty files are reported and left out.
+/// Orders `files` and builds the series. Empty and excluded files are left out.
 pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut Diagnostics) -> Series {
+    let manifest = &defaults.manifest;
     let mut files: Vec<ParsedFile> = files
         .into_iter()
+        .filter(|f| !manifest.files.get(&f.source.file).is_some_and(|o| o.exclude))
         .filter(|f| {
             let empty = f.is_empty();
             if empty {
@@ -46,9 +51,25 @@ pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut D
             !empty
         })
         .collect();
-    let entries: Vec<Entry> =
-        files.iter().map(|f| Entry { file: f.source.file.clone(), title: f.header.title().map(str::to_string) }).collect();
-    let Plan { series_title, installments: planned, diagnostics } = crate::order::plan(&entries);
+    let entries: Vec<Entry> = files
+        .iter()
+        .map(|f| {
+            let o = manifest.files.get(&f.source.file).cloned().unwrap_or_default();
+            Entry {
+                file: f.source.file.clone(),
+                title: f.header.title().map(str::to_string),
+                heading: f.body.heading.clone(),
+                set_title: o.title,
+                set_number: o.number,
+                set_part: o.part,
+            }
+        })
+        .collect();
+    let order: Option<Vec<usize>> = manifest
+        .order
+        .as_ref()
+        .map(|names| names.iter().filter_map(|n| entries.iter().position(|e| &e.file == n)).collect());
+    let Plan { series_title, installments: planned, diagnostics } = crate::order::plan(&entries, order.as_deref());
     diags.extend(diagnostics);
 
     let mut omitted_notes = 0;
@@ -73,6 +94,23 @@ pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut D
         diags.push(Diagnostic::new(Code::N010, format!("left out {omitted_notes} author's note(s) as --notes omit asks")));
     }
 
+    let title = manifest
+        .title
+        .clone()
+        .or(series_title)
+        .or_else(|| {
+            // A lone installment: its title is the book's.
+            (installments.len() == 1).then(|| installments[0].parts[0].full_title.clone())
+        })
+        .unwrap_or_else(|| defaults.folder_name.clone());
+    summarize(title, installments, defaults)
+}
+
+/// The series-level view of some installments: authors, fandoms and the like gathered
+/// from every header, the strictest rating, warnings deduplicated with the installments
+/// they apply to; then the manifest's corrections. Also used for one-installment books.
+pub fn summarize(title: String, installments: Vec<Installment>, defaults: &SeriesDefaults) -> Series {
+    let manifest = &defaults.manifest;
     let headers = || installments.iter().flat_map(|i| i.parts.iter().map(|p| &p.header));
     let union = |get: fn(&Header) -> Vec<String>| {
         let mut out: Vec<String> = Vec::new();
@@ -85,43 +123,51 @@ pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut D
         }
         out
     };
-    let authors = union(Header::authors);
+    let authors = manifest.author.as_ref().map(|a| a.to_vec()).unwrap_or_else(|| union(Header::authors));
     let fandoms = union(Header::fandoms);
     let pairings = union(Header::pairings);
     let characters = union(Header::characters);
-    let summary = headers().find_map(|h| h.summary().map(str::to_string));
+    let summary = manifest.summary.clone().or_else(|| headers().find_map(|h| h.summary().map(str::to_string)));
     let disclaimer = headers().find_map(|h| h.disclaimer().map(str::to_string));
-    let rating = installments.iter().filter_map(Installment::rating).max_by_key(|r| r.level).cloned();
+    let rating = match &manifest.rating {
+        Some(r) => Some(Rating::parse(r)),
+        None => installments.iter().filter_map(Installment::rating).max_by_key(|r| r.level).cloned(),
+    };
     let language = defaults
         .language
         .clone()
+        .or_else(|| manifest.language.clone())
         .or_else(|| headers().find_map(|h| h.language().and_then(language_tag)))
         .unwrap_or_else(|| "en".to_string());
 
     let mut warnings: Vec<WarningEntry> = Vec::new();
+    let mut add = |text: String, label: &String| {
+        let key = warning_key(&text);
+        match warnings.iter_mut().find(|e| warning_key(&e.text) == key) {
+            Some(e) => {
+                if !e.installments.contains(label) {
+                    e.installments.push(label.clone());
+                }
+            }
+            None => warnings.push(WarningEntry { text, installments: vec![label.clone()] }),
+        }
+    };
     for inst in &installments {
         let label = inst.label();
         for part in &inst.parts {
             for w in part.header.warnings() {
-                let key = warning_key(&w);
-                match warnings.iter_mut().find(|e| warning_key(&e.text) == key) {
-                    Some(e) => {
-                        if !e.installments.contains(&label) {
-                            e.installments.push(label.clone());
-                        }
-                    }
-                    None => warnings.push(WarningEntry { text: w, installments: vec![label.clone()] }),
-                }
+                add(w, &label);
             }
         }
     }
-
-    let title = series_title
-        .or_else(|| {
-            // A lone installment: its title is the book's.
-            (installments.len() == 1).then(|| installments[0].parts[0].full_title.clone())
-        })
-        .unwrap_or_else(|| defaults.folder_name.clone());
+    if let Some(edits) = &manifest.warnings {
+        for w in &edits.add {
+            for inst in &installments {
+                add(w.clone(), &inst.label());
+            }
+        }
+        warnings.retain(|e| !edits.remove.iter().any(|r| warning_key(r) == warning_key(&e.text)));
+    }
 
     Series {
         title,
@@ -329,5 +375,47 @@ mod tests {
         assert_eq!(language_tag("English").as_deref(), Some("en"));
         assert_eq!(language_tag("pt-BR").as_deref(), Some("pt-BR"));
         assert_eq!(language_tag("the common tongue"), None);
+    }
+}
+
+#[cfg(test)]
+mod manifest_tests {
+    use super::*;
+    use crate::config::{FileOverride, WarningEdits};
+    use crate::header::split_header;
+
+    fn file(name: &str, text: &str) -> ParsedFile {
+        let split = split_header(text);
+        let (body, _) = crate::text::parse(split.body, name, split.body_line, &Default::default());
+        ParsedFile { source: SourceInfo { file: name.into(), encoding: "UTF-8".into() }, header: split.header, body }
+    }
+
+    #[test]
+    fn manifest_corrects_what_detection_got_wrong() {
+        let mut manifest = Manifest {
+            title: Some("Moths and Lamps".into()),
+            author: Some(crate::config::OneOrMany::One("W. H.".into())),
+            language: Some("de".into()),
+            summary: Some("Better summary.".into()),
+            rating: Some("Explicit".into()),
+            warnings: Some(WarningEdits { add: vec!["storms".into()], remove: vec!["ANGST".into()] }),
+            ..Manifest::default()
+        };
+        manifest.files.insert("c.txt".into(), FileOverride { exclude: true, ..Default::default() });
+        manifest.files.insert("b.txt".into(), FileOverride { title: Some("Flame Renamed".into()), ..Default::default() });
+        let files = vec![
+            file("a.txt", "Title: Moth 1: Wing\nAuthor: Wren\nWarnings: angst\n\nOne.\n"),
+            file("b.txt", "Title: Moth 2: Flame\nAuthor: Wren\n\nTwo.\n"),
+            file("c.txt", "Title: Moth 3: Junk\n\nThree.\n"),
+        ];
+        let defaults = SeriesDefaults { manifest, ..Default::default() };
+        let s = assemble(files, &defaults, &mut Diagnostics::default());
+        assert_eq!(s.title, "Moths and Lamps");
+        assert_eq!(s.authors, vec!["W. H."]);
+        assert_eq!(s.language, "de");
+        assert_eq!(s.summary.as_deref(), Some("Better summary."));
+        assert_eq!(s.rating.unwrap().level, crate::header::RatingLevel::Explicit);
+        assert_eq!(s.warnings, vec![WarningEntry { text: "storms".into(), installments: vec!["1. Wing".into(), "2. Flame Renamed".into()] }]);
+        assert_eq!(s.installments.len(), 2);
     }
 }

@@ -38,6 +38,9 @@ pub enum Error {
 
     #[error("{0}")]
     Cover(String),
+
+    #[error("{}: {message}", path.display())]
+    Manifest { path: PathBuf, message: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -12,6 +12,8 @@ pub mod diag;
 pub mod epub;
 pub mod error;
 pub mod header;
+pub mod init;
+pub mod inspect;
 pub mod markdown;
 pub mod model;
 pub mod order;
@@ -24,7 +26,7 @@ pub mod xhtml;
 use std::path::{Path, PathBuf};
 
 use crate::assemble::{ParsedFile, SeriesDefaults};
-use crate::config::Options;
+use crate::config::{Manifest, Options, Typography};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::model::{Event, SourceInfo};
@@ -52,29 +54,49 @@ pub struct Inputs {
     pub folder: PathBuf,
     pub folder_name: String,
     pub files: Vec<SourceFile>,
-    /// Template overrides from `--templates`, by file name.
+    /// Template overrides from `--templates` or the manifest, by file name.
     pub templates: Vec<(String, String)>,
     /// `SOURCE_DATE_EPOCH`, else the newest input's modification time.
     pub modified: u64,
+    /// The manifest and where it came from.
+    pub manifest: Option<(PathBuf, Manifest)>,
 }
 
-/// Reads the series folder and the template overrides.
+/// Reads the series folder, its manifest and the template overrides.
 pub fn read_inputs(dir: &Path, opts: &Options) -> Result<Inputs> {
     let files = source::read_series_dir(dir)?;
-    let templates = match &opts.templates {
+    let manifest_path = opts.manifest.clone().unwrap_or_else(|| dir.join(config::MANIFEST_NAME));
+    let manifest = if opts.no_manifest {
+        None
+    } else if opts.manifest.is_some() || manifest_path.is_file() {
+        let text = std::fs::read_to_string(&manifest_path)
+            .map_err(|source| Error::FileUnreadable { path: manifest_path.clone(), source })?;
+        Some((manifest_path.clone(), Manifest::parse(&text, &manifest_path)?))
+    } else {
+        None
+    };
+    let templates_dir = opts
+        .templates
+        .clone()
+        .or_else(|| manifest.as_ref().and_then(|(_, m)| m.templates.as_ref()).map(|t| dir.join(t)));
+    let templates = match &templates_dir {
         Some(t) => read_templates(t)?,
         None => Vec::new(),
     };
-    let modified = opts.source_date_epoch.unwrap_or_else(|| files.iter().filter_map(|f| f.modified).max().unwrap_or(0));
+    let mut newest = files.iter().filter_map(|f| f.modified).max().unwrap_or(0);
+    if let Some(m) = manifest.as_ref().and_then(|(p, _)| std::fs::metadata(p).ok()?.modified().ok()) {
+        newest = newest.max(m.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()));
+    }
+    let modified = opts.source_date_epoch.unwrap_or(newest);
     let folder_name = dir
         .canonicalize()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| dir.display().to_string());
-    Ok(Inputs { folder: dir.to_path_buf(), folder_name, files, templates, modified })
+    Ok(Inputs { folder: dir.to_path_buf(), folder_name, files, templates, modified, manifest })
 }
 
-/// Every file in a `--templates` folder whose name is a template's replaces it.
+/// Every file in a templates folder whose name is a template's replaces it.
 fn read_templates(dir: &Path) -> Result<Vec<(String, String)>> {
     let unreadable = |source| Error::TemplateUnreadable { path: dir.to_path_buf(), source };
     if !dir.is_dir() {
@@ -96,9 +118,9 @@ fn read_templates(dir: &Path) -> Result<Vec<(String, String)>> {
 }
 
 /// Decodes and parses every story file.
-pub fn parse_files(files: &[SourceFile], opts: &Options, diags: &mut Diagnostics) -> Result<Vec<ParsedFile>> {
+pub fn parse_files(files: &[SourceFile], typography: Typography, diags: &mut Diagnostics) -> Result<Vec<ParsedFile>> {
     use rayon::prelude::*;
-    let text_opts = text::TextOptions { typography: opts.typography };
+    let text_opts = text::TextOptions { typography, ..Default::default() };
     let parsed: Vec<Result<(ParsedFile, Vec<Diagnostic>)>> = files
         .par_iter()
         .map(|f| {
@@ -110,7 +132,7 @@ pub fn parse_files(files: &[SourceFile], opts: &Options, diags: &mut Diagnostics
             };
             let (body, body_diags) = match f.format {
                 Format::Text => text::parse(split.body, &f.name, split.body_line, &text_opts),
-                Format::Markdown => markdown::parse(split.body, &f.name, split.body_line, opts.typography),
+                Format::Markdown => markdown::parse(split.body, &f.name, split.body_line, typography),
             };
             found.extend(body_diags);
             let source = SourceInfo { file: f.name.clone(), encoding: decoded.encoding.to_string() };
@@ -124,6 +146,43 @@ pub fn parse_files(files: &[SourceFile], opts: &Options, diags: &mut Diagnostics
         out.push(file);
     }
     Ok(out)
+}
+
+/// The series as a build sees it, before anything is rendered.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub series: model::Series,
+    pub diagnostics: Diagnostics,
+    pub defaults: SeriesDefaults,
+}
+
+/// Parses and orders the series: everything `inspect` shows and `build` packages.
+pub fn prepare(inputs: &Inputs, opts: &Options) -> Result<Prepared> {
+    let manifest = inputs.manifest.as_ref().map(|(_, m)| m.clone()).unwrap_or_default();
+    if let Some((path, m)) = &inputs.manifest {
+        for name in m.order.iter().flatten().chain(m.files.keys()) {
+            if !inputs.files.iter().any(|f| &f.name == name) {
+                return Err(Error::Manifest {
+                    path: path.clone(),
+                    message: format!(
+                        "names {name:?}, which is not a story file in {}; check the spelling, or remove it from the manifest",
+                        inputs.folder.display()
+                    ),
+                });
+            }
+        }
+    }
+    let typography = opts.typography.or(manifest.typography).unwrap_or_default();
+    let notes = opts.notes.or(manifest.notes).unwrap_or_default();
+    let mut diagnostics = Diagnostics::default();
+    let files = parse_files(&inputs.files, typography, &mut diagnostics)?;
+    let defaults =
+        SeriesDefaults { folder_name: inputs.folder_name.clone(), language: opts.language.clone(), notes, manifest };
+    let series = assemble::assemble(files, &defaults, &mut diagnostics);
+    if series.installments.is_empty() {
+        return Err(Error::NoStories(inputs.folder.clone()));
+    }
+    Ok(Prepared { series, diagnostics, defaults })
 }
 
 /// Sniffs an image's media type from its first bytes.
@@ -188,21 +247,57 @@ fn collect_images(
 /// the Markdown bodies name.
 pub fn compile(inputs: &Inputs, opts: &Options, read_asset: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Book> {
     let templates = render::Templates::new(&inputs.templates)?;
-    let mut diags = Diagnostics::default();
-    let files = parse_files(&inputs.files, opts, &mut diags)?;
-    let defaults = SeriesDefaults {
-        folder_name: inputs.folder_name.clone(),
-        language: opts.language.clone(),
-        notes: opts.notes,
-    };
-    let series = assemble::assemble(files, &defaults, &mut diags);
-    if series.installments.is_empty() {
-        return Err(Error::NoStories(inputs.folder.clone()));
-    }
-    let images = collect_images(&series, read_asset, &mut diags);
-    let extras = Extras { cover: None, images, modified: inputs.modified, series_position: None };
+    let Prepared { series, mut diagnostics, .. } = prepare(inputs, opts)?;
+    let images = collect_images(&series, read_asset, &mut diagnostics);
+    let extras = Extras { images, modified: inputs.modified, ..Extras::default() };
     let entries = package::package(&series, &extras, &templates)?;
-    Ok(Book { epub: epub::write_epub(entries), series, diagnostics: diags.into_vec() })
+    Ok(Book { epub: epub::write_epub(entries), series, diagnostics: diagnostics.into_vec() })
+}
+
+/// One book per installment (its parts joined), each with its own front matter and the
+/// series recorded as a collection with the installment's position, so reading apps
+/// group and order them. Returns (suggested file name, book) pairs in reading order.
+pub fn compile_split(
+    inputs: &Inputs,
+    opts: &Options,
+    read_asset: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<Vec<(String, Book)>> {
+    let templates = render::Templates::new(&inputs.templates)?;
+    let Prepared { series, diagnostics, defaults } = prepare(inputs, opts)?;
+    let mut books: Vec<(String, Book)> = Vec::new();
+    for inst in series.installments {
+        let title = match (inst.number, inst.title.is_empty()) {
+            (Some(n), false) => format!("{} {n}: {}", series.title, inst.title),
+            (Some(n), true) => format!("{} {n}", series.title),
+            (None, _) => format!("{}: {}", series.title, inst.title),
+        };
+        let position = inst.number.map(|n| n.to_string());
+        let one = assemble::summarize(title, vec![inst], &defaults);
+        let mut diags = Diagnostics::default();
+        let images = collect_images(&one, read_asset, &mut diags);
+        let extras = Extras {
+            images,
+            modified: inputs.modified,
+            series_name: Some(series.title.clone()),
+            series_position: position,
+            ..Extras::default()
+        };
+        let entries = package::package(&one, &extras, &templates)?;
+        let mut name = default_file_name(&one.title);
+        let mut n = 2;
+        while books.iter().any(|(b, _)| *b == name) {
+            name = default_file_name(&format!("{} {n}", one.title));
+            n += 1;
+        }
+        books.push((name, Book { epub: epub::write_epub(entries), series: one, diagnostics: diags.into_vec() }));
+    }
+    // Series-wide diagnostics are reported once, with the first book.
+    if let Some((_, first)) = books.first_mut() {
+        let mut all = diagnostics;
+        all.extend(std::mem::take(&mut first.diagnostics));
+        first.diagnostics = all.into_vec();
+    }
+    Ok(books)
 }
 
 /// Reads, parses and packages the series in `dir`.

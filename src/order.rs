@@ -137,11 +137,17 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 }
 
 /// What ordering needs to know about one story file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Entry {
     pub file: String,
     /// The header title, if the file has one.
     pub title: Option<String>,
+    /// The first line's heading (`Chapter 3: Undertow`), a title of last resort.
+    pub heading: Option<String>,
+    /// Overrides from the manifest: they win over anything detected.
+    pub set_title: Option<String>,
+    pub set_number: Option<u32>,
+    pub set_part: Option<u32>,
 }
 
 /// One installment as ordering decided it: indexes into the entries, in reading order.
@@ -179,7 +185,10 @@ struct Placed {
 
 /// Puts the entries in reading order: numbered installments by number (the parts of one
 /// by part number), then the free-standing stories; natural file-name order settles ties.
-pub fn plan(entries: &[Entry]) -> Plan {
+/// With an explicit `order` (entry indexes, from the manifest), the listed entries come in
+/// that order, consecutive parts of one installment joined, and the others follow as
+/// free-standing stories.
+pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
     let mut diagnostics = Vec::new();
     let mut placed: Vec<Placed> = entries
         .iter()
@@ -196,16 +205,36 @@ pub fn plan(entries: &[Entry]) -> Plan {
                     series: t.series,
                 }
             }
-            // No title: the file name is all the writer gave us.
+            // No title: the file name is all the writer gave us, with the body's own
+            // heading (`Chapter 3: Undertow`) as the better title when there is one.
             None => {
                 let full = stem(&e.file).trim().to_string();
                 let number = number_from_file_name(&e.file);
                 let t = parse_title(&full);
-                let title = if t.number.is_some() && !t.title.is_empty() { t.title } else { full.clone() };
+                let title = match &e.heading {
+                    Some(h) => h.clone(),
+                    None if t.number.is_some() && !t.title.is_empty() => t.title,
+                    None => full.clone(),
+                };
                 Placed { entry, number, title, part: part_from_file_name(&e.file), full_title: full, series: None }
             }
         })
         .collect();
+    for p in &mut placed {
+        let e = &entries[p.entry];
+        if let Some(t) = &e.set_title {
+            p.title = t.clone();
+        }
+        if e.set_number.is_some() {
+            p.number = e.set_number;
+        }
+        if e.set_part.is_some() {
+            p.part = e.set_part;
+        }
+    }
+    if let Some(order) = order {
+        return plan_in_given_order(entries, placed, order);
+    }
 
     placed.sort_by(|a, b| {
         let key = |p: &Placed| (p.number.is_none(), p.number);
@@ -299,6 +328,45 @@ pub fn plan(entries: &[Entry]) -> Plan {
     Plan { series_title, installments, diagnostics }
 }
 
+/// The manifest's order: listed entries as listed, the rest free-standing after them.
+fn plan_in_given_order(entries: &[Entry], mut placed: Vec<Placed>, order: &[usize]) -> Plan {
+    let position = |p: &Placed| order.iter().position(|&i| i == p.entry);
+    for p in &mut placed {
+        if position(p).is_none() {
+            p.number = None;
+        }
+    }
+    placed.sort_by(|a, b| match (position(a), position(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => natural_cmp(&entries[a.entry].file, &entries[b.entry].file),
+    });
+    let series_title = series_title(&placed);
+    let mut installments: Vec<PlannedInstallment> = Vec::new();
+    for p in &placed {
+        match installments.last_mut() {
+            Some(last)
+                if p.part.is_some()
+                    && last.number == p.number
+                    && (p.number.is_some() || last.title == p.title)
+                    && last.parts.iter().all(|q| q.part.is_some()) =>
+            {
+                last.parts.push(planned_part(p))
+            }
+            _ => installments.push(PlannedInstallment { number: p.number, title: p.title.clone(), parts: vec![planned_part(p)] }),
+        }
+    }
+    let mut diagnostics = Vec::new();
+    let numbers: Vec<u32> = installments.iter().filter_map(|i| i.number).collect();
+    for (i, n) in numbers.iter().enumerate() {
+        if numbers[..i].contains(n) {
+            diagnostics.push(Diagnostic::new(Code::W003, format!("more than one installment is numbered {n} in the manifest's order")));
+        }
+    }
+    Plan { series_title, installments, diagnostics }
+}
+
 fn planned_part(p: &Placed) -> PlannedPart {
     PlannedPart { entry: p.entry, part: p.part, full_title: p.full_title.clone() }
 }
@@ -377,7 +445,7 @@ mod tests {
     }
 
     fn entry(file: &str, title: Option<&str>) -> Entry {
-        Entry { file: file.into(), title: title.map(Into::into) }
+        Entry { file: file.into(), title: title.map(Into::into), ..Entry::default() }
     }
 
     #[test]
@@ -390,7 +458,7 @@ mod tests {
             entry("e.txt", Some("Ember Road 2: Two")),
             entry("a.txt", Some("Ember Road 1: One")),
         ];
-        let plan = plan(&entries);
+        let plan = plan(&entries, None);
         assert_eq!(plan.series_title.as_deref(), Some("Ember Road"));
         let shape: Vec<(Option<u32>, &str, Vec<usize>)> = plan
             .installments
@@ -413,7 +481,7 @@ mod tests {
 
     #[test]
     fn duplicate_numbers_warn_and_keep_both() {
-        let plan = plan(&[entry("a.txt", Some("Moth 1: Wing")), entry("b.txt", Some("Moth 1: Other"))]);
+        let plan = plan(&[entry("a.txt", Some("Moth 1: Wing")), entry("b.txt", Some("Moth 1: Other"))], None);
         assert_eq!(plan.installments.len(), 2);
         assert_eq!(plan.diagnostics[0].code, Code::W003);
         assert!(plan.diagnostics[0].message.contains("a.txt, b.txt"));
@@ -421,7 +489,7 @@ mod tests {
 
     #[test]
     fn untitled_files_number_from_file_name_or_stand_free() {
-        let plan = plan(&[entry("notes on snow.txt", None), entry("ch-2.txt", None), entry("ch-1.txt", None)]);
+        let plan = plan(&[entry("notes on snow.txt", None), entry("ch-2.txt", None), entry("ch-1.txt", None)], None);
         let shape: Vec<(Option<u32>, &str)> = plan.installments.iter().map(|i| (i.number, i.title.as_str())).collect();
         assert_eq!(shape, vec![(Some(1), "ch-1"), (Some(2), "ch-2"), (None, "notes on snow")]);
         assert_eq!(plan.series_title, None);
@@ -433,7 +501,31 @@ mod tests {
             entry("1.txt", Some("Ember road 01: A")),
             entry("2.txt", Some("Ember Road 02: B")),
             entry("3.txt", Some("Ember Road 03: C")),
-        ]);
+        ], None);
         assert_eq!(plan.series_title.as_deref(), Some("Ember Road"));
+    }
+
+    #[test]
+    fn manifest_order_and_overrides_win() {
+        let mut entries = vec![
+            entry("a.txt", Some("Moth 1: Wing")),
+            entry("b.txt", Some("Moth 2: Lamp")),
+            entry("c.txt", Some("Moth 3: Dust part 1")),
+            entry("d.txt", Some("Moth 3: Dust part 2")),
+            entry("e.txt", Some("Moth 4: Ash")),
+        ];
+        entries[0].set_title = Some("The Wing".into());
+        let plan = plan(&entries, Some(&[1, 0, 2, 3]));
+        let shape: Vec<(Option<u32>, &str, usize)> =
+            plan.installments.iter().map(|i| (i.number, i.title.as_str(), i.parts.len())).collect();
+        assert_eq!(shape, vec![(Some(2), "Lamp", 1), (Some(1), "The Wing", 1), (Some(3), "Dust", 2), (None, "Ash", 1)]);
+    }
+
+    #[test]
+    fn headerless_file_takes_its_heading_as_title() {
+        let mut e = entry("x9.txt", None);
+        e.heading = Some("Chapter 9: Static".into());
+        let plan = plan(&[e], None);
+        assert_eq!((plan.installments[0].number, plan.installments[0].title.as_str()), (Some(9), "Chapter 9: Static"));
     }
 }

@@ -34,7 +34,9 @@ pub struct Extras {
     pub images: Vec<(String, ImageAsset)>,
     /// `dcterms:modified` in seconds since the Unix epoch.
     pub modified: u64,
-    /// Set for one-installment books cut from a series (`--split`).
+    /// The series a one-installment book (`--split`) belongs to; default: its title.
+    pub series_name: Option<String>,
+    /// Its position in that series.
     pub series_position: Option<String>,
 }
 
@@ -194,7 +196,10 @@ pub fn book_view(series: &Series, extras: &Extras) -> BookView {
         free_standing_count: series.installments.len() - numbered_count,
         installments,
         cover: extras.cover.as_ref().map(|c| CoverView { href: c.href.clone(), width: c.width, height: c.height }),
-        series: SeriesView { name: series.title.clone(), position: extras.series_position.clone() },
+        series: SeriesView {
+            name: extras.series_name.clone().unwrap_or_else(|| series.title.clone()),
+            position: extras.series_position.clone(),
+        },
     }
 }
 

@@ -194,7 +194,7 @@ fn metadata_page_shows_counted_and_declared_words() {
 #[test]
 fn notes_can_be_omitted() {
     let keep = build(&sample("lantern-road"));
-    let omit = ficbind::build_series(&sample("lantern-road"), &Options { notes: NotesPolicy::Omit, ..opts() }).unwrap();
+    let omit = ficbind::build_series(&sample("lantern-road"), &Options { notes: Some(NotesPolicy::Omit), ..opts() }).unwrap();
     let note = omit.diagnostics.iter().find(|d| d.code == ficbind::diag::Code::N010).expect("N010 says how many");
     assert!(note.message.contains("author's note"));
     let count = |b: ficbind::Book| {

@@ -5,3 +5,4 @@ mod support;
 
 mod build;
 mod cli;
+mod manifest;

@@ -1,0 +1,64 @@
+//! `ficbind init`: a `series.toml` pre-filled with what ficbind detected, commented so
+//! a writer sees what each key does. Building with it gives the same book as building
+//! without it; from there the writer corrects what detection got wrong.
+
+use crate::Prepared;
+
+/// A TOML string literal (quoted and escaped).
+fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+pub fn manifest_text(prepared: &Prepared) -> String {
+    let s = &prepared.series;
+    let mut out = String::new();
+    out.push_str("# series.toml — how ficbind binds this series. Written by `ficbind init` from what\n");
+    out.push_str("# it detected; edit anything it got wrong. Every key is optional: delete a key to\n");
+    out.push_str("# go back to what ficbind detects. `ficbind inspect` shows the result.\n\n");
+    out.push_str("# The series title (detected: what the numbered titles share before their number).\n");
+    out.push_str(&format!("title = {}\n", quote(&s.title)));
+    out.push_str("# The author, or a list: author = [\"One\", \"Two\"].\n");
+    match s.authors.as_slice() {
+        [] => out.push_str("# author = \"\"\n"),
+        [one] => out.push_str(&format!("author = {}\n", quote(one))),
+        many => out.push_str(&format!("author = [{}]\n", many.iter().map(|a| quote(a)).collect::<Vec<_>>().join(", "))),
+    }
+    out.push_str("# The book's language as a BCP 47 tag.\n");
+    out.push_str(&format!("# language = {}\n", quote(&s.language)));
+    out.push_str("# The summary shown on the metadata page and in reading apps (default: the first\n# installment's summary).\n");
+    out.push_str("# summary = \"\"\n");
+    out.push_str("# The series rating (default: the strictest installment rating).\n");
+    out.push_str(&format!("# rating = {}\n", quote(s.rating.as_ref().map_or("", |r| r.text.as_str()))));
+    out.push_str("# What to do with author's notes: \"keep\" (where they are), \"end\" (gathered at the end\n# of their installment) or \"omit\".\n");
+    out.push_str("# notes = \"keep\"\n");
+    out.push_str("# \"smart\" curls quotes and makes dashes and ellipses; \"off\" keeps punctuation as written.\n");
+    out.push_str("# typography = \"smart\"\n");
+    out.push_str("# A folder of templates replacing the built-in ones, relative to this folder.\n");
+    out.push_str("# templates = \"templates\"\n\n");
+    out.push_str("# The reading order, one file per line. Files left out follow as free-standing stories.\n");
+    out.push_str("order = [\n");
+    for (_, part) in s.parts() {
+        out.push_str(&format!("    {},\n", quote(&part.source.file)));
+    }
+    out.push_str("]\n\n");
+    out.push_str("# Warnings to add to or remove from what the headers say.\n");
+    out.push_str("# [warnings]\n# add = []\n# remove = []\n\n");
+    out.push_str("# The cover: an image file, or a built-in style for a generated one.\n");
+    out.push_str("# [cover]\n# file = \"cover.jpg\"\n# style = \"classic\"\n\n");
+    out.push_str("# Per file: the installment's own title, its number and part; `exclude = true` leaves\n# the file out of the book.\n");
+    for inst in &s.installments {
+        for part in &inst.parts {
+            out.push_str(&format!("[files.{}]\n", quote(&part.source.file)));
+            out.push_str(&format!("title = {}\n", quote(&inst.title)));
+            match inst.number {
+                Some(n) => out.push_str(&format!("number = {n}\n")),
+                None => out.push_str("# number: none, a free-standing story\n"),
+            }
+            if let Some(p) = part.part.filter(|_| inst.parts.len() > 1 || part.part.is_some()) {
+                out.push_str(&format!("part = {p}\n"));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
