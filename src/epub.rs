@@ -63,7 +63,9 @@ fn pack(entry: &Entry, store: bool) -> Packed {
 }
 
 /// Builds the EPUB container bytes from `entries` (which must not include `mimetype`).
-pub fn write_epub(mut entries: Vec<Entry>) -> Vec<u8> {
+/// `comment` becomes the zip archive comment, where `batch` keeps the fingerprint of
+/// the options a book was built with (readers ignore it).
+pub fn write_epub(mut entries: Vec<Entry>, comment: &str) -> Vec<u8> {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     let mimetype = pack(&Entry::new("mimetype", "application/epub+zip"), true);
     let packed: Vec<Packed> = std::iter::once(mimetype)
@@ -113,8 +115,20 @@ pub fn write_epub(mut entries: Vec<Entry>) -> Vec<u8> {
     }
     out.extend_from_slice(&(central.len() as u32).to_le_bytes());
     out.extend_from_slice(&central_offset.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
+    let comment = &comment.as_bytes()[..comment.len().min(u16::MAX as usize)];
+    out.extend_from_slice(&(comment.len() as u16).to_le_bytes());
+    out.extend_from_slice(comment);
     out
+}
+
+/// The archive comment of a zip whose last bytes are `tail` (the end of the file, at
+/// least the end-of-central-directory record and its comment).
+pub fn read_comment(tail: &[u8]) -> Option<String> {
+    let sig = 0x0605_4b50u32.to_le_bytes();
+    let start = (0..tail.len().saturating_sub(21)).rev().find(|&i| tail[i..i + 4] == sig)?;
+    let len = u16::from_le_bytes([tail[start + 20], tail[start + 21]]) as usize;
+    let comment = tail.get(start + 22..start + 22 + len)?;
+    String::from_utf8(comment.to_vec()).ok()
 }
 
 #[cfg(test)]
@@ -133,7 +147,7 @@ mod tests {
 
     #[test]
     fn mimetype_first_stored_then_sorted_entries() {
-        let bytes = write_epub(sample());
+        let bytes = write_epub(sample(), "");
         // The OCF rule readers sniff: "mimetype" stored at offset 30, no extra field.
         assert_eq!(&bytes[30..38], b"mimetype");
         assert_eq!(&bytes[38..58], b"application/epub+zip");
@@ -158,6 +172,15 @@ mod tests {
     fn same_entries_same_bytes_whatever_their_order() {
         let mut reversed = sample();
         reversed.reverse();
-        assert_eq!(write_epub(sample()), write_epub(reversed));
+        assert_eq!(write_epub(sample(), "c"), write_epub(reversed, "c"));
+    }
+
+    #[test]
+    fn the_comment_reads_back() {
+        let bytes = write_epub(sample(), "ficbind 0.1.0 abc");
+        assert_eq!(read_comment(&bytes[bytes.len() - 100..]).as_deref(), Some("ficbind 0.1.0 abc"));
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        assert_eq!(zip.comment(), b"ficbind 0.1.0 abc");
+        assert!(zip.by_name("OEBPS/a.xhtml").is_ok());
     }
 }

@@ -41,6 +41,9 @@ pub enum Error {
 
     #[error("{}: {message}", path.display())]
     Manifest { path: PathBuf, message: String },
+
+    #[error("{0}")]
+    Batch(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -7,6 +7,7 @@
 //! reads the disk and only `write_atomically` writes it.
 
 pub mod assemble;
+pub mod batch;
 pub mod config;
 pub mod diag;
 pub mod epub;
@@ -251,7 +252,8 @@ pub fn compile(inputs: &Inputs, opts: &Options, read_asset: &dyn Fn(&str) -> Opt
     let images = collect_images(&series, read_asset, &mut diagnostics);
     let extras = Extras { images, modified: inputs.modified, ..Extras::default() };
     let entries = package::package(&series, &extras, &templates)?;
-    Ok(Book { epub: epub::write_epub(entries), series, diagnostics: diagnostics.into_vec() })
+    let comment = fingerprint(inputs, opts);
+    Ok(Book { epub: epub::write_epub(entries, &comment), series, diagnostics: diagnostics.into_vec() })
 }
 
 /// One book per installment (its parts joined), each with its own front matter and the
@@ -289,7 +291,8 @@ pub fn compile_split(
             name = default_file_name(&format!("{} {n}", one.title));
             n += 1;
         }
-        books.push((name, Book { epub: epub::write_epub(entries), series: one, diagnostics: diags.into_vec() }));
+        let comment = fingerprint(inputs, opts);
+        books.push((name, Book { epub: epub::write_epub(entries, &comment), series: one, diagnostics: diags.into_vec() }));
     }
     // Series-wide diagnostics are reported once, with the first book.
     if let Some((_, first)) = books.first_mut() {
@@ -298,6 +301,40 @@ pub fn compile_split(
         first.diagnostics = all.into_vec();
     }
     Ok(books)
+}
+
+/// `ficbind <version> <hash>`: what a book was built with, kept in its zip comment so a
+/// batch rebuild can tell whether the options changed. The hash covers the options and
+/// template overrides; input changes are caught by modification times.
+pub fn fingerprint(inputs: &Inputs, opts: &Options) -> String {
+    let mut h = Fnv64::default();
+    h.write(format!("{:?}|{:?}|{:?}|{:?}|{}", opts.typography, opts.notes, opts.language, opts.cover, opts.no_manifest).as_bytes());
+    for (name, text) in &inputs.templates {
+        h.write(name.as_bytes());
+        h.write(text.as_bytes());
+    }
+    format!("ficbind {} {:016x}", env!("CARGO_PKG_VERSION"), h.0)
+}
+
+/// FNV-1a, 64-bit: a fixed hash (std's is randomly seeded per process).
+pub struct Fnv64(pub u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        // A separator, so ("ab", "c") and ("a", "bc") differ.
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+    }
 }
 
 /// Reads, parses and packages the series in `dir`.

@@ -33,6 +33,75 @@ enum Command {
     Inspect(InspectArgs),
     /// Write a series.toml with what ficbind detected, ready to correct.
     Init(InitArgs),
+    /// Build every series folder under one or more roots into one output folder.
+    ///
+    /// A series folder is any folder holding story files or a series.toml. Books are
+    /// named from the series titles (`-2`, `-3` … when two collide) and built in
+    /// parallel; a series that fails is reported and the others go on. A book newer
+    /// than all its inputs and built with the same options is skipped.
+    Batch(BatchArgs),
+}
+
+#[derive(Args)]
+struct BatchArgs {
+    /// Folders to search for series folders (recursively).
+    #[arg(required = true, value_name = "ROOT")]
+    roots: Vec<PathBuf>,
+
+    /// The folder the books go into (created if missing).
+    #[arg(short, long, value_name = "OUT_DIR")]
+    output: PathBuf,
+
+    /// How many series to build at once. Default: one per core.
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+
+    /// Rebuild every book, even those that are up to date.
+    #[arg(long)]
+    force: bool,
+
+    /// Build only the K-th of N deterministic slices of the library (e.g. 2/8), for
+    /// spreading a library over machines: a Slurm job array or a Kubernetes indexed Job.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+
+    /// Write the summary as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    /// `smart` (the default) or `off`; see `build --help`.
+    #[arg(long, value_enum, value_name = "MODE")]
+    typography: Option<TypographyArg>,
+
+    /// `keep` (the default), `end` or `omit`; see `build --help`.
+    #[arg(long, value_enum, value_name = "POLICY")]
+    notes: Option<NotesArg>,
+
+    /// The books' language, where a series does not set its own.
+    #[arg(long, value_name = "TAG")]
+    language: Option<String>,
+
+    /// A folder of templates replacing the built-in ones, for every book.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+
+    /// Fail a series that has any warning.
+    #[arg(long)]
+    deny_warnings: bool,
+
+    /// Print only failures and the final summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn parse_shard(s: &str) -> std::result::Result<(usize, usize), String> {
+    let bad = || format!("{s:?} is not a shard; write K/N with 1 ≤ K ≤ N, e.g. 2/8");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 #[derive(Args)]
@@ -229,11 +298,78 @@ fn init(args: InitArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn batch(args: BatchArgs) -> Result<ExitCode> {
+    use std::io::IsTerminal as _;
+    use ficbind::batch::{Outcome, Progress};
+
+    let series_args = SeriesArgs {
+        series_dir: PathBuf::new(),
+        manifest: None,
+        typography: args.typography,
+        notes: args.notes,
+        language: args.language.clone(),
+    };
+    let mut build = options(&series_args)?;
+    build.templates = args.templates.clone();
+    let opts = ficbind::batch::BatchOptions {
+        out_dir: args.output.clone(),
+        jobs: args.jobs,
+        force: args.force,
+        shard: args.shard,
+        deny_warnings: args.deny_warnings,
+        build,
+    };
+    let bar_wanted = !args.quiet && std::io::stderr().is_terminal();
+    let bar = indicatif::ProgressBar::hidden();
+    if bar_wanted {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} series  ETA {eta}  {wide_msg}")
+                .expect("valid progress template"),
+        );
+    }
+    let line = |r: &ficbind::batch::SeriesResult| match &r.outcome {
+        Outcome::Built { output, warnings, .. } => {
+            let w = if *warnings > 0 { format!(" ({warnings} warning(s))") } else { String::new() };
+            format!("built   {} → {}{w}", r.series.display(), output.display())
+        }
+        Outcome::Skipped { output, reason } => format!("skipped {} → {}: {reason}", r.series.display(), output.display()),
+        Outcome::Failed { reason } => format!("FAILED  {}: {reason}", r.series.display()),
+    };
+    let report = ficbind::batch::run(&args.roots, &opts, &|p| match p {
+        Progress::Start { total } => bar.set_length(total as u64),
+        Progress::Done(r) => {
+            if bar_wanted {
+                bar.set_message(r.series.display().to_string());
+                bar.inc(1);
+                if matches!(r.outcome, Outcome::Failed { .. }) {
+                    bar.println(line(r));
+                }
+            } else if !args.quiet || matches!(r.outcome, Outcome::Failed { .. }) {
+                eprintln!("{}", line(r));
+            }
+        }
+    })?;
+    bar.finish_and_clear();
+    if bar_wanted {
+        for r in &report.series {
+            eprintln!("{}", line(r));
+        }
+    }
+    eprintln!("{} built, {} skipped, {} failed", report.built, report.skipped, report.failed);
+    if let Some(path) = &args.report {
+        let json = serde_json::to_vec_pretty(&report)?;
+        ficbind::write_atomically(path, &json)?;
+    }
+    Ok(if report.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
 fn run() -> Result<ExitCode> {
     match Cli::parse().command {
         Command::Build(args) => build(args),
         Command::Inspect(args) => inspect(args),
         Command::Init(args) => init(args),
+        Command::Batch(args) => batch(args),
     }
 }
 

@@ -1,0 +1,278 @@
+//! `ficbind batch`: every series folder under some roots becomes a book in one output
+//! folder. Series are built in parallel and each in isolation: one series' failure is a
+//! row in the report, never a stop. Names come from series titles, decided for the whole
+//! library before anything is built, so they are the same however the work is sharded.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{Options, MANIFEST_NAME};
+use crate::error::{Error, Result};
+use crate::source::Format;
+use crate::Fnv64;
+
+/// How a batch runs.
+#[derive(Debug, Clone, Default)]
+pub struct BatchOptions {
+    pub out_dir: PathBuf,
+    /// Worker threads; `None` means one per core.
+    pub jobs: Option<usize>,
+    /// Rebuild even books that are up to date.
+    pub force: bool,
+    /// Build only slice `k` (1-based) of `n`.
+    pub shard: Option<(usize, usize)>,
+    /// Make warnings fatal, per series.
+    pub deny_warnings: bool,
+    pub build: Options,
+}
+
+/// What became of one series.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Outcome {
+    Built { output: PathBuf, installments: usize, words: usize, warnings: usize },
+    Skipped { output: PathBuf, reason: String },
+    Failed { reason: String },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SeriesResult {
+    pub series: PathBuf,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// The end-of-run summary, also written as JSON by `--report`.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Report {
+    pub built: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    /// In the order of the series' paths.
+    pub series: Vec<SeriesResult>,
+}
+
+/// Progress, for the command line to show.
+pub enum Progress<'a> {
+    /// The batch knows how many series it will build.
+    Start { total: usize },
+    /// One series is done.
+    Done(&'a SeriesResult),
+}
+
+/// Every series folder under `roots` (a folder holding story files or a manifest),
+/// sorted by path. Hidden folders are not searched.
+pub fn find_series(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for root in roots {
+        if !root.is_dir() {
+            return Err(Error::FolderMissing(root.clone()));
+        }
+        walk(root, &mut found)?;
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+    let unreadable = |source| Error::FolderUnreadable { path: dir.to_path_buf(), source };
+    let mut is_series = false;
+    let mut subdirs = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let file_type = entry.file_type().map_err(unreadable)?;
+        if file_type.is_dir() {
+            subdirs.push(entry.path());
+        } else if Format::of(&name).is_some() || name == MANIFEST_NAME {
+            is_series = true;
+        }
+    }
+    if is_series {
+        found.push(dir.to_path_buf());
+    }
+    for sub in subdirs {
+        walk(&sub, found)?;
+    }
+    Ok(())
+}
+
+/// Whether `series` (a path under one of the roots) is in shard `k` of `n`: a hash of
+/// the path, so adding a series to the library does not move the others.
+pub fn in_shard(series: &Path, (k, n): (usize, usize)) -> bool {
+    let mut h = Fnv64::default();
+    h.write(series.to_string_lossy().as_bytes());
+    (h.0 % n as u64) as usize == k - 1
+}
+
+/// The title a series will get, from the headers alone (the first 16 KiB of each
+/// file) and the manifest: cheap enough to run over a whole library to settle names.
+pub fn peek_title(dir: &Path) -> Option<String> {
+    if let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST_NAME)) {
+        if let Ok(m) = crate::config::Manifest::parse(&text, &dir.join(MANIFEST_NAME)) {
+            if let Some(t) = m.title {
+                return Some(t);
+            }
+        }
+    }
+    let mut entries = Vec::new();
+    for file in std::fs::read_dir(dir).ok()?.flatten() {
+        let name = file.file_name().to_string_lossy().into_owned();
+        let Some(format) = Format::of(&name) else { continue };
+        let mut head = Vec::new();
+        std::fs::File::open(file.path()).ok()?.take(16 * 1024).read_to_end(&mut head).ok()?;
+        let Ok(decoded) = crate::source::decode(&name, &file.path(), &head) else { continue };
+        let split = match format {
+            Format::Markdown => crate::header::split_front_matter(&decoded.text).unwrap_or_else(|| crate::header::split_header(&decoded.text)),
+            Format::Text => crate::header::split_header(&decoded.text),
+        };
+        entries.push(crate::order::Entry { file: name, title: split.header.title().map(str::to_string), ..Default::default() });
+    }
+    entries.sort_by(|a, b| a.file.cmp(&b.file));
+    crate::order::plan(&entries, None).series_title
+}
+
+/// Output names for every series, settled for the whole list in path order: the title's
+/// slug, with `-2`, `-3` … when titles collide.
+pub fn assign_names(series: &[PathBuf]) -> Vec<String> {
+    let titles: Vec<String> = series
+        .par_iter()
+        .map(|dir| {
+            peek_title(dir).unwrap_or_else(|| dir.file_name().map_or("book".into(), |n| n.to_string_lossy().into_owned()))
+        })
+        .collect();
+    let mut names: Vec<String> = Vec::with_capacity(titles.len());
+    for title in titles {
+        let base = crate::default_file_name(&title);
+        let mut name = base.clone();
+        let mut n = 2;
+        while names.contains(&name) {
+            name = format!("{}-{n}.epub", base.trim_end_matches(".epub"));
+            n += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
+/// The newest modification time among a series' inputs (story files, manifest, images).
+fn newest_input(dir: &Path) -> Option<std::time::SystemTime> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.metadata().ok()?.modified().ok())
+        .max()
+}
+
+/// Why an existing book can be kept, if it can.
+fn up_to_date(dir: &Path, output: &Path, opts: &Options) -> Option<String> {
+    let meta = std::fs::metadata(output).ok()?;
+    // Full timestamp precision: an input saved in the same second as the book still counts.
+    if newest_input(dir)? >= meta.modified().ok()? {
+        return None;
+    }
+    let mut file = std::fs::File::open(output).ok()?;
+    let len = meta.len();
+    use std::io::{Seek, SeekFrom};
+    file.seek(SeekFrom::Start(len.saturating_sub(1024))).ok()?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).ok()?;
+    let comment = crate::epub::read_comment(&tail)?;
+    // Same options, same version: compare with what this run would write.
+    let inputs = crate::read_inputs(dir, opts).ok()?;
+    (comment == crate::fingerprint(&inputs, opts)).then(|| "up to date (newer than its inputs, same options)".to_string())
+}
+
+/// Builds one series into `output`, never panicking the batch.
+fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
+    if !opts.force {
+        if let Some(reason) = up_to_date(dir, output, &opts.build) {
+            return Outcome::Skipped { output: output.to_path_buf(), reason };
+        }
+    }
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Outcome> {
+        let book = crate::build_series(dir, &opts.build)?;
+        let warnings = book.warning_count();
+        if opts.deny_warnings && warnings > 0 {
+            let first = book.diagnostics.iter().find(|d| !d.code.is_note()).map(ToString::to_string).unwrap_or_default();
+            return Err(Error::Batch(format!("{warnings} warning(s) and --deny-warnings was given; first: {first}")));
+        }
+        crate::write_atomically(output, &book.epub)?;
+        Ok(Outcome::Built {
+            output: output.to_path_buf(),
+            installments: book.series.installments.len(),
+            words: book.series.words(),
+            warnings,
+        })
+    }));
+    match result {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(e)) => Outcome::Failed { reason: e.to_string() },
+        Err(_) => Outcome::Failed { reason: "ficbind crashed on this series; please report it with the files".into() },
+    }
+}
+
+/// Runs the batch. `progress` is called from worker threads as series finish.
+pub fn run(roots: &[PathBuf], opts: &BatchOptions, progress: &(dyn Fn(Progress<'_>) + Sync)) -> Result<Report> {
+    let all = find_series(roots)?;
+    let out_dir = &opts.out_dir;
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(Error::Batch(format!("{} is a file; -o names the folder the books go into", out_dir.display())));
+    }
+    std::fs::create_dir_all(out_dir).map_err(|source| Error::Write { path: out_dir.clone(), source })?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Batch(format!("cannot start {} worker threads: {e}", opts.jobs.unwrap_or(0))))?;
+    pool.install(|| {
+        let names = assign_names(&all);
+        let mine: Vec<(&PathBuf, &String)> =
+            all.iter().zip(&names).filter(|(dir, _)| opts.shard.is_none_or(|s| in_shard(dir, s))).collect();
+        progress(Progress::Start { total: mine.len() });
+        let mut results: Vec<SeriesResult> = mine
+            .par_iter()
+            .map(|(dir, name)| {
+                let result = SeriesResult { series: (*dir).clone(), outcome: build_one(dir, &out_dir.join(name), opts) };
+                progress(Progress::Done(&result));
+                result
+            })
+            .collect();
+        results.sort_by(|a, b| a.series.cmp(&b.series));
+        let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
+        Ok(Report {
+            built: count(|o| matches!(o, Outcome::Built { .. })),
+            skipped: count(|o| matches!(o, Outcome::Skipped { .. })),
+            failed: count(|o| matches!(o, Outcome::Failed { .. })),
+            series: results,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_library() {
+        let paths: Vec<PathBuf> = (0..200).map(|i| PathBuf::from(format!("lib/series-{i}"))).collect();
+        let mut seen = vec![0; paths.len()];
+        for k in 1..=3 {
+            for (i, p) in paths.iter().enumerate() {
+                if in_shard(p, (k, 3)) {
+                    seen[i] += 1;
+                }
+            }
+        }
+        assert!(seen.iter().all(|&n| n == 1), "every series in exactly one shard");
+        let first = paths.iter().filter(|p| in_shard(p, (1, 3))).count();
+        assert!((40..=95).contains(&first), "roughly a third: {first}");
+    }
+}

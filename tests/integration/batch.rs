@@ -1,0 +1,131 @@
+//! `ficbind batch`: many series, isolated failures, incremental skips, shards.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::support::*;
+
+fn ficbind() -> Command {
+    let mut cmd = Command::cargo_bin("ficbind").unwrap();
+    cmd.env("SOURCE_DATE_EPOCH", "1790000000");
+    cmd
+}
+
+/// A library: three good series (two with the same title) and a broken one.
+fn library() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    let series = |rel: &str, files: &[(&str, &[u8])]| {
+        let dir = lib.join(rel);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, bytes) in files {
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+    };
+    series("a/moths", &[("1.txt", b"Title: Moth 1: Wing\nAuthor: W\n\nThe moth woke.\n"), ("2.txt", b"Title: Moth 2: Lamp\n\nThe lamp burned.\n")]);
+    series("b/moths-again", &[("x.txt", b"Title: Moth 1: Other Wing\n\nAnother moth.\n")]);
+    series("c/broken", &[("1.txt", b"Title: Tin 1: Can\n\nFine.\n"), ("2.txt", b"\x89PNG\r\n\x1a\n\0\0\0")]);
+    series("d/lanterns/deep", &[("one.md", b"---\ntitle: \"Glow 1: Start\"\n---\nA *glow*.\n")]);
+    tmp
+}
+
+fn report(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_broken_series_fails_alone_and_the_report_says_why() {
+    let tmp = library();
+    let out = tmp.path().join("out");
+    let report_path = tmp.path().join("report.json");
+    ficbind()
+        .arg("batch")
+        .arg(tmp.path().join("lib"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report_path)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("FAILED").and(predicate::str::contains("2.txt does not look like text")))
+        .stderr(predicate::str::contains("3 built, 0 skipped, 1 failed"));
+    let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["glow.epub", "moth-2.epub", "moth.epub"], "same titles get distinct names, never overwritten");
+    let r = report(&report_path);
+    assert_eq!((r["built"].as_u64(), r["skipped"].as_u64(), r["failed"].as_u64()), (Some(3), Some(0), Some(1)));
+    let failed = r["series"].as_array().unwrap().iter().find(|s| s["status"] == "failed").unwrap();
+    assert!(failed["series"].as_str().unwrap().ends_with("c/broken"));
+    assert!(failed["reason"].as_str().unwrap().contains("does not look like text"));
+    for name in &names {
+        assert_epubcheck_clean(&out.join(name));
+    }
+}
+
+fn run_batch(lib: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
+    let report_path = out.with_extension("report.json");
+    let _ = ficbind().arg("batch").arg(lib).arg("-o").arg(out).arg("--report").arg(&report_path).args(extra).assert();
+    report(&report_path)
+}
+
+fn statuses(r: &serde_json::Value) -> Vec<(String, String)> {
+    r["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let series = PathBuf::from(s["series"].as_str().unwrap());
+            (series.file_name().unwrap().to_string_lossy().into_owned(), s["status"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn up_to_date_books_are_skipped_until_an_input_or_option_changes() {
+    let tmp = library();
+    std::fs::remove_dir_all(tmp.path().join("lib/c")).unwrap();
+    let lib = tmp.path().join("lib");
+    let out = tmp.path().join("out");
+    let first = run_batch(&lib, &out, &[]);
+    assert_eq!(first["built"], 3);
+    let second = run_batch(&lib, &out, &[]);
+    assert_eq!((second["built"].as_u64(), second["skipped"].as_u64()), (Some(0), Some(3)));
+
+    // A story file changes: only its series is rebuilt.
+    let file = std::fs::File::options().write(true).open(lib.join("a/moths/2.txt")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    file.set_modified(std::time::SystemTime::now()).unwrap();
+    let third = run_batch(&lib, &out, &[]);
+    assert_eq!(
+        statuses(&third),
+        [("moths".into(), "built".into()), ("moths-again".into(), "skipped".into()), ("deep".into(), "skipped".into())]
+    );
+
+    // Other options: everything is rebuilt; so it is with --force.
+    assert_eq!(run_batch(&lib, &out, &["--typography", "off"])["built"], 3);
+    assert_eq!(run_batch(&lib, &out, &["--typography", "off"])["skipped"], 3);
+    assert_eq!(run_batch(&lib, &out, &["--typography", "off", "--force"])["built"], 3);
+}
+
+#[test]
+fn shards_split_the_library_without_overlap_and_agree_on_names() {
+    let tmp = library();
+    std::fs::remove_dir_all(tmp.path().join("lib/c")).unwrap();
+    let lib = tmp.path().join("lib");
+    let out = tmp.path().join("out");
+    let mut seen = Vec::new();
+    for k in 1..=3 {
+        let r = run_batch(&lib, &out, &["--shard", &format!("{k}/3")]);
+        for s in r["series"].as_array().unwrap() {
+            seen.push((s["series"].as_str().unwrap().to_string(), s["output"].as_str().unwrap().to_string()));
+        }
+    }
+    seen.sort();
+    assert_eq!(seen.len(), 3, "each series in exactly one shard: {seen:?}");
+    let mut outputs: Vec<String> = seen.iter().map(|(_, o)| Path::new(o).file_name().unwrap().to_string_lossy().into_owned()).collect();
+    outputs.sort();
+    assert_eq!(outputs, ["glow.epub", "moth-2.epub", "moth.epub"]);
+    ficbind().args(["batch", "x", "-o", "y", "--shard", "4/3"]).assert().failure().stderr(predicate::str::contains("write K/N"));
+}
