@@ -19,4 +19,5 @@ pub mod package;
 pub mod render;
 pub mod source;
 pub mod text;
+pub mod typography;
 pub mod xhtml;
