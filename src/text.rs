@@ -261,6 +261,7 @@ impl Layout {
         let near = |w: usize| w + (width / 6).max(6) >= width;
         let mut inner = 0usize;
         let mut inner_near = 0usize;
+        let mut inner_near_sentence = 0usize;
         let mut all_near = 0usize;
         let mut indented = 0usize;
         let mut blocks = 0usize;
@@ -284,13 +285,18 @@ impl Layout {
                 inner += 1;
                 if near(l.width) {
                     inner_near += 1;
+                    if ends_sentence(l.content) {
+                        inner_near_sentence += 1;
+                    }
                 }
             }
         }
         // Hard-wrapped text has its lines that continue a paragraph piled up just under
-        // the width (and, with short paragraphs, still a good share of all lines).
+        // the width (and, with short paragraphs, still a good share of all lines), and
+        // most of them stop mid-sentence; one-line paragraphs of similar length end one.
         let wrapped = (30..=120).contains(&width)
             && inner_near >= 2
+            && inner_near_sentence * 2 <= inner_near
             && (inner_near * 100 >= inner * 60 || all_near * 100 >= text_lines * 35);
 
         // Blank-line separated when blocks are about as many as paragraph ends.
@@ -306,7 +312,7 @@ impl Layout {
         } else {
             text_lines
         };
-        let blank_separated = blocks >= 2 && blocks * 10 >= ends * 4;
+        let blank_separated = blocks >= 2 && blocks * 5 > ends * 2;
         let indent_base = (indented >= 2 && indented * 100 >= text_lines * 10).then_some(min_indent);
         Layout { wrapped, width, blank_separated, indent_base }
     }
@@ -332,6 +338,18 @@ enum Join {
 
 fn first_word_width(line: &str) -> usize {
     line.split(char::is_whitespace).next().map_or(0, |w| w.chars().count())
+}
+
+/// Whether `b` continues `a` in a hard-wrapped file without blank lines: the first word
+/// of `b` would not have fitted on `a` (with a little slack for hand wrapping, except
+/// after a finished sentence), and `b` does not open new dialogue after one.
+fn wraps_into(a: &Line, b: &Line, width: usize) -> bool {
+    let needed = a.width + 1 + first_word_width(b.content);
+    if ends_sentence(a.content) {
+        !starts_dialogue(b.content) && needed > width
+    } else {
+        needed + 3 > width
+    }
 }
 
 fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
@@ -365,8 +383,7 @@ fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
             } else {
                 Join::Break
             }
-        } else if layout.wrapped && a.width + 1 + first_word_width(b.content) + 3 > layout.width {
-            // The next word would not have fitted on the line above: a wrap.
+        } else if layout.wrapped && wraps_into(a, b, layout.width) {
             Join::Space
         } else {
             Join::New
