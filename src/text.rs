@@ -197,6 +197,12 @@ pub fn is_closing(line: &str) -> bool {
 /// inside a bracket).
 pub fn is_note_start(line: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
+    // The label is at the start; looking at a bounded prefix keeps huge lines cheap.
+    let mut cut = line.len().min(120);
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let line = &line[..cut];
     regex(
         &RE,
         r"(?i)^[(\[*_]*\s*(?:a\s*/\s*n(?:[^\p{L}]|$)|an\s*\d*\s*:|author['’]?s?['’]?\s*notes?\s*(?:[:\-–—]|$)|notes?\s*:)",
@@ -1181,6 +1187,26 @@ TBC
         assert!(diags[0].message.contains("f*ck*ng"));
         assert!(diags[1].message.contains("disc*ssion"));
         assert!(body.events.contains(&Event::Text("What a f*ck*ng disc*ssion, ".into())));
+    }
+
+    /// `cargo test --lib -- --ignored scaling --nocapture` prints times for growing inputs.
+    #[test]
+    #[ignore]
+    fn scaling() {
+        for n in [1usize, 4, 16] {
+            let para = "The lantern keeper climbed the stairs every night at dusk, counting\n";
+            let wrapped = para.repeat(n * 15_000);
+            let line = "word *em* _x_ <i>i</i> \"q\" it's -- ... f*ck ".repeat(n * 20_000);
+            let mut dialogue = String::new();
+            for i in 0..n * 20_000 {
+                dialogue.push_str(&format!("\"Line {i},\" she said. *Yes* and 'no'.\n"));
+            }
+            for (name, input) in [("wrapped", &wrapped), ("one line", &line), ("dialogue", &dialogue)] {
+                let t = std::time::Instant::now();
+                let body = read(input);
+                eprintln!("{name}: {} MB in {:?} ({} events)", input.len() / 1_000_000, t.elapsed(), body.events.len());
+            }
+        }
     }
 
     #[test]
