@@ -210,6 +210,12 @@ pub fn is_note_start(line: &str) -> bool {
     .is_match(line)
 }
 
+/// `Disclaimer: I own nothing.` Only before the story is this set apart as a note.
+fn is_disclaimer(line: &str) -> bool {
+    let line = line.trim_start_matches(['(', '[', '*', '_']).trim_start();
+    line.get(..10).is_some_and(|p| p.eq_ignore_ascii_case("disclaimer")) && line[10..].trim_start().starts_with([':', '-', '–', '—'])
+}
+
 fn starts_dialogue(line: &str) -> bool {
     line.starts_with(['"', '“', '\'', '‘', '«', '„', '—', '–'])
 }
@@ -494,11 +500,12 @@ fn assign_roles(items: &[Item], lines: &[Line]) -> Vec<Role> {
     let note_at = |k: usize| para(k).is_some_and(|(first, _)| is_note_start(lines[first].content));
     let closing_at = |k: usize| para(k).is_some_and(|(first, last)| first == last && is_closing(lines[first].content));
 
-    // Notes before the story.
+    // Notes before the story; a disclaimer there is the writer speaking too.
+    let start_note_at = |k: usize| note_at(k) || para(k).is_some_and(|(first, _)| is_disclaimer(lines[first].content));
     let mut k = 0;
     let mut start_end = 0;
-    while k < items.len() && (note_at(k) || items[k] == Item::Pause) {
-        if note_at(k) {
+    while k < items.len() && (start_note_at(k) || items[k] == Item::Pause) {
+        if start_note_at(k) {
             start_end = k + 1;
         }
         k += 1;
@@ -1141,6 +1148,14 @@ TBC
         for not in ["An hour later.", "Annie:", "Notes were passed.", "A/Nothing", "Authority figures"] {
             assert!(!is_note_start(not), "{not}");
         }
+    }
+
+    #[test]
+    fn a_disclaimer_before_the_story_joins_the_start_note() {
+        let events = read("A/N: Thanks, Rin!\n\nDisclaimer: I own nothing.\n\nStory.\n\nDisclaimer: a word in the story.\n\nEnd.").events;
+        assert_eq!(events.iter().filter(|e| **e == Event::Start(Tag::AuthorNote)).count(), 1);
+        assert_eq!(events[7], Event::End(Tag::AuthorNote));
+        assert!(is_disclaimer("Disclaimer: mine") && is_disclaimer("DISCLAIMER - none") && !is_disclaimer("Disclaimers are dull."));
     }
 
     #[test]
