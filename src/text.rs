@@ -110,7 +110,7 @@ impl<'a> Line<'a> {
     }
 }
 
-/// Whether a line (already trimmed) is a scene break: 1–12 symbols (spaces between
+/// Whether a line (already trimmed) is a scene break: 1–80 symbols (spaces between
 /// allowed), any run of one repeated symbol, or a short ornament like `oOo`, `xXx`,
 /// `-o-`, `x-x-x`. Lines of sentence punctuation only (`...`, `?!`, `:)`) and anything
 /// with a quote mark are text.
@@ -127,7 +127,8 @@ pub fn is_scene_break(line: &str) -> bool {
         if visible.iter().all(|c| matches!(c, '.' | '…' | '?' | '!' | ',' | ';' | ':' | '(' | ')')) {
             return false;
         }
-        return n <= 12 || line.chars().filter(|c| !c.is_whitespace()).all(|c| c == visible[0]);
+        // Longer rules of symbols (`=-=-=-=-=-=-=-=`) carry no words either.
+        return n <= 80 || line.chars().filter(|c| !c.is_whitespace()).all(|c| c == visible[0]);
     }
     if n > 12 || n < 3 {
         return false;
@@ -187,7 +188,7 @@ pub fn is_closing(line: &str) -> bool {
     let core = line.trim_matches(|c: char| c.is_whitespace() || "~*-_=()[]<>#•·".contains(c));
     regex(
         &RE,
-        r"(?i)^(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:part|chapter|book|story|installment|episode)(?:\s+[\p{L}\p{N}]+)?|t\.?\s?b\.?\s?c\.?|to\s+be\s+continued|fin|the\s+end|end)\s*(?:\.{1,3}|…|!+|\?)*$",
+        r"(?i)^(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:part|chapter|book|story|installment|episode)(?:\s+(?:\d+(?:\s*/\s*\d+|\s+of\s+\d+)?|\p{L}+))?|t\.?\s?b\.?\s?c\.?|to\s+be\s+continued(?:\s+(?:in|next)\b[^.!?…]{0,40})?|fin|the\s+end|end)\s*(?:\.{1,3}|…|!+|\?)*$",
     )
     .is_match(core)
 }
@@ -385,7 +386,7 @@ fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
             }
         } else if layout.blank_separated {
             if layout.wrapped {
-                if a.width >= layout.width / 2 {
+                if a.width >= layout.width / 2 || a.width + 1 + first_word_width(b.content) > layout.width {
                     Join::Space
                 } else {
                     Join::Break
@@ -964,6 +965,26 @@ the sea was louder than her voice.
     }
 
     #[test]
+    fn a_short_line_before_a_long_word_is_still_a_wrap() {
+        let input = "\
+The lantern keeper climbed the stairs every night at dusk, counting the
+steps, then
+https://example.org/a/very/long/path/that/would/never/fit/on/that/line
+and left.
+
+She came back the next night, and the night after that, and every night
+until the spring.
+";
+        assert_eq!(
+            paragraphs(input),
+            [
+                "The lantern keeper climbed the stairs every night at dusk, counting the steps, then https://example.org/a/very/long/path/that/would/never/fit/on/that/line and left.",
+                "She came back the next night, and the night after that, and every night until the spring."
+            ]
+        );
+    }
+
+    #[test]
     fn verse_runs_in_one_line_per_paragraph_files() {
         let input = "She sang the old words under her breath while the kettle boiled.\nThe road goes on,\nthe river bends,\nand every lantern burns.\n\"Stop that,\" he said.\nShe stopped.\nHe left.\n";
         assert_eq!(
@@ -1026,6 +1047,7 @@ take, and the old glass hummed as it warmed in her careful, steady hands.
         for line in [
             "*    *    *", "* * *", "***", "~~~", "---", "___", "###", "oOo", "xXx", "-x-", "~*~", "<>", "OoO", "-o-",
             "x-x-x", "o0o", "+", "=-=-=-=-=", "--------------------------------", "♥ ♥ ♥",
+            "=-=-=-=-=-=-=-=-=-=-=-=", "* * * * * * * * * * * * * * *",
         ] {
             assert!(is_scene_break(line), "{line}");
             let events = read(&format!("Before.\n\n{line}\n\nAfter.\n")).events;
@@ -1061,7 +1083,8 @@ take, and the old glass hummed as it warmed in her careful, steady hands.
     fn closings_only_at_the_end() {
         for c in [
             "The end of part 1", "End of chapter 3.", "TBC", "T.B.C.", "To be continued...", "To be continued…", "~fin~",
-            "Fin", "The End", "(To be continued)",
+            "Fin", "The End", "(To be continued)", "End of part 2 of 3", "End of Chapter 4/10", "*The End*",
+            "To be continued in part 3!", "THE END.",
         ] {
             assert!(is_closing(c), "{c}");
             let h = html(&format!("Story.\n\n{c}\n"));
@@ -1069,7 +1092,9 @@ take, and the old glass hummed as it warmed in her careful, steady hands.
         }
         let h = html("Story.\n\nThe End\n\nMore story.\n");
         assert!(!h.contains("closing"), "{h}");
-        assert!(!is_closing("The end of the road was near."));
+        for not in ["The end of the road was near.", "The end of the story was near", "Fine.", "To be continued, he said."] {
+            assert!(!is_closing(not), "{not}");
+        }
         // Before trailing notes, with its typography.
         let h = html("Story.\n\nTo be continued...\n\nA/N: thanks for reading!\n");
         assert!(h.contains("<p class=\"closing\">To be continued…</p>"), "{h}");
