@@ -130,7 +130,7 @@ pub fn is_scene_break(line: &str) -> bool {
         // Longer rules of symbols (`=-=-=-=-=-=-=-=`) carry no words either.
         return n <= 80 || line.chars().filter(|c| !c.is_whitespace()).all(|c| c == visible[0]);
     }
-    if n > 12 || n < 3 {
+    if !(3..=12).contains(&n) {
         return false;
     }
     // Ornaments: letters from one family (o/O/0 or x/X), framed alike at both ends.
@@ -555,9 +555,9 @@ fn assign_roles(items: &[Item], lines: &[Line]) -> Vec<Role> {
 
     // Notes in the middle of the story, each set apart.
     let mut group = 3;
-    for k in start_end..end_region {
-        if note_at(k) && roles[k] == Role::Story {
-            roles[k] = Role::Note(group);
+    for (k, role) in roles.iter_mut().enumerate().take(end_region).skip(start_end) {
+        if note_at(k) && *role == Role::Story {
+            *role = Role::Note(group);
             group += 1;
         }
     }
@@ -699,8 +699,9 @@ fn censored_words(line: &str) -> Vec<String> {
 // ---------------------------------------------------------------------------------------
 // Inline markup
 
+/// The kinds of inline markup; a closer only pairs with an opener of its own kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind2 {
+enum Marker {
     EmStar,
     EmUnder,
     StrongStar,
@@ -713,13 +714,13 @@ enum Kind2 {
     HtmlS,
 }
 
-impl Kind2 {
+impl Marker {
     fn tag(self) -> Tag {
         match self {
-            Kind2::EmStar | Kind2::EmUnder | Kind2::HtmlI | Kind2::HtmlEm => Tag::Emphasis,
-            Kind2::StrongStar | Kind2::StrongUnder | Kind2::HtmlB | Kind2::HtmlStrong => Tag::Strong,
-            Kind2::HtmlU => Tag::Underline,
-            Kind2::HtmlS => Tag::Strikethrough,
+            Marker::EmStar | Marker::EmUnder | Marker::HtmlI | Marker::HtmlEm => Tag::Emphasis,
+            Marker::StrongStar | Marker::StrongUnder | Marker::HtmlB | Marker::HtmlStrong => Tag::Strong,
+            Marker::HtmlU => Tag::Underline,
+            Marker::HtmlS => Tag::Strikethrough,
         }
     }
 }
@@ -728,27 +729,33 @@ impl Kind2 {
 struct Delim {
     start: usize,
     end: usize,
-    kind: Kind2,
+    kind: Marker,
     can_open: bool,
     can_close: bool,
-    /// Set when matched: this token is markup, not text.
-    matched: Option<bool>, // Some(true) opens, Some(false) closes
+    /// Set once paired: the token is markup, not text.
+    paired: Option<Side>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Open,
+    Close,
 }
 
 /// The leftover HTML tags that are markup in a `.txt` file; any other `<…>` is text.
-fn html_tag(s: &str) -> Option<(usize, Kind2, bool)> {
+fn html_tag(s: &str) -> Option<(usize, Marker, bool)> {
     let bytes = s.as_bytes();
     let close = bytes.get(1) == Some(&b'/');
     let name_start = if close { 2 } else { 1 };
     let gt = bytes.iter().take(name_start + 7).position(|&b| b == b'>')?;
     let name = s.get(name_start..gt)?.to_ascii_lowercase();
     let kind = match name.as_str() {
-        "i" => Kind2::HtmlI,
-        "em" => Kind2::HtmlEm,
-        "b" => Kind2::HtmlB,
-        "strong" => Kind2::HtmlStrong,
-        "u" => Kind2::HtmlU,
-        "s" => Kind2::HtmlS,
+        "i" => Marker::HtmlI,
+        "em" => Marker::HtmlEm,
+        "b" => Marker::HtmlB,
+        "strong" => Marker::HtmlStrong,
+        "u" => Marker::HtmlU,
+        "s" => Marker::HtmlS,
         _ => return None,
     };
     Some((gt + 1, kind, !close))
@@ -772,17 +779,17 @@ fn match_markup(text: &str) -> Vec<Delim> {
             let next = text[j..].chars().next();
             let run = j - i;
             let kind = match (b, run) {
-                (b'*', 1) => Some(Kind2::EmStar),
-                (b'_', 1) => Some(Kind2::EmUnder),
-                (b'*', 2) => Some(Kind2::StrongStar),
-                (b'_', 2) => Some(Kind2::StrongUnder),
+                (b'*', 1) => Some(Marker::EmStar),
+                (b'_', 1) => Some(Marker::EmUnder),
+                (b'*', 2) => Some(Marker::StrongStar),
+                (b'_', 2) => Some(Marker::StrongUnder),
                 _ => None,
             };
             if let Some(kind) = kind {
                 let can_open = next.is_some_and(|n| !n.is_whitespace()) && !prev.is_some_and(char::is_alphanumeric);
                 let can_close = prev.is_some_and(|p| !p.is_whitespace()) && !next.is_some_and(char::is_alphanumeric);
                 if can_open || can_close {
-                    delims.push(Delim { start: i, end: j, kind, can_open, can_close, matched: None });
+                    delims.push(Delim { start: i, end: j, kind, can_open, can_close, paired: None });
                 }
             }
             prev = Some(b as char);
@@ -791,7 +798,7 @@ fn match_markup(text: &str) -> Vec<Delim> {
         }
         if b == b'<' {
             if let Some((len, kind, open)) = html_tag(&text[i..]) {
-                delims.push(Delim { start: i, end: i + len, kind, can_open: open, can_close: !open, matched: None });
+                delims.push(Delim { start: i, end: i + len, kind, can_open: open, can_close: !open, paired: None });
                 prev = Some('>');
                 i += len;
                 continue;
@@ -811,8 +818,8 @@ fn match_markup(text: &str) -> Vec<Delim> {
             while let Some(o) = stack.pop() {
                 open_count[delims[o].kind as usize] -= 1;
                 if delims[o].kind == kind {
-                    delims[o].matched = Some(true);
-                    delims[d].matched = Some(false);
+                    delims[o].paired = Some(Side::Open);
+                    delims[d].paired = Some(Side::Close);
                     break;
                 }
             }
@@ -821,7 +828,7 @@ fn match_markup(text: &str) -> Vec<Delim> {
             open_count[kind as usize] += 1;
         }
     }
-    delims.retain(|d| d.matched.is_some());
+    delims.retain(|d| d.paired.is_some());
     delims
 }
 
@@ -834,7 +841,7 @@ fn inline_events(text: &str, typography: Typography, events: &mut Vec<Event>) {
     for d in &delims {
         marked.push_str(&text[last..d.start]);
         marked.push(MARK);
-        markup.push(if d.matched == Some(true) { Event::Start(d.kind.tag()) } else { Event::End(d.kind.tag()) });
+        markup.push(if d.paired == Some(Side::Open) { Event::Start(d.kind.tag()) } else { Event::End(d.kind.tag()) });
         last = d.end;
     }
     marked.push_str(&text[last..]);

@@ -126,7 +126,6 @@ fn next_visible(text: &str, from: usize) -> Option<char> {
 fn is_elision(text: &str, from: usize) -> bool {
     let mut word = String::new();
     let mut digits = 0;
-    let mut after = None;
     for c in text[from..].chars().filter(|&c| c != MARK) {
         if c.is_alphabetic() && digits == 0 {
             if word.len() > 8 {
@@ -139,19 +138,14 @@ fn is_elision(text: &str, from: usize) -> bool {
                 return false;
             }
         } else {
-            after = Some(c);
             break;
         }
     }
-    if digits == 2 {
-        return true; // '90s, '05
+    match digits {
+        2 => true, // '90s, '05
+        0 => ELISIONS.contains(&word.as_str()),
+        _ => false,
     }
-    if digits > 0 {
-        return false;
-    }
-    // `'s` after a year is handled above; a lone `'s` is a quote start no one writes.
-    let _ = after;
-    ELISIONS.contains(&word.as_str())
 }
 
 #[cfg(test)]
