@@ -6,8 +6,23 @@
 //! then decides per pair of lines whether the second continues the first's paragraph
 //! (a hard wrap: join with a space), stays inside it on its own line (verse: a line
 //! break), or starts a new paragraph. Everything is a few linear passes over the lines;
-//! inline markup is matched with a stack, never with backtracking, so a 50 MB file or a
+//! inline markup is paired with one stack, never with backtracking, so a 50 MB file or a
 //! 10 MB line costs time in proportion to its size.
+//!
+//! How the layout is told apart (per file):
+//! - Width: the 98th percentile of line widths. The file is hard-wrapped when that is
+//!   30–120 columns, lines that continue a paragraph pile up within a sixth of it, and
+//!   most of those lines stop mid-sentence.
+//! - Blank-line separated: blocks of lines are more than 40 % of the paragraph ends.
+//! - Indented: at least 10 % of lines are indented beyond the file's smallest indent;
+//!   an indented line then always starts a paragraph.
+//! - Without blank lines, a wrapped line continues when the next line's first word would
+//!   not have fitted on it (3 columns slack, none after a finished sentence, and never
+//!   when dialogue opens after one). Within a blank-separated block, a line of at least
+//!   half the width continues; shorter lines keep their line break.
+//! - Verse: two or more short lines (under half of min(width, 80)) that would each be a
+//!   paragraph, none opening dialogue, none but the last ending a sentence, become one
+//!   paragraph with line breaks.
 //!
 //! Decisions a writer may wonder about:
 //! - A line of only dots or an ellipsis (`...`, `…`) is a silent beat in dialogue, not a
@@ -15,9 +30,14 @@
 //! - Lines of symbols (`* * *`, `~~~`, `<>`) and small ornaments (`oOo`, `-x-`) are scene
 //!   breaks, even in the middle of a hard-wrapped block.
 //! - A paragraph starting `Note:` or `A/N:` in the middle of the story is set apart as an
-//!   author's note too: the writer is speaking either way.
+//!   author's note too: the writer is speaking either way. A note counts as the end note
+//!   (taking every paragraph after it) only when no scene break or closing follows it and
+//!   what follows is at most 8 paragraphs or a fifth of the words before it.
+//! - A `Disclaimer:` paragraph before the story joins the start note.
 //! - In files whose paragraphs are not separated by blank lines, any blank line is a
-//!   pause; in blank-line-separated files, two or more blank lines are.
+//!   pause; in blank-line-separated files, two or more blank lines are. A pause next to
+//!   a scene break, heading, note boundary or closing means nothing and is dropped.
+//! - Closing lines (`TBC`, `~fin~`) count only as the last story lines, before notes.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
