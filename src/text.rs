@@ -351,8 +351,13 @@ impl Layout {
     }
 
     /// Lines shorter than this are "short" (verse, dialogue, a paragraph's last line).
+    /// Measured on the wrap width when there is one, else on an 80-column page.
     fn short(&self) -> usize {
-        self.width.min(80) / 2
+        if self.wrapped {
+            self.width.min(80) / 2
+        } else {
+            40
+        }
     }
 }
 
@@ -412,7 +417,11 @@ fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
                     Join::Break
                 }
             } else if a.width > 80 || (starts_dialogue(b.content) && ends_sentence(a.content)) {
+                // Lines longer than any wrap are paragraphs of their own.
                 Join::New
+            } else if a.width >= layout.short() {
+                // Too few lines to measure a wrap, but long enough to be one.
+                Join::Space
             } else {
                 Join::Break
             }
@@ -1418,6 +1427,47 @@ TBC
                 out.extend(tags.replace_all(line, "").chars().filter(|c| c.is_alphanumeric()));
             }
             out
+        }
+
+        /// Greedy hard wrap at `width` columns, as editors and archive exports do it.
+        fn wrap(words: &[String], width: usize) -> String {
+            let mut out = String::new();
+            let mut line_len = 0;
+            for w in words {
+                if line_len > 0 && line_len + 1 + w.len() > width {
+                    out.push('\n');
+                    line_len = 0;
+                } else if line_len > 0 {
+                    out.push(' ');
+                    line_len += 1;
+                }
+                out.push_str(w);
+                line_len += w.len();
+            }
+            out
+        }
+
+        fn paragraph_words() -> impl Strategy<Value = Vec<String>> {
+            prop::collection::vec("[a-z]{1,10}", 1..60).prop_map(|mut words| {
+                words[0] = format!("{}{}", words[0][..1].to_uppercase(), &words[0][1..]);
+                if let Some(last) = words.last_mut() {
+                    last.push('.');
+                }
+                words
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+            /// Blank-line separated paragraphs come back exactly, whether each is one
+            /// line or hard-wrapped at any width from 60 to 80 columns.
+            #[test]
+            fn blank_separated_paragraphs_round_trip(paras in prop::collection::vec(paragraph_words(), 2..12), width in 60usize..=80, wrapped: bool) {
+                let input: Vec<String> = paras.iter().map(|w| if wrapped { wrap(w, width) } else { w.join(" ") }).collect();
+                let got = paragraphs(&input.join("\n\n"));
+                let want: Vec<String> = paras.iter().map(|w| w.join(" ")).collect();
+                prop_assert_eq!(got, want);
+            }
         }
 
         proptest! {
