@@ -19,7 +19,8 @@
 //! - Without blank lines, a wrapped line continues when the next line's first word would
 //!   not have fitted on it (3 columns slack, none after a finished sentence, and never
 //!   when dialogue opens after one). Within a blank-separated block, a line of at least
-//!   half the width continues; shorter lines keep their line break.
+//!   half the wrap width (40 columns when unwrapped) continues, a line over 80 columns in
+//!   an unwrapped file is a paragraph of its own, and shorter lines keep their break.
 //! - Verse: two or more short lines (under half of min(width, 80)) that would each be a
 //!   paragraph, none opening dialogue, none but the last ending a sentence, become one
 //!   paragraph with line breaks.
@@ -1467,6 +1468,42 @@ TBC
                 let got = paragraphs(&input.join("\n\n"));
                 let want: Vec<String> = paras.iter().map(|w| w.join(" ")).collect();
                 prop_assert_eq!(got, want);
+            }
+        }
+
+        proptest! {
+            // About a third of random layouts are ambiguous and skipped.
+            #![proptest_config(ProptestConfig { cases: 200, max_global_rejects: 10_000, ..ProptestConfig::default() })]
+            /// Without blank lines, hard-wrapped paragraphs come back exactly whenever the
+            /// layout is unambiguous: no paragraph's last line is so full that the next
+            /// paragraph's first word could not have fitted on it.
+            #[test]
+            fn wrapped_paragraphs_without_blank_lines_round_trip(
+                paras in prop::collection::vec(prop::collection::vec("[a-z]{1,10}", 15..60), 3..10),
+                width in 60usize..=80,
+            ) {
+                let paras: Vec<Vec<String>> = paras.into_iter().map(|mut w| {
+                    w[0] = format!("{}{}", w[0][..1].to_uppercase(), &w[0][1..]);
+                    w.last_mut().unwrap().push('.');
+                    w
+                }).collect();
+                let wrapped: Vec<String> = paras.iter().map(|w| wrap(w, width)).collect();
+                let max = wrapped.iter().flat_map(|p| p.lines()).map(str::len).max().unwrap();
+                for pair in wrapped.windows(2) {
+                    let last = pair[0].lines().last().unwrap().len();
+                    let first_word = pair[1].split([' ', '\n']).next().unwrap().len();
+                    prop_assume!(last + 1 + first_word <= max);
+                }
+                let got = paragraphs(&wrapped.join("\n"));
+                let want: Vec<String> = paras.iter().map(|w| w.join(" ")).collect();
+                prop_assert_eq!(got, want);
+            }
+
+            /// One line per paragraph: every sentence line is its own paragraph.
+            #[test]
+            fn one_line_paragraphs_round_trip(paras in prop::collection::vec(paragraph_words(), 2..30)) {
+                let lines: Vec<String> = paras.iter().map(|w| w.join(" ")).collect();
+                prop_assert_eq!(paragraphs(&lines.join("\n")), lines);
             }
         }
 
