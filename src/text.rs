@@ -391,6 +391,20 @@ fn wraps_into(a: &Line, b: &Line, width: usize) -> bool {
     }
 }
 
+/// How `b` relates to `a` inside a block when no wrap width could be measured (an
+/// unwrapped file, or too few lines to tell).
+fn continues_unmeasured(a: &Line, b: &Line, layout: &Layout) -> Join {
+    if a.width > 80 || (starts_dialogue(b.content) && ends_sentence(a.content)) {
+        // Lines longer than any wrap are paragraphs of their own.
+        Join::New
+    } else if a.width >= layout.short() {
+        // Long enough to be a wrap.
+        Join::Space
+    } else {
+        Join::Break
+    }
+}
+
 fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
     let mut joins = vec![Join::New; lines.len()];
     for i in 1..lines.len() {
@@ -404,7 +418,7 @@ fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
         } else if layout.indent_base.is_some() {
             // Indented paragraphs: an unindented line continues the one above.
             if !layout.wrapped {
-                Join::New
+                continues_unmeasured(a, b, layout)
             } else if a.width >= layout.width / 2 {
                 Join::Space
             } else {
@@ -417,14 +431,8 @@ fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
                 } else {
                     Join::Break
                 }
-            } else if a.width > 80 || (starts_dialogue(b.content) && ends_sentence(a.content)) {
-                // Lines longer than any wrap are paragraphs of their own.
-                Join::New
-            } else if a.width >= layout.short() {
-                // Too few lines to measure a wrap, but long enough to be one.
-                Join::Space
             } else {
-                Join::Break
+                continues_unmeasured(a, b, layout)
             }
         } else if layout.wrapped && wraps_into(a, b, layout.width) {
             Join::Space
@@ -1495,6 +1503,27 @@ TBC
                     prop_assume!(last + 1 + first_word <= max);
                 }
                 let got = paragraphs(&wrapped.join("\n"));
+                let want: Vec<String> = paras.iter().map(|w| w.join(" ")).collect();
+                prop_assert_eq!(got, want);
+            }
+
+            /// Indented paragraphs (spaces or a tab), hard-wrapped or not, with or without
+            /// blank lines between them, come back exactly.
+            #[test]
+            fn indented_paragraphs_round_trip(
+                paras in prop::collection::vec(paragraph_words(), 3..12),
+                width in 60usize..=80,
+                wrapped: bool,
+                blank: bool,
+                tab: bool,
+            ) {
+                let indent = if tab { "\t" } else { "    " };
+                let input: Vec<String> = paras.iter().map(|w| {
+                    let mut w = w.clone();
+                    w[0] = format!("{indent}{}", w[0]);
+                    if wrapped { wrap(&w, width) } else { w.join(" ") }
+                }).collect();
+                let got = paragraphs(&input.join(if blank { "\n\n" } else { "\n" }));
                 let want: Vec<String> = paras.iter().map(|w| w.join(" ")).collect();
                 prop_assert_eq!(got, want);
             }
