@@ -18,9 +18,10 @@
 //!   an indented line then always starts a paragraph.
 //! - Without blank lines, a wrapped line continues when the next line's first word would
 //!   not have fitted on it (3 columns slack, none after a finished sentence, and never
-//!   when dialogue opens after one). Within a blank-separated block, a line of at least
-//!   half the wrap width (40 columns when unwrapped) continues, a line over 80 columns in
-//!   an unwrapped file is a paragraph of its own, and shorter lines keep their break.
+//!   when dialogue opens after one). Within a block of a wrapped file the same fit test
+//!   runs with the slack (a sixth of the width) and a line that fails it keeps its line
+//!   break (verse). Where no width could be measured, a line of 40+ columns continues,
+//!   one over 80 columns is a paragraph of its own, and shorter ones keep their break.
 //! - Verse: two or more short lines (under half of min(width, 80)) that would each be a
 //!   paragraph, none opening dialogue, none but the last ending a sentence, become one
 //!   paragraph with line breaks.
@@ -256,6 +257,12 @@ fn forces_new_paragraph(line: &str) -> bool {
 // ---------------------------------------------------------------------------------------
 // Layout
 
+/// How far under the wrap width a wrapped line may end (a long next word, ragged
+/// hand wrapping).
+fn slack(width: usize) -> usize {
+    (width / 6).max(6)
+}
+
 #[derive(Debug)]
 struct Layout {
     /// Lines are hard-wrapped at about `width` columns.
@@ -292,7 +299,7 @@ impl Layout {
 
         // Hard wrap: lines followed by another text line of the same block pile up
         // just under the width.
-        let near = |w: usize| w + (width / 6).max(6) >= width;
+        let near = |w: usize| w + slack(width) >= width;
         let mut inner = 0usize;
         let mut inner_near = 0usize;
         let mut inner_near_sentence = 0usize;
@@ -351,6 +358,10 @@ impl Layout {
         Layout { wrapped, width, blank_separated, indent_base }
     }
 
+    fn slack(&self) -> usize {
+        slack(self.width)
+    }
+
     /// Lines shorter than this are "short" (verse, dialogue, a paragraph's last line).
     /// Measured on the wrap width when there is one, else on an 80-column page.
     fn short(&self) -> usize {
@@ -391,6 +402,17 @@ fn wraps_into(a: &Line, b: &Line, width: usize) -> bool {
     }
 }
 
+/// How `b` relates to `a` inside a block of a hard-wrapped file: a wrap when `b`'s
+/// first word would (nearly: hand wrapping is ragged) not have fitted on `a`, else a
+/// line kept on purpose (verse, an address, a list).
+fn continues_in_block(a: &Line, b: &Line, layout: &Layout) -> Join {
+    if a.width + 1 + first_word_width(b.content) + layout.slack() > layout.width {
+        Join::Space
+    } else {
+        Join::Break
+    }
+}
+
 /// How `b` relates to `a` inside a block when no wrap width could be measured (an
 /// unwrapped file, or too few lines to tell).
 fn continues_unmeasured(a: &Line, b: &Line, layout: &Layout) -> Join {
@@ -417,20 +439,14 @@ fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
             Join::New
         } else if layout.indent_base.is_some() {
             // Indented paragraphs: an unindented line continues the one above.
-            if !layout.wrapped {
-                continues_unmeasured(a, b, layout)
-            } else if a.width >= layout.width / 2 {
-                Join::Space
+            if layout.wrapped {
+                continues_in_block(a, b, layout)
             } else {
-                Join::Break
+                continues_unmeasured(a, b, layout)
             }
         } else if layout.blank_separated {
             if layout.wrapped {
-                if a.width >= layout.width / 2 || a.width + 1 + first_word_width(b.content) > layout.width {
-                    Join::Space
-                } else {
-                    Join::Break
-                }
+                continues_in_block(a, b, layout)
             } else {
                 continues_unmeasured(a, b, layout)
             }
@@ -1026,6 +1042,26 @@ until the spring.
                 "The lantern keeper climbed the stairs every night at dusk, counting the steps, then https://example.org/a/very/long/path/that/would/never/fit/on/that/line and left.",
                 "She came back the next night, and the night after that, and every night until the spring."
             ]
+        );
+    }
+
+    #[test]
+    fn long_verse_lines_in_a_wrapped_block_keep_their_breaks() {
+        let input = "\
+The lantern keeper climbed the stairs every night at dusk, counting the
+steps under her breath as her mother had taught her, and never once did
+she lose count, not even on the night the harbour burned.
+
+The road goes on and on beneath the hill,
+the river bends and bends and finds the sea,
+and every lantern burns to nothing still.
+
+She hummed it twice over, then stopped, because the wind had changed and
+the sea was louder than her voice.
+";
+        assert_eq!(
+            paragraphs(input)[1],
+            "The road goes on and on beneath the hill,/the river bends and bends and finds the sea,/and every lantern burns to nothing still."
         );
     }
 
