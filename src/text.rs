@@ -194,7 +194,7 @@ pub fn is_heading(line: &str) -> bool {
     let re = RE.get_or_init(|| {
         let n = format!(r"(?:\d+|[ivxlcdm]+|(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)");
         Regex::new(&format!(
-            r"(?i)^(?:(?:part|chapter|book)\s+{n}(?:\s+of\s+{n})?|prologue|epilogue|interlude)(?:\s*[:.\-–—]\s*\S.*|\s*\(.*\))?$"
+            r"(?i)^(?:(?:part|chapter|book)\s+{n}(?:\s+of\s+{n})?|prologue|epilogue|interlude)(?:\s*[:.\-–—]\s*(?:\S.*)?|\s*\(.*\))?$"
         ))
         .expect("valid pattern")
     });
@@ -1145,13 +1145,14 @@ take, and the old glass hummed as it warmed in her careful, steady hands.
     fn headings() {
         for h in [
             "Part 1", "Chapter 3", "Chapter 3: Undertow", "Chapter 3 - Undertow", "Chapter Three", "Chapter Twenty-One",
-            "Prologue", "Epilogue", "Interlude: The Harbour", "CHAPTER IV", "Part 2 of 3",
+            "Prologue", "Epilogue", "Interlude: The Harbour", "CHAPTER IV", "Part 2 of 3", "Chapter 1.", "Epilogue (Ten Years On)",
+            "Chapter 7 – Salt",
         ] {
             let body = read(&format!("\n{h}\n\nThe story.\n"));
             assert_eq!(body.heading.as_deref(), Some(h));
             assert_eq!(paragraphs(&format!("\n{h}\n\nThe story.\n")), ["The story."]);
         }
-        for not in ["Chapter and verse were quoted.", "Parting was hard.", "Prologues bore me."] {
+        for not in ["Chapter and verse were quoted.", "Parting was hard.", "Prologues bore me.", "Part I wanted to stay.", "Part of me knew."] {
             assert_eq!(read(&format!("{not}\n\nMore.")).heading, None, "{not}");
         }
         // Only the first line is a heading.
