@@ -437,14 +437,8 @@ fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
         let indented = layout.indent_base.is_some_and(|base| b.indent > base);
         joins[i] = if indented {
             Join::New
-        } else if layout.indent_base.is_some() {
-            // Indented paragraphs: an unindented line continues the one above.
-            if layout.wrapped {
-                continues_in_block(a, b, layout)
-            } else {
-                continues_unmeasured(a, b, layout)
-            }
-        } else if layout.blank_separated {
+        } else if layout.indent_base.is_some() || layout.blank_separated {
+            // An unindented line after an indented one, or a line inside a block.
             if layout.wrapped {
                 continues_in_block(a, b, layout)
             } else {
