@@ -22,6 +22,7 @@ pub mod package;
 pub mod render;
 pub mod source;
 pub mod text;
+pub mod typography;
 pub mod xhtml;
 
 use std::path::{Path, PathBuf};
