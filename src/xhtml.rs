@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::model::{Align, Event, Tag};
+use crate::model::{Event, Tag};
 
 /// Escapes text for XHTML element content and attribute values.
 pub fn escape_into(out: &mut String, text: &str) {
@@ -36,13 +36,14 @@ pub fn escape(text: &str) -> String {
 pub type ImageMap = HashMap<String, String>;
 
 /// Labels that already say "this is an author's note", so no second label is added.
-const NOTE_PREFIXES: [&str; 7] = ["a/n", "an:", "an2", "author's note", "author’s note", "note:", "authors note"];
+const NOTE_PREFIXES: [&str; 9] =
+    ["a/n", "an:", "an ", "an2", "author's note", "author’s note", "authors note", "note:", "note "];
 
 /// Writes the body markup for `events` into `out`.
 pub fn write_body(events: &[Event], images: &ImageMap, out: &mut String) {
     let mut w = Writer { out, images, footnotes: Vec::new(), in_table_head: false };
     for (i, event) in events.iter().enumerate() {
-        w.event(event, events.get(i + 1));
+        w.event(event, &events[i + 1..]);
     }
 }
 
@@ -65,9 +66,9 @@ impl Writer<'_> {
         }
     }
 
-    fn event(&mut self, event: &Event, next: Option<&Event>) {
+    fn event(&mut self, event: &Event, rest: &[Event]) {
         match event {
-            Event::Start(tag) => self.start(tag, next),
+            Event::Start(tag) => self.start(tag, rest),
             Event::End(tag) => self.end(tag),
             Event::Text(t) => escape_into(self.out, t),
             Event::Code(t) => {
@@ -109,7 +110,7 @@ impl Writer<'_> {
         }
     }
 
-    fn start(&mut self, tag: &Tag, next: Option<&Event>) {
+    fn start(&mut self, tag: &Tag, rest: &[Event]) {
         match tag {
             Tag::Paragraph => self.out.push_str("<p>"),
             Tag::Heading(level) => {
@@ -124,7 +125,7 @@ impl Writer<'_> {
             Tag::Subscript => self.out.push_str("<sub>"),
             Tag::AuthorNote => {
                 self.out.push_str("<div class=\"author-note\" role=\"note\" aria-label=\"Author’s note\">\n");
-                if !starts_with_note_label(next) {
+                if !starts_with_note_label(rest) {
                     self.out.push_str("<p class=\"note-label\">Author’s note</p>\n");
                 }
             }
@@ -209,17 +210,19 @@ fn is_external(href: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
 }
 
-fn starts_with_note_label(next: Option<&Event>) -> bool {
-    let _ = Align::None;
-    match next {
-        Some(Event::Text(t)) => {
-            let lower = t.trim_start().to_lowercase();
-            NOTE_PREFIXES.iter().any(|p| lower.starts_with(p))
-        }
-        // The note opens with a paragraph; look at its text instead.
-        Some(Event::Start(Tag::Paragraph)) => true,
-        _ => false,
-    }
+/// Whether the note's own first words already say it is an author's note (`A/N:`).
+fn starts_with_note_label(rest: &[Event]) -> bool {
+    let first_text = rest
+        .iter()
+        .take_while(|e| !matches!(e, Event::End(Tag::AuthorNote)))
+        .find_map(|e| match e {
+            Event::Text(t) if !t.trim().is_empty() => Some(t),
+            _ => None,
+        });
+    first_text.is_some_and(|t| {
+        let lower = t.trim_start().trim_start_matches(['(', '[']).to_lowercase();
+        NOTE_PREFIXES.iter().any(|p| lower.starts_with(p))
+    })
 }
 
 #[cfg(test)]
@@ -272,6 +275,22 @@ mod tests {
         assert_eq!(html, "<span class=\"link\">notes</span>");
         let html = render(vec![Event::Start(link("https://x.test/?a=1&b")), Event::Text("x".into()), Event::End(link("https://x.test/?a=1&b"))]);
         assert_eq!(html, "<a href=\"https://x.test/?a=1&amp;b\">x</a>");
+    }
+
+    #[test]
+    fn author_notes_get_a_label_unless_they_say_so_themselves() {
+        let note = |text: &str| {
+            render(vec![
+                Event::Start(Tag::AuthorNote),
+                Event::Start(Tag::Paragraph),
+                Event::Text(text.into()),
+                Event::End(Tag::Paragraph),
+                Event::End(Tag::AuthorNote),
+            ])
+        };
+        assert!(!note("A/N: thanks for reading!").contains("note-label"));
+        assert!(!note("(AN: edited)").contains("note-label"));
+        assert!(note("Disclaimer: not mine.").contains("<p class=\"note-label\">Author’s note</p>"));
     }
 
     #[test]

@@ -89,7 +89,12 @@ fn no_story_word_is_lost() {
             let body = if file.format == ficbind::source::Format::Markdown {
                 split.body.replace("[^1]", "").replace("|---", "")
             } else {
-                split.body.to_string()
+                // Ornament lines (`oOo`, `-x-`) are scene breaks, not words of the story.
+                let ornament = |l: &str| {
+                    let t = l.trim();
+                    !t.is_empty() && t.len() <= 12 && t.chars().all(|c| "oOxX".contains(c) || !c.is_alphanumeric())
+                };
+                split.body.lines().filter(|l| !ornament(l)).collect::<Vec<_>>().join("\n")
             };
             let source_words = words(&body);
             assert!(!source_words.is_empty());
