@@ -686,7 +686,15 @@ fn paragraph_text(lines: &[Line], joins: &[Join]) -> String {
     let mut out = String::with_capacity(lines.iter().map(|l| l.content.len() + 1).sum());
     for (line, join) in lines.iter().zip(joins) {
         if !out.is_empty() {
-            out.push(if *join == Join::Break { '\n' } else { ' ' });
+            // A wrap right after a hyphen inside a word (`dry-` / `shod`) splits a
+            // hyphenated word, not two words: join without a space, keeping the hyphen.
+            let hyphen_wrap = *join == Join::Space
+                && out.ends_with('-')
+                && out[..out.len() - 1].ends_with(|c: char| c.is_alphabetic())
+                && line.content.starts_with(|c: char| c.is_alphabetic());
+            if !hyphen_wrap {
+                out.push(if *join == Join::Break { '\n' } else { ' ' });
+            }
         }
         let mut in_space = false;
         for c in line.content.chars() {
@@ -912,6 +920,19 @@ fn inline_events(text: &str, typography: Typography, events: &mut Vec<Event>) {
     }
     if !run.is_empty() {
         events.push(Event::Text(run));
+    }
+}
+
+#[cfg(test)]
+mod hyphen_tests {
+    use super::*;
+
+    #[test]
+    fn a_wrap_after_a_hyphen_keeps_the_word_whole() {
+        let text = "They could walk to it dry-\nshod over the sand, which was a first for them in all\nthe long year of watching the lamps burn on the causeway at night.\n\nNext paragraph here.\n";
+        let (body, _) = parse(text, "f.txt", 1, &TextOptions::default());
+        let joined: String = body.events.iter().filter_map(|e| if let Event::Text(t) = e { Some(t.as_str()) } else { None }).collect();
+        assert!(joined.contains("dry-shod over"), "{joined}");
     }
 }
 
