@@ -32,6 +32,11 @@ pub enum Code {
     W011,
     /// A footnote reference with no definition.
     W012,
+    /// The cover image is smaller than 625×1000 pixels and will look blurry on e-readers.
+    W013,
+    /// The cover font has no glyph for some characters of the title, author or fandom;
+    /// they are left off the generated cover.
+    W014,
 }
 
 impl Code {

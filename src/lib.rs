@@ -8,6 +8,7 @@
 
 pub mod assemble;
 pub mod config;
+pub mod cover;
 pub mod diag;
 pub mod epub;
 pub mod error;

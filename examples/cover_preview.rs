@@ -1,0 +1,33 @@
+//! Writes sample covers to /tmp/covers (JPEG, plus a 400-pixel-wide PNG to look at):
+//! every built-in template with a short, a long and a Cyrillic title.
+//! Run with `cargo run --release --example cover_preview`.
+
+use ficbind::cover::{builtin_names, builtin_template, generate_cover, CoverText};
+
+fn main() {
+    let out = std::path::Path::new("/tmp/covers");
+    std::fs::create_dir_all(out).unwrap();
+    let samples = [
+        ("short", CoverText { title: "Glass Harbour".into(), author: "Ada Quill".into(), fandom: Some("The Lantern Cycle".into()) }),
+        ("long", CoverText {
+            title: "The Extraordinarily Long Chronicle of How the Harbour Lights Kept Burning Through Seven Winters, Three Wars and One Very Stubborn Cat".into(),
+            author: "Marguerite Okonkwo-Lindqvist".into(),
+            fandom: Some("Avatar: The Last Airbender".into()),
+        }),
+        ("cyrillic", CoverText { title: "Мастер и Маргарита".into(), author: "Михаил Булгаков".into(), fandom: Some("Русская классика".into()) }),
+    ];
+    for name in builtin_names() {
+        let t = builtin_template(name).unwrap();
+        for (kind, text) in &samples {
+            let (c, d) = generate_cover(text, &t, None).unwrap();
+            for x in &d {
+                eprintln!("{name}-{kind}: {x}");
+            }
+            let base = out.join(format!("{name}-{kind}"));
+            std::fs::write(base.with_extension("jpg"), &c.bytes).unwrap();
+            let img = image::load_from_memory(&c.bytes).unwrap();
+            img.resize(400, 640, image::imageops::FilterType::Triangle).save(base.with_extension("png")).unwrap();
+        }
+    }
+    println!("wrote {}", out.display());
+}
