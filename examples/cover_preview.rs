@@ -16,9 +16,11 @@ fn main() {
         }),
         ("cyrillic", CoverText { title: "Мастер и Маргарита".into(), author: "Михаил Булгаков".into(), fandom: Some("Русская классика".into()) }),
     ];
-    for name in builtin_names() {
+    // A contact sheet, one row per template, to see them side by side.
+    let mut sheet = image::RgbImage::new(3 * 400, builtin_names().len() as u32 * 640);
+    for (row, name) in builtin_names().iter().enumerate() {
         let t = builtin_template(name).unwrap();
-        for (kind, text) in &samples {
+        for (col, (kind, text)) in samples.iter().enumerate() {
             let (c, d) = generate_cover(text, &t, None).unwrap();
             for x in &d {
                 eprintln!("{name}-{kind}: {x}");
@@ -26,8 +28,11 @@ fn main() {
             let base = out.join(format!("{name}-{kind}"));
             std::fs::write(base.with_extension("jpg"), &c.bytes).unwrap();
             let img = image::load_from_memory(&c.bytes).unwrap();
-            img.resize(400, 640, image::imageops::FilterType::Triangle).save(base.with_extension("png")).unwrap();
+            let small = img.resize(400, 640, image::imageops::FilterType::Triangle);
+            small.save(base.with_extension("png")).unwrap();
+            image::imageops::replace(&mut sheet, &small.to_rgb8(), col as i64 * 400, row as i64 * 640);
         }
     }
+    sheet.save(out.join("sheet.png")).unwrap();
     println!("wrote {}", out.display());
 }

@@ -11,7 +11,6 @@ mod typeset;
 use std::io::Cursor;
 
 use ab_glyph::FontRef;
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, RgbImage};
@@ -122,12 +121,21 @@ fn fitted_size(w: u32, h: u32) -> (u32, u32) {
     (nw, nh)
 }
 
+/// Baseline JPEG, quality 90. jpeg-encoder's scalar path (no `simd` feature, which would
+/// pick code by CPU at run time) is about twice as fast as image's encoder and gives the
+/// same bytes on every machine.
 fn encode_jpeg(img: &RgbImage) -> CoverImage {
-    let mut bytes = Vec::with_capacity(img.as_raw().len() / 6);
-    JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8)
+    let (w, h) = img.dimensions();
+    let mut bytes = Vec::with_capacity(img.as_raw().len() / 8);
+    let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, JPEG_QUALITY);
+    // 4:2:0 chroma, as cameras and most e-book covers use: half the work of 4:4:4 and no
+    // visible difference at this size and quality.
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    // Dimensions are at most 1600×2560 here, well inside a JPEG's 16-bit sizes.
+    encoder
+        .encode(img.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
         .expect("encoding a JPEG into memory cannot fail");
-    CoverImage { bytes, media_type: "image/jpeg", extension: "jpg", width: img.width(), height: img.height() }
+    CoverImage { bytes, media_type: "image/jpeg", extension: "jpg", width: w, height: h }
 }
 
 fn encode_png(img: &image::RgbaImage) -> CoverImage {
@@ -342,8 +350,8 @@ fn draw_decorations(canvas: &mut Canvas, t: &CoverTemplate, colors: &Colors) {
             }
             Decoration::Rule(r) => {
                 let c = colors.of(r.color);
-                let (cx, cy) = (w / 2.0, r.y * h);
                 let half = r.width * w / 2.0;
+                let (cx, cy) = (r.x.map_or(w / 2.0, |x| x * w + half), r.y * h);
                 let (y0, y1) = (cy - r.thickness / 2.0, cy + r.thickness / 2.0);
                 if r.ornament {
                     let rad = (r.thickness * 4.5).max(12.0);
@@ -386,16 +394,13 @@ pub fn generate_cover(
             let filled = cover_fill(&img, COVER_WIDTH, COVER_HEIGHT);
             canvas.pixels = filled.into_raw();
             canvas.tint(template.background.image_tint_rgb(), template.background.image_tint_opacity);
+            canvas.vignette(template.background.vignette);
         }
         None => {
-            if colors.stops.len() > 1 && template.background.direction == Direction::Diagonal {
-                canvas.fill_diagonal(&colors.stops);
-            } else {
-                canvas.fill_vertical(&colors.stops);
-            }
+            let diagonal = template.background.direction == Direction::Diagonal;
+            canvas.fill(&colors.stops, diagonal, template.background.vignette);
         }
     }
-    canvas.vignette(template.background.vignette);
     draw_decorations(&mut canvas, template, &colors);
     let diags = draw_texts(&mut canvas, template, text, &colors, 1.0, None, "cover")?;
     let img = RgbImage::from_raw(canvas.width, canvas.height, canvas.pixels).expect("canvas size");

@@ -51,66 +51,54 @@ impl Canvas {
         Canvas { width, height, pixels: vec![0; width as usize * height as usize * 3] }
     }
 
-    /// Fill with a vertical (top to bottom) gradient through `stops`.
-    pub fn fill_vertical(&mut self, stops: &[[u8; 3]]) {
+    /// Fill with a gradient through `stops` (one stop: a solid colour), darkened towards
+    /// the edges by `vignette` (0..=1), in a single pass over the buffer.
+    pub fn fill(&mut self, stops: &[[u8; 3]], diagonal: bool, vignette: f32) {
         let w = self.width as usize;
         let h = self.height as usize;
-        for y in 0..h {
-            let c = along(stops, y as f32 / (h.max(2) - 1) as f32);
-            // The row repeats every four pixels once dithered.
-            let mut pattern = [[0u8; 3]; 4];
-            for (x, p) in pattern.iter_mut().enumerate() {
-                let d = dither(x, y);
-                *p = [q(c[0] + d), q(c[1] + d), q(c[2] + d)];
-            }
-            let row = &mut self.pixels[y * w * 3..(y + 1) * w * 3];
-            for (x, px) in row.chunks_exact_mut(3).enumerate() {
-                px.copy_from_slice(&pattern[x & 3]);
-            }
-        }
-    }
-
-    /// Fill with a diagonal gradient from the top-left corner to the bottom-right.
-    pub fn fill_diagonal(&mut self, stops: &[[u8; 3]]) {
-        let w = self.width as usize;
-        let h = self.height as usize;
-        // t = (x·w + y·h) / (w² + h²) runs 0 → 1 along the diagonal, perpendicular to it.
+        // Colours along the gradient, looked up by position, so the loop below does no
+        // interpolation of its own.
         const N: usize = 2048;
         let lut: Vec<[f32; 3]> = (0..=N).map(|i| along(stops, i as f32 / N as f32)).collect();
-        let denom = (w * w + h * h) as f32;
-        let sx = w as f32 / denom * N as f32;
-        let sy = h as f32 / denom * N as f32;
+        // Position along the gradient is t = a·x + b·y (scaled to the table): top to
+        // bottom for vertical; for diagonal, t = (x·w + y·h) / (w² + h²) runs from the
+        // top-left corner to the bottom-right one.
+        let (sx, sy) = if diagonal {
+            let denom = (w * w + h * h) as f32;
+            (w as f32 / denom * N as f32, h as f32 / denom * N as f32)
+        } else {
+            (0.0, N as f32 / (h.max(2) - 1) as f32)
+        };
+        let vx = vignette_axis(w);
+        let vy = vignette_axis(h);
         for y in 0..h {
             let base = y as f32 * sy;
             let row = &mut self.pixels[y * w * 3..(y + 1) * w * 3];
             for (x, px) in row.chunks_exact_mut(3).enumerate() {
-                let i = ((base + x as f32 * sx) as usize).min(N);
-                let c = lut[i];
+                let c = lut[((base + x as f32 * sx) as usize).min(N)];
+                let m = vignette_factor(vignette, vx[x], vy[y]);
                 let d = dither(x, y);
-                px[0] = q(c[0] + d);
-                px[1] = q(c[1] + d);
-                px[2] = q(c[2] + d);
+                px[0] = q(c[0] * m + d);
+                px[1] = q(c[1] * m + d);
+                px[2] = q(c[2] * m + d);
             }
         }
     }
 
-    /// Darken towards the edges; `amount` 0..=1 is how dark the corners get.
+    /// Darken towards the edges; `amount` 0..=1 is how dark the corners get. (Gradient
+    /// fills do this in [`Canvas::fill`]; this pass is for background images.)
     pub fn vignette(&mut self, amount: f32) {
         if amount <= 0.0 {
             return;
         }
         let w = self.width as usize;
-        let h = self.height as usize;
-        let fx: Vec<f32> = (0..w).map(|x| ((x as f32 + 0.5) / w as f32 * 2.0 - 1.0).powi(2)).collect();
-        for y in 0..h {
-            let dy = ((y as f32 + 0.5) / h as f32 * 2.0 - 1.0).powi(2);
-            let row = &mut self.pixels[y * w * 3..(y + 1) * w * 3];
+        let vx = vignette_axis(w);
+        let vy = vignette_axis(self.height as usize);
+        for (y, row) in self.pixels.chunks_exact_mut(w * 3).enumerate() {
             for (x, px) in row.chunks_exact_mut(3).enumerate() {
-                // Squared elliptical distance, 0 at the centre and 2 in the corners.
-                let d = ((fx[x] + dy) * 0.5).min(1.0);
-                let m = 1.0 - amount * d * d;
+                let m = (vignette_factor(amount, vx[x], vy[y]) * 256.0) as u32;
                 for c in px.iter_mut() {
-                    *c = (*c as f32 * m + 0.5) as u8;
+                    *c = ((*c as u32 * m + 128) >> 8) as u8;
                 }
             }
         }
@@ -206,6 +194,19 @@ impl Canvas {
             }
         }
     }
+}
+
+/// Squared distance from the centre along one axis, 0 in the middle and 1 at the edge.
+fn vignette_axis(n: usize) -> Vec<f32> {
+    (0..n).map(|i| ((i as f32 + 0.5) / n as f32 * 2.0 - 1.0).powi(2)).collect()
+}
+
+/// Brightness multiplier: 1 in the middle, `1 - amount` in the corners, easing in so the
+/// centre stays untouched.
+#[inline]
+fn vignette_factor(amount: f32, dx2: f32, dy2: f32) -> f32 {
+    let d = (dx2 + dy2) * 0.5;
+    1.0 - amount * d * d
 }
 
 /// HSL (hue in degrees, saturation and lightness 0..=1) to RGB.

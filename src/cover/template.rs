@@ -245,6 +245,9 @@ pub struct Frame {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
+    /// Left end as a fraction of the width; when absent the rule is centred.
+    #[serde(default)]
+    pub x: Option<f32>,
     pub y: f32,
     pub width: f32,
     pub thickness: f32,
@@ -456,7 +459,7 @@ pub fn parse_template(toml_text: &str, path_for_errors: &str) -> Result<CoverTem
         });
         let ok = match d {
             Decoration::Frame(f) => unit(f.inset) && f.inset < 0.5 && f.thickness > 0.0 && f.thickness <= 200.0 && unit(f.opacity),
-            Decoration::Rule(r) => unit(r.y) && unit(r.width) && r.thickness > 0.0 && r.thickness <= 200.0 && unit(r.opacity),
+            Decoration::Rule(r) => unit(r.y) && unit(r.width) && r.x.is_none_or(|x| unit(x) && x + r.width <= 1.0001) && r.thickness > 0.0 && r.thickness <= 200.0 && unit(r.opacity),
             Decoration::Band(b) => unit(b.top) && unit(b.bottom) && b.top < b.bottom && unit(b.opacity),
         };
         if !ok {

@@ -225,6 +225,30 @@ fn place(m: &Measured, lines: &[Line], s: &Setting, rect: Rect, px: f32) -> Vec<
     out
 }
 
+/// The largest size up to `max` at which the wrapped lines fit `rect`.
+fn largest_fit(m: &Measured, s: &Setting, rect: Rect, max: f32) -> Option<(f32, Vec<Line>)> {
+    if max < 1.0 {
+        return None;
+    }
+    if let Some(l) = fits(m, s, rect, max) {
+        return Some((max, l));
+    }
+    // Widths scale with the size, so this is a search over one number.
+    let (mut lo, mut hi) = (1.0f32, max);
+    let mut best = None;
+    for _ in 0..18 {
+        let mid = (lo + hi) / 2.0;
+        match fits(m, s, rect, mid) {
+            Some(l) => {
+                best = Some((mid, l));
+                lo = mid;
+            }
+            None => hi = mid,
+        }
+    }
+    best
+}
+
 /// Set `text` in `rect` as large as fits up to `s.max_size`, and draw it. Returns the
 /// size used (0 when there was nothing to draw).
 pub fn set_text(canvas: &mut Canvas, font: &FontRef<'_>, text: &str, s: &Setting, rect: Rect) -> f32 {
@@ -232,35 +256,20 @@ pub fn set_text(canvas: &mut Canvas, font: &FontRef<'_>, text: &str, s: &Setting
     if m.words.is_empty() || rect.width() < 1.0 || rect.height() < 1.0 {
         return 0.0;
     }
-    // Largest size whose wrapped lines fit: widths scale with the size, so this is a
-    // search over one number.
-    let mut px = s.max_size;
-    let mut lines = fits(&m, s, rect, px);
-    if lines.is_none() {
-        let (mut lo, mut hi) = (1.0f32, s.max_size);
-        let mut best = None;
-        for _ in 0..18 {
-            let mid = (lo + hi) / 2.0;
-            match fits(&m, s, rect, mid) {
-                Some(l) => {
-                    best = Some((mid, l));
-                    lo = mid;
-                }
-                None => hi = mid,
-            }
-        }
-        match best {
-            Some((p, l)) => {
-                px = p;
-                lines = Some(l);
-            }
-            None => {
-                px = 1.0;
-                lines = Some(wrap(&m, rect.width(), s.letter_spacing));
-            }
-        }
-    }
-    let mut lines = balance(&m, lines.unwrap_or_default(), rect.width() / px, s.letter_spacing);
+    // Shrinking is better than breaking a word, so first search only sizes at which the
+    // widest word fits on a line; break inside words only if that would leave the text
+    // smaller than a third of its intended size (a single very long word).
+    let widest = m.words.iter().map(|w| w.width).fold(0.0, f32::max);
+    let whole_words = (rect.width() / widest).min(s.max_size);
+    let floor = s.max_size * 0.33;
+    let (px, lines) = match largest_fit(&m, s, rect, whole_words) {
+        Some(found) if found.0 >= floor => found,
+        found => largest_fit(&m, s, rect, s.max_size)
+            .or(found)
+            .unwrap_or_else(|| (1.0, wrap(&m, rect.width(), s.letter_spacing))),
+    };
+    let mut px = px;
+    let mut lines = balance(&m, lines, rect.width() / px, s.letter_spacing);
 
     // The line box is from the font's ascent to its descent; accents on capitals and
     // swash tails may reach past it, so check the real ink and shrink until it is inside.
