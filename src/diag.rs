@@ -30,6 +30,11 @@ pub enum Code {
     N010,
     /// A header value could not be understood (a word count that is not a number …).
     W011,
+    /// The cover image is smaller than 625×1000 pixels and will look blurry on e-readers.
+    W012,
+    /// The cover font has no glyph for some characters of the title, author or fandom;
+    /// they are left off the generated cover.
+    W013,
 }
 
 impl Code {

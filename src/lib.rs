@@ -9,6 +9,7 @@
 pub mod assemble;
 pub mod batch;
 pub mod config;
+pub mod cover;
 pub mod diag;
 pub mod epub;
 pub mod error;

@@ -1,0 +1,465 @@
+//! Covers, the image side: make a user's own image e-reader ready, or draw a cover from a
+//! `covers/` template. Pure functions over bytes: the caller reads files and writes the
+//! EPUB; nothing here touches the disk, the clock or a random source, so the same input
+//! always gives the same bytes.
+
+mod fonts;
+mod paint;
+mod template;
+mod typeset;
+
+use std::io::Cursor;
+
+use ab_glyph::FontRef;
+use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, RgbImage};
+
+use crate::diag::{Code, Diagnostic};
+use crate::error::Error;
+
+pub use fonts::NAMES as BUNDLED_FONTS;
+pub use template::{
+    builtin_names, builtin_template, parse_template, Align, Color, CoverTemplate, Decoration, Direction,
+    Palette, Region, VAlign,
+};
+
+use paint::Canvas;
+use template::TextStyle;
+use typeset::{Rect, Setting};
+
+/// Width of a generated cover, and the widest a given cover is kept.
+pub const COVER_WIDTH: u32 = 1600;
+/// Height of a generated cover, and the tallest a given cover is kept.
+pub const COVER_HEIGHT: u32 = 2560;
+/// The most pixels a cover may have (some e-readers refuse larger images).
+pub const MAX_PIXELS: u64 = 5_600_000;
+/// Below this width or height a cover looks blurry on a modern e-reader.
+pub const SMALL_WIDTH: u32 = 625;
+pub const SMALL_HEIGHT: u32 = 1000;
+const JPEG_QUALITY: u8 = 90;
+
+/// An encoded cover ready to go into the EPUB.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverImage {
+    pub bytes: Vec<u8>,
+    /// `image/jpeg` or `image/png`.
+    pub media_type: &'static str,
+    /// `jpg` or `png`.
+    pub extension: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What a generated cover says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CoverText {
+    pub title: String,
+    pub author: String,
+    pub fandom: Option<String>,
+}
+
+fn unreadable(file_name: &str) -> Error {
+    Error::Cover(format!(
+        "{file_name} is not an image ficbind can read (corrupt or unsupported format); use a JPEG, PNG, WebP, GIF or BMP file"
+    ))
+}
+
+/// Decode by content (not by name), turning the image upright if its EXIF says so.
+fn decode(file_name: &str, bytes: &[u8]) -> Result<DynamicImage, Error> {
+    let format = image::guess_format(bytes).map_err(|_| unreadable(file_name))?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif | ImageFormat::Bmp
+    ) {
+        return Err(Error::Cover(format!(
+            "{file_name} is a {format:?} image, which ficbind does not read; save it as JPEG or PNG (WebP, GIF and BMP work too)"
+        )));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    // A guard against a small file that claims to be enormous.
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(1024 * 1024 * 1024);
+    limits.max_image_width = Some(30_000);
+    limits.max_image_height = Some(30_000);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|_| unreadable(file_name))?;
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        image::ImageError::Limits(_) => Error::Cover(format!(
+            "{file_name} is too large to be a cover (over 30,000 pixels a side or 1 GB decoded); scale it down to about 1600×2560 first"
+        )),
+        _ => unreadable(file_name),
+    })?;
+    img.apply_orientation(orientation);
+    Ok(img)
+}
+
+fn has_transparency(img: &DynamicImage) -> bool {
+    if !img.color().has_alpha() {
+        return false;
+    }
+    match img {
+        DynamicImage::ImageRgba8(b) => b.pixels().any(|p| p.0[3] < 255),
+        DynamicImage::ImageLumaA8(b) => b.pixels().any(|p| p.0[1] < 255),
+        other => other.to_rgba8().pixels().any(|p| p.0[3] < 255),
+    }
+}
+
+/// The size that fits inside 1600×2560 and 5.6 MP, keeping the aspect, never larger.
+fn fitted_size(w: u32, h: u32) -> (u32, u32) {
+    let mut f = (COVER_WIDTH as f64 / w as f64).min(COVER_HEIGHT as f64 / h as f64).min(1.0);
+    let px = w as f64 * h as f64 * f * f;
+    if px > MAX_PIXELS as f64 {
+        f *= (MAX_PIXELS as f64 / px).sqrt();
+    }
+    if f >= 1.0 {
+        return (w, h);
+    }
+    let nw = ((w as f64 * f).floor() as u32).clamp(1, COVER_WIDTH);
+    let nh = ((h as f64 * f).floor() as u32).clamp(1, COVER_HEIGHT);
+    (nw, nh)
+}
+
+/// Baseline JPEG, quality 90. jpeg-encoder's scalar path (no `simd` feature, which would
+/// pick code by CPU at run time) is about twice as fast as image's encoder and gives the
+/// same bytes on every machine.
+fn encode_jpeg(img: &RgbImage) -> CoverImage {
+    let (w, h) = img.dimensions();
+    let mut bytes = Vec::with_capacity(img.as_raw().len() / 8);
+    let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, JPEG_QUALITY);
+    // 4:2:0 chroma, as cameras and most e-book covers use: half the work of 4:4:4 and no
+    // visible difference at this size and quality.
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    // Dimensions are at most 1600×2560 here, well inside a JPEG's 16-bit sizes.
+    encoder
+        .encode(img.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
+        .expect("encoding a JPEG into memory cannot fail");
+    CoverImage { bytes, media_type: "image/jpeg", extension: "jpg", width: w, height: h }
+}
+
+fn encode_png(img: &image::RgbaImage) -> CoverImage {
+    let mut bytes = Vec::new();
+    PngEncoder::new_with_quality(&mut bytes, CompressionType::Best, PngFilter::Adaptive)
+        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgba8)
+        .expect("encoding a PNG into memory cannot fail");
+    CoverImage { bytes, media_type: "image/png", extension: "png", width: img.width(), height: img.height() }
+}
+
+fn small_warning(file_name: &str, w: u32, h: u32) -> Option<Diagnostic> {
+    (w < SMALL_WIDTH || h < SMALL_HEIGHT).then(|| {
+        Diagnostic::new(
+            Code::W012,
+            format!(
+                "the cover image is only {w}×{h} pixels and will look blurry on e-readers; use one at least {SMALL_WIDTH}×{SMALL_HEIGHT} (1600×2560 is ideal)"
+            ),
+        )
+        .in_file(file_name)
+    })
+}
+
+/// A user's own image made e-reader ready: decoded by content, turned upright, scaled to
+/// fit 1600×2560 (never up), and written as a baseline JPEG, or as PNG when it has real
+/// transparency. Metadata such as EXIF location is not carried over.
+pub fn prepare_cover(file_name: &str, bytes: &[u8]) -> Result<(CoverImage, Vec<Diagnostic>), Error> {
+    let img = decode(file_name, bytes)?;
+    let mut diags = Vec::new();
+    diags.extend(small_warning(file_name, img.width(), img.height()));
+    let (w, h) = fitted_size(img.width(), img.height());
+    let out = if has_transparency(&img) {
+        let mut rgba = img.to_rgba8();
+        if (w, h) != rgba.dimensions() {
+            rgba = image::imageops::resize(&rgba, w, h, FilterType::CatmullRom);
+        }
+        encode_png(&rgba)
+    } else {
+        let mut rgb = img.to_rgb8();
+        if (w, h) != rgb.dimensions() {
+            rgb = image::imageops::resize(&rgb, w, h, FilterType::CatmullRom);
+        }
+        encode_jpeg(&rgb)
+    };
+    Ok((out, diags))
+}
+
+/// The colours a template's background resolves to for one title: the gradient stops and
+/// the accent colour.
+struct Colors {
+    stops: Vec<[u8; 3]>,
+    accent: [u8; 3],
+}
+
+impl Colors {
+    fn of(&self, c: Color) -> [u8; 3] {
+        match c {
+            Color::Rgb(rgb) => rgb,
+            Color::Accent => self.accent,
+        }
+    }
+}
+
+fn resolve_colors(t: &CoverTemplate, title: &str) -> Colors {
+    let bg = &t.background;
+    if bg.palette == Some(Palette::FromTitle) {
+        // A fixed hash of the title picks a hue; saturation and lightness stay in a
+        // deep, muted band so light text reads well on every cover of the shelf.
+        let h = paint::fnv1a(title.trim().as_bytes());
+        let hue = (h % 360) as f32;
+        let spread = 20.0 + ((h >> 16) % 30) as f32;
+        let sat = 0.35 + ((h >> 24) % 20) as f32 / 100.0;
+        let stops = vec![
+            paint::hsl(hue, sat, 0.24),
+            paint::hsl(hue + spread, sat + 0.05, 0.15),
+            paint::hsl(hue + 2.0 * spread, sat, 0.07),
+        ];
+        let accent = paint::hsl(hue + spread * 0.5, 0.55, 0.72);
+        return Colors { stops, accent };
+    }
+    let plain: Vec<[u8; 3]> = bg
+        .colors
+        .get_ref()
+        .iter()
+        .map(|c| match c {
+            Color::Rgb(rgb) => *rgb,
+            Color::Accent => [0x80, 0x80, 0x80],
+        })
+        .collect();
+    let accent = match bg.accent {
+        Some(Color::Rgb(c)) => c,
+        _ => match t.title.color {
+            Color::Rgb(c) => c,
+            Color::Accent => [0xd4, 0xaf, 0x37],
+        },
+    };
+    Colors { stops: plain, accent }
+}
+
+fn font_for<'a>(t: &'a CoverTemplate, name: &str) -> Result<FontRef<'a>, Error> {
+    let bytes: &'a [u8] = match fonts::bundled(name) {
+        Some(b) => b,
+        None => match t.attached_fonts.iter().find(|(n, _)| n == name) {
+            Some((_, b)) => b,
+            None => {
+                return Err(Error::Cover(format!(
+                    "the cover template {} names the font \"{name}\", which is neither a bundled font ({}) nor a font file that was loaded; check the path (it is relative to the template) or use a bundled font",
+                    t.source,
+                    fonts::NAMES.join(", ")
+                )))
+            }
+        },
+    };
+    FontRef::try_from_slice(bytes).map_err(|_| {
+        Error::Cover(format!(
+            "the font \"{name}\" named by the cover template {} cannot be read; use a TrueType or OpenType font",
+            t.source
+        ))
+    })
+}
+
+/// The blocks with their text, after prefix and case, skipping empty ones.
+fn texts<'t>(t: &'t CoverTemplate, text: &CoverText) -> Vec<(&'static str, &'t TextStyle, String)> {
+    let mut out = Vec::new();
+    for (name, style) in t.blocks() {
+        let raw = match name {
+            "title" => Some(text.title.as_str()),
+            "author" => Some(text.author.as_str()),
+            _ => text.fandom.as_deref(),
+        };
+        let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { continue };
+        let mut s = format!("{}{}", style.prefix, raw);
+        if style.uppercase {
+            s = s.to_uppercase();
+        }
+        out.push((name, style, s));
+    }
+    out
+}
+
+/// Set the title, author and fandom. `scale` maps template pixels (on 1600×2560) to the
+/// canvas; `scrim` darkens behind each block first (for photographs).
+fn draw_texts(
+    canvas: &mut Canvas,
+    t: &CoverTemplate,
+    text: &CoverText,
+    colors: &Colors,
+    scale: f32,
+    scrim: Option<([u8; 3], f32)>,
+    diag_file: &str,
+) -> Result<Vec<Diagnostic>, Error> {
+    let mut diags = Vec::new();
+    let (cw, ch) = (canvas.width as f32, canvas.height as f32);
+    for (name, style, s) in texts(t, text) {
+        let font = font_for(t, &style.font)?;
+        let missing = typeset::missing_chars(&font, &s);
+        if !missing.is_empty() {
+            let list: Vec<String> = missing.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect();
+            diags.push(
+                Diagnostic::new(
+                    Code::W013,
+                    format!(
+                        "the cover font \"{}\" cannot draw these characters of the {name}, so the cover leaves them out: {}; choose a template font that has them (font = \"path/to/font.ttf\")",
+                        style.font,
+                        list.join(", ")
+                    ),
+                )
+                .in_file(diag_file),
+            );
+        }
+        let r = style.region.get_ref();
+        let rect = Rect { x0: r.x * cw, y0: r.y * ch, x1: (r.x + r.width) * cw, y1: (r.y + r.height) * ch };
+        if let Some((color, opacity)) = scrim {
+            let feather = (rect.y1 - rect.y0).max(ch * 0.04) * 0.6;
+            canvas.scrim(rect.y0, rect.y1, feather, color, opacity);
+        }
+        let setting = Setting {
+            max_size: style.size * scale,
+            line_height: style.line_height,
+            letter_spacing: style.letter_spacing,
+            align: style.align,
+            valign: style.valign,
+            color: colors.of(style.color),
+        };
+        typeset::set_text(canvas, &font, &s, &setting, rect);
+    }
+    Ok(diags)
+}
+
+fn draw_decorations(canvas: &mut Canvas, t: &CoverTemplate, colors: &Colors) {
+    let (w, h) = (canvas.width as f32, canvas.height as f32);
+    for d in &t.decorations {
+        match d {
+            Decoration::Band(b) => {
+                canvas.fill_rect(0.0, b.top * h, w, b.bottom * h, colors.of(b.color), b.opacity)
+            }
+            Decoration::Frame(f) => {
+                let c = colors.of(f.color);
+                let mut ring = |inset: f32, th: f32| {
+                    let (x0, y0, x1, y1) = (inset, inset, w - inset, h - inset);
+                    canvas.fill_rect(x0, y0, x1, y0 + th, c, f.opacity);
+                    canvas.fill_rect(x0, y1 - th, x1, y1, c, f.opacity);
+                    canvas.fill_rect(x0, y0 + th, x0 + th, y1 - th, c, f.opacity);
+                    canvas.fill_rect(x1 - th, y0 + th, x1, y1 - th, c, f.opacity);
+                };
+                let inset = f.inset * w;
+                ring(inset, f.thickness);
+                if f.double {
+                    // A hairline inside the main line, as on cloth bindings.
+                    let thin = (f.thickness / 3.0).max(2.0);
+                    ring(inset + f.thickness + f.thickness.max(6.0) * 2.0, thin);
+                }
+            }
+            Decoration::Rule(r) => {
+                let c = colors.of(r.color);
+                let half = r.width * w / 2.0;
+                let (cx, cy) = (r.x.map_or(w / 2.0, |x| x * w + half), r.y * h);
+                let (y0, y1) = (cy - r.thickness / 2.0, cy + r.thickness / 2.0);
+                if r.ornament {
+                    let rad = (r.thickness * 4.5).max(12.0);
+                    let gap = rad * 2.2;
+                    canvas.fill_rect(cx - half, y0, cx - gap, y1, c, r.opacity);
+                    canvas.fill_rect(cx + gap, y0, cx + half, y1, c, r.opacity);
+                    canvas.diamond(cx, cy, rad, c, r.opacity);
+                    canvas.diamond(cx - gap * 0.62, cy, rad * 0.32, c, r.opacity);
+                    canvas.diamond(cx + gap * 0.62, cy, rad * 0.32, c, r.opacity);
+                } else {
+                    canvas.fill_rect(cx - half, y0, cx + half, y1, c, r.opacity);
+                }
+            }
+        }
+    }
+}
+
+/// Scale and centre-crop an image so it covers the whole canvas.
+fn cover_fill(img: &DynamicImage, w: u32, h: u32) -> RgbImage {
+    let (iw, ih) = (img.width() as f64, img.height() as f64);
+    let f = (w as f64 / iw).max(h as f64 / ih);
+    let (cw, ch) = (((w as f64 / f).round() as u32).min(img.width()), ((h as f64 / f).round() as u32).min(img.height()));
+    let (x, y) = ((img.width() - cw) / 2, (img.height() - ch) / 2);
+    let cropped = img.crop_imm(x, y, cw.max(1), ch.max(1)).to_rgb8();
+    image::imageops::resize(&cropped, w, h, FilterType::Triangle)
+}
+
+/// A generated cover, 1600×2560 JPEG, from a template. `background` is the bytes of the
+/// template's background image when it has one (the caller reads it).
+pub fn generate_cover(
+    text: &CoverText,
+    template: &CoverTemplate,
+    background: Option<&[u8]>,
+) -> Result<(CoverImage, Vec<Diagnostic>), Error> {
+    let colors = resolve_colors(template, &text.title);
+    let mut canvas = Canvas::new(COVER_WIDTH, COVER_HEIGHT);
+    match background {
+        Some(bytes) => {
+            let img = decode(&format!("the background image of {}", template.source), bytes)?;
+            let filled = cover_fill(&img, COVER_WIDTH, COVER_HEIGHT);
+            canvas.pixels = filled.into_raw();
+            canvas.tint(template.background.image_tint_rgb(), template.background.image_tint_opacity);
+            canvas.vignette(template.background.vignette);
+        }
+        None => {
+            let diagonal = template.background.direction == Direction::Diagonal;
+            canvas.fill(&colors.stops, diagonal, template.background.vignette);
+        }
+    }
+    draw_decorations(&mut canvas, template, &colors);
+    let diags = draw_texts(&mut canvas, template, text, &colors, 1.0, None, "cover")?;
+    let img = RgbImage::from_raw(canvas.width, canvas.height, canvas.pixels).expect("canvas size");
+    Ok((encode_jpeg(&img), diags))
+}
+
+/// The user's own image with the title, author and fandom set on top, using the
+/// template's text settings (its background and decorations are not drawn). The image is
+/// scaled as [`prepare_cover`] does; each text block gets a soft scrim behind it so it
+/// reads on any photograph. Always a JPEG.
+pub fn overlay_text(
+    file_name: &str,
+    bytes: &[u8],
+    text: &CoverText,
+    template: &CoverTemplate,
+) -> Result<(CoverImage, Vec<Diagnostic>), Error> {
+    let img = decode(file_name, bytes)?;
+    let mut diags = Vec::new();
+    diags.extend(small_warning(file_name, img.width(), img.height()));
+    let (w, h) = fitted_size(img.width(), img.height());
+    let colors = resolve_colors(template, &text.title);
+    let mut rgb = if has_transparency(&img) {
+        // Flatten onto the template's first background colour.
+        let base = colors.stops[0];
+        let rgba = img.to_rgba8();
+        let mut out = RgbImage::new(rgba.width(), rgba.height());
+        for (o, p) in out.pixels_mut().zip(rgba.pixels()) {
+            let a = p.0[3] as u32;
+            for k in 0..3 {
+                o.0[k] = ((p.0[k] as u32 * a + base[k] as u32 * (255 - a) + 127) / 255) as u8;
+            }
+        }
+        out
+    } else {
+        img.to_rgb8()
+    };
+    if (w, h) != rgb.dimensions() {
+        rgb = image::imageops::resize(&rgb, w, h, FilterType::CatmullRom);
+    }
+    let mut canvas = Canvas { width: w, height: h, pixels: rgb.into_raw() };
+    let scale = (w as f32 / COVER_WIDTH as f32).min(h as f32 / COVER_HEIGHT as f32);
+    let o = &template.overlay;
+    let scrim = match o.scrim {
+        Color::Rgb(c) => c,
+        Color::Accent => colors.accent,
+    };
+    diags.extend(draw_texts(&mut canvas, template, text, &colors, scale, Some((scrim, o.scrim_opacity)), file_name)?);
+    let img = RgbImage::from_raw(canvas.width, canvas.height, canvas.pixels).expect("canvas size");
+    Ok((encode_jpeg(&img), diags))
+}
+
+impl template::Background {
+    fn image_tint_rgb(&self) -> [u8; 3] {
+        match self.image_tint {
+            Color::Rgb(c) => c,
+            Color::Accent => [0, 0, 0],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,237 @@
+//! Drawing on an RGB canvas: gradient fills, vignette, rectangles, the ornament and
+//! coverage blending. Every routine is a plain loop over the pixel buffer with no
+//! allocation per pixel, because a cover is four million pixels and must draw fast.
+
+/// An 8-bit RGB canvas, rows top to bottom.
+pub struct Canvas {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
+
+/// A 4×4 ordered-dither matrix, centred on zero, in 1/16 steps. It breaks up the bands a
+/// dark gradient would otherwise show, and it is deterministic.
+const BAYER: [[f32; 4]; 4] = [
+    [0.0, 8.0, 2.0, 10.0],
+    [12.0, 4.0, 14.0, 6.0],
+    [3.0, 11.0, 1.0, 9.0],
+    [15.0, 7.0, 13.0, 5.0],
+];
+
+fn dither(x: usize, y: usize) -> f32 {
+    (BAYER[y & 3][x & 3] + 0.5) / 16.0 - 0.5
+}
+
+/// Colour at `t` (0..=1) along evenly spaced stops, in floating point.
+fn along(stops: &[[u8; 3]], t: f32) -> [f32; 3] {
+    if stops.len() == 1 {
+        let c = stops[0];
+        return [c[0] as f32, c[1] as f32, c[2] as f32];
+    }
+    let segs = (stops.len() - 1) as f32;
+    let p = (t.clamp(0.0, 1.0) * segs).min(segs - 1e-6);
+    let i = p as usize;
+    let f = p - i as f32;
+    // Smoothstep within a segment keeps the middle stop from showing as a crease.
+    let f = f * f * (3.0 - 2.0 * f);
+    let (a, b) = (stops[i], stops[i + 1]);
+    let mut out = [0.0; 3];
+    for k in 0..3 {
+        out[k] = a[k] as f32 + (b[k] as f32 - a[k] as f32) * f;
+    }
+    out
+}
+
+fn q(v: f32) -> u8 {
+    (v + 0.5).clamp(0.0, 255.0) as u8
+}
+
+impl Canvas {
+    pub fn new(width: u32, height: u32) -> Canvas {
+        Canvas { width, height, pixels: vec![0; width as usize * height as usize * 3] }
+    }
+
+    /// Fill with a gradient through `stops` (one stop: a solid colour), darkened towards
+    /// the edges by `vignette` (0..=1), in a single pass over the buffer.
+    pub fn fill(&mut self, stops: &[[u8; 3]], diagonal: bool, vignette: f32) {
+        let w = self.width as usize;
+        let h = self.height as usize;
+        // Colours along the gradient, looked up by position, so the loop below does no
+        // interpolation of its own.
+        const N: usize = 2048;
+        let lut: Vec<[f32; 3]> = (0..=N).map(|i| along(stops, i as f32 / N as f32)).collect();
+        // Position along the gradient is t = a·x + b·y (scaled to the table): top to
+        // bottom for vertical; for diagonal, t = (x·w + y·h) / (w² + h²) runs from the
+        // top-left corner to the bottom-right one.
+        let (sx, sy) = if diagonal {
+            let denom = (w * w + h * h) as f32;
+            (w as f32 / denom * N as f32, h as f32 / denom * N as f32)
+        } else {
+            (0.0, N as f32 / (h.max(2) - 1) as f32)
+        };
+        let vx = vignette_axis(w);
+        let vy = vignette_axis(h);
+        for y in 0..h {
+            let base = y as f32 * sy;
+            let row = &mut self.pixels[y * w * 3..(y + 1) * w * 3];
+            for (x, px) in row.chunks_exact_mut(3).enumerate() {
+                let c = lut[((base + x as f32 * sx) as usize).min(N)];
+                let m = vignette_factor(vignette, vx[x], vy[y]);
+                let d = dither(x, y);
+                px[0] = q(c[0] * m + d);
+                px[1] = q(c[1] * m + d);
+                px[2] = q(c[2] * m + d);
+            }
+        }
+    }
+
+    /// Darken towards the edges; `amount` 0..=1 is how dark the corners get. (Gradient
+    /// fills do this in [`Canvas::fill`]; this pass is for background images.)
+    pub fn vignette(&mut self, amount: f32) {
+        if amount <= 0.0 {
+            return;
+        }
+        let w = self.width as usize;
+        let vx = vignette_axis(w);
+        let vy = vignette_axis(self.height as usize);
+        for (y, row) in self.pixels.chunks_exact_mut(w * 3).enumerate() {
+            for (x, px) in row.chunks_exact_mut(3).enumerate() {
+                let m = (vignette_factor(amount, vx[x], vy[y]) * 256.0) as u32;
+                for c in px.iter_mut() {
+                    *c = ((*c as u32 * m + 128) >> 8) as u8;
+                }
+            }
+        }
+    }
+
+    /// Blend `color` into one pixel with coverage `a` (0..=1).
+    #[inline]
+    pub fn blend(&mut self, x: i64, y: i64, color: [u8; 3], a: f32) {
+        if x < 0 || y < 0 || x >= self.width as i64 || y >= self.height as i64 || a <= 0.0 {
+            return;
+        }
+        let i = (y as usize * self.width as usize + x as usize) * 3;
+        let a = (a.min(1.0) * 256.0) as u32;
+        let px = &mut self.pixels[i..i + 3];
+        for k in 0..3 {
+            let d = px[k] as u32;
+            px[k] = ((d * (256 - a) + color[k] as u32 * a + 128) >> 8) as u8;
+        }
+    }
+
+    /// Fill a rectangle given in (fractional) pixels, anti-aliasing its edges.
+    pub fn fill_rect(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, color: [u8; 3], opacity: f32) {
+        let x0 = x0.max(0.0);
+        let y0 = y0.max(0.0);
+        let x1 = x1.min(self.width as f32);
+        let y1 = y1.min(self.height as f32);
+        if x1 <= x0 || y1 <= y0 || opacity <= 0.0 {
+            return;
+        }
+        let cov = |lo: f32, hi: f32, p: usize| -> f32 {
+            let p0 = p as f32;
+            (hi.min(p0 + 1.0) - lo.max(p0)).clamp(0.0, 1.0)
+        };
+        let (px0, px1) = (x0.floor() as usize, (x1.ceil() as usize).min(self.width as usize));
+        let (py0, py1) = (y0.floor() as usize, (y1.ceil() as usize).min(self.height as usize));
+        let xs: Vec<f32> = (px0..px1).map(|x| cov(x0, x1, x)).collect();
+        for y in py0..py1 {
+            let cy = cov(y0, y1, y) * opacity;
+            for (i, cx) in xs.iter().enumerate() {
+                self.blend((px0 + i) as i64, y as i64, color, cx * cy);
+            }
+        }
+    }
+
+    /// A diamond (a square on its point) centred at (cx, cy) with half-diagonal `r`.
+    pub fn diamond(&mut self, cx: f32, cy: f32, r: f32, color: [u8; 3], opacity: f32) {
+        let x0 = (cx - r - 1.0).floor().max(0.0) as i64;
+        let x1 = (cx + r + 1.0).ceil() as i64;
+        let y0 = (cy - r - 1.0).floor().max(0.0) as i64;
+        let y1 = (cy + r + 1.0).ceil() as i64;
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                let d = (x as f32 + 0.5 - cx).abs() + (y as f32 + 0.5 - cy).abs();
+                // One pixel of soft edge, measured across the slanted side.
+                let a = ((r - d) * std::f32::consts::FRAC_1_SQRT_2 + 0.5).clamp(0.0, 1.0);
+                self.blend(x, y, color, a * opacity);
+            }
+        }
+    }
+
+    /// Lay `color` over the whole canvas at `opacity`.
+    pub fn tint(&mut self, color: [u8; 3], opacity: f32) {
+        let a = (opacity.clamp(0.0, 1.0) * 256.0) as u32;
+        for px in self.pixels.chunks_exact_mut(3) {
+            for k in 0..3 {
+                px[k] = ((px[k] as u32 * (256 - a) + color[k] as u32 * a + 128) >> 8) as u8;
+            }
+        }
+    }
+
+    /// Darken a horizontal band from `y0` to `y1` with soft edges of `feather` pixels,
+    /// so text laid over a photograph stays readable.
+    pub fn scrim(&mut self, y0: f32, y1: f32, feather: f32, color: [u8; 3], opacity: f32) {
+        let w = self.width as usize;
+        let top = (y0 - feather).floor().max(0.0) as usize;
+        let bottom = ((y1 + feather).ceil() as usize).min(self.height as usize);
+        for y in top..bottom {
+            let yc = y as f32 + 0.5;
+            let t = if yc < y0 {
+                1.0 - (y0 - yc) / feather
+            } else if yc > y1 {
+                1.0 - (yc - y1) / feather
+            } else {
+                1.0
+            };
+            let t = t.clamp(0.0, 1.0);
+            let a = ((t * t * (3.0 - 2.0 * t)) * opacity * 256.0) as u32;
+            let row = &mut self.pixels[y * w * 3..(y + 1) * w * 3];
+            for px in row.chunks_exact_mut(3) {
+                for k in 0..3 {
+                    px[k] = ((px[k] as u32 * (256 - a) + color[k] as u32 * a + 128) >> 8) as u8;
+                }
+            }
+        }
+    }
+}
+
+/// Squared distance from the centre along one axis, 0 in the middle and 1 at the edge.
+fn vignette_axis(n: usize) -> Vec<f32> {
+    (0..n).map(|i| ((i as f32 + 0.5) / n as f32 * 2.0 - 1.0).powi(2)).collect()
+}
+
+/// Brightness multiplier: 1 in the middle, `1 - amount` in the corners, easing in so the
+/// centre stays untouched.
+#[inline]
+fn vignette_factor(amount: f32, dx2: f32, dy2: f32) -> f32 {
+    let d = (dx2 + dy2) * 0.5;
+    1.0 - amount * d * d
+}
+
+/// HSL (hue in degrees, saturation and lightness 0..=1) to RGB.
+pub fn hsl(h: f32, s: f32, l: f32) -> [u8; 3] {
+    let h = h.rem_euclid(360.0) / 60.0;
+    let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+    let x = c * (1.0 - (h % 2.0 - 1.0).abs());
+    let (r, g, b) = match h as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = l - c / 2.0;
+    [q((r + m) * 255.0), q((g + m) * 255.0), q((b + m) * 255.0)]
+}
+
+/// FNV-1a, 64-bit: a fixed hash so a title always gets the same palette.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}

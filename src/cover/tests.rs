@@ -1,0 +1,306 @@
+use super::*;
+use image::{GenericImageView, ImageBuffer, Rgb, Rgba};
+
+fn png_bytes(img: &DynamicImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+    out
+}
+
+fn rgb_image(w: u32, h: u32) -> DynamicImage {
+    DynamicImage::ImageRgb8(ImageBuffer::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90])))
+}
+
+fn decoded(c: &CoverImage) -> DynamicImage {
+    image::load_from_memory(&c.bytes).unwrap()
+}
+
+fn text(title: &str) -> CoverText {
+    CoverText { title: title.into(), author: "Ada Quill".into(), fandom: Some("The Lantern Cycle".into()) }
+}
+
+fn codes(ds: &[Diagnostic]) -> Vec<Code> {
+    ds.iter().map(|d| d.code).collect()
+}
+
+/// A baseline JPEG has a SOF0 (or SOF1) frame marker and no progressive SOF2.
+fn is_baseline_jpeg(b: &[u8]) -> bool {
+    b.starts_with(&[0xFF, 0xD8]) && b.windows(2).any(|w| w == [0xFF, 0xC0] || w == [0xFF, 0xC1])
+        && !b.windows(2).any(|w| w == [0xFF, 0xC2])
+}
+
+#[test]
+fn large_png_is_scaled_into_1600_by_2560_as_jpeg() {
+    let (c, d) = prepare_cover("cover.png", &png_bytes(&rgb_image(3200, 4000))).unwrap();
+    assert_eq!((c.media_type, c.extension), ("image/jpeg", "jpg"));
+    assert_eq!((c.width, c.height), (1600, 2000));
+    assert!(is_baseline_jpeg(&c.bytes));
+    assert_eq!(decoded(&c).dimensions(), (1600, 2000));
+    assert!(d.is_empty());
+}
+
+#[test]
+fn tall_image_is_limited_by_height() {
+    let (c, _) = prepare_cover("c.png", &png_bytes(&rgb_image(1000, 5120))).unwrap();
+    assert_eq!((c.width, c.height), (500, 2560));
+}
+
+#[test]
+fn small_image_is_kept_at_its_size_and_warned_about() {
+    let (c, d) = prepare_cover("small.png", &png_bytes(&rgb_image(400, 600))).unwrap();
+    assert_eq!((c.width, c.height), (400, 600));
+    assert_eq!(codes(&d), vec![Code::W012]);
+    assert_eq!(d[0].file.as_deref(), Some("small.png"));
+    assert!(d[0].message.contains("400×600"), "{}", d[0].message);
+}
+
+#[test]
+fn adequate_image_has_no_warning_and_is_not_upscaled() {
+    let (c, d) = prepare_cover("c.png", &png_bytes(&rgb_image(700, 1100))).unwrap();
+    assert_eq!((c.width, c.height), (700, 1100));
+    assert!(d.is_empty());
+}
+
+#[test]
+fn transparency_is_kept_as_png() {
+    let img = DynamicImage::ImageRgba8(ImageBuffer::from_fn(800, 1200, |x, _| Rgba([200, 30, 30, if x < 400 { 0 } else { 255 }])));
+    let (c, _) = prepare_cover("logo.png", &png_bytes(&img)).unwrap();
+    assert_eq!((c.media_type, c.extension), ("image/png", "png"));
+    let back = decoded(&c).to_rgba8();
+    assert_eq!(back.get_pixel(10, 10).0[3], 0);
+    assert_eq!(back.get_pixel(700, 10).0[3], 255);
+}
+
+#[test]
+fn opaque_alpha_channel_becomes_jpeg() {
+    let img = DynamicImage::ImageRgba8(ImageBuffer::from_fn(700, 1000, |_, _| Rgba([1, 2, 3, 255])));
+    let (c, _) = prepare_cover("c.png", &png_bytes(&img)).unwrap();
+    assert_eq!(c.media_type, "image/jpeg");
+}
+
+#[test]
+fn pixel_cap_is_respected() {
+    for (w, h) in [(1600, 2560), (4000, 4000), (2560, 1600), (10_000, 3000)] {
+        let (nw, nh) = fitted_size(w, h);
+        assert!(nw <= COVER_WIDTH && nh <= COVER_HEIGHT, "{w}×{h} → {nw}×{nh}");
+        assert!(nw as u64 * nh as u64 <= MAX_PIXELS);
+        // Aspect kept to within a pixel of rounding.
+        assert!(((nw as f64 / nh as f64) - (w as f64 / h as f64)).abs() < 0.01);
+    }
+    let (c, _) = prepare_cover("square.png", &png_bytes(&rgb_image(3000, 3000))).unwrap();
+    assert_eq!((c.width, c.height), (1600, 1600));
+    assert!(c.width as u64 * c.height as u64 <= MAX_PIXELS);
+}
+
+#[test]
+fn other_formats_are_read_by_content_not_name() {
+    let img = rgb_image(640, 1000);
+    for fmt in [ImageFormat::Jpeg, ImageFormat::Gif, ImageFormat::Bmp, ImageFormat::WebP] {
+        let mut bytes = Vec::new();
+        img.write_to(&mut Cursor::new(&mut bytes), fmt).unwrap();
+        let (c, d) = prepare_cover("misnamed.png", &bytes).unwrap_or_else(|e| panic!("{fmt:?}: {e}"));
+        assert_eq!((c.width, c.height, c.media_type), (640, 1000, "image/jpeg"), "{fmt:?}");
+        assert!(d.is_empty());
+    }
+}
+
+#[test]
+fn same_bytes_in_same_bytes_out() {
+    let bytes = png_bytes(&rgb_image(2000, 3000));
+    let a = prepare_cover("c.png", &bytes).unwrap();
+    let b = prepare_cover("c.png", &bytes).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn corrupt_image_is_a_clear_error() {
+    let mut bytes = png_bytes(&rgb_image(100, 100));
+    bytes.truncate(60);
+    let e = prepare_cover("cover.png", &bytes).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "cover.png is not an image ficbind can read (corrupt or unsupported format); use a JPEG, PNG, WebP, GIF or BMP file"
+    );
+    let e = prepare_cover("notes.txt", b"just some words").unwrap_err().to_string();
+    assert!(e.starts_with("notes.txt is not an image"), "{e}");
+}
+
+fn assert_generated(c: &CoverImage) {
+    assert_eq!((c.width, c.height, c.media_type, c.extension), (1600, 2560, "image/jpeg", "jpg"));
+    assert!(is_baseline_jpeg(&c.bytes));
+    assert_eq!(decoded(c).dimensions(), (1600, 2560));
+}
+
+#[test]
+fn every_builtin_template_renders() {
+    assert!(builtin_names().len() >= 3);
+    for name in builtin_names() {
+        let t = builtin_template(name).unwrap();
+        assert!(t.external_fonts().is_empty(), "{name} uses only bundled fonts");
+        let (c, d) = generate_cover(&text("The Tide Tables"), &t, None).unwrap();
+        assert_generated(&c);
+        assert!(d.is_empty(), "{name}: {d:?}");
+    }
+    assert!(builtin_template("nope").is_none());
+}
+
+#[test]
+fn generated_cover_is_deterministic() {
+    let t = builtin_template("night").unwrap();
+    let a = generate_cover(&text("Glass Harbour"), &t, None).unwrap();
+    let b = generate_cover(&text("Glass Harbour"), &t, None).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn from_title_palette_differs_between_titles() {
+    let t = builtin_template("night").unwrap();
+    let a = resolve_colors(&t, "Glass Harbour");
+    let b = resolve_colors(&t, "Lantern Road");
+    assert_ne!(a.stops, b.stops);
+    assert_eq!(a.stops, resolve_colors(&t, "Glass Harbour").stops);
+}
+
+/// Draw one block on a blank canvas and return the ink's bounding box.
+fn ink_box(canvas: &Canvas) -> Option<(u32, u32, u32, u32)> {
+    let mut b: Option<(u32, u32, u32, u32)> = None;
+    for y in 0..canvas.height {
+        for x in 0..canvas.width {
+            let i = ((y * canvas.width + x) * 3) as usize;
+            if canvas.pixels[i] > 0 {
+                b = Some(match b {
+                    None => (x, y, x, y),
+                    Some((a, c, d, e)) => (a.min(x), c.min(y), d.max(x), e.max(y)),
+                });
+            }
+        }
+    }
+    b
+}
+
+#[test]
+fn a_200_character_title_fits_its_region() {
+    let title = "The Extraordinarily Long and Winding Chronicle of How Everyone In The Lantern Cycle Learned To Keep The Harbour Lights Burning Through Seven Winters, Three Wars And One Very Stubborn Cat".to_string();
+    let title = format!("{title} Called Biscuit");
+    assert!(title.chars().count() >= 200, "{}", title.chars().count());
+    for name in builtin_names() {
+        let t = builtin_template(name).unwrap();
+        let (c, d) = generate_cover(&text(&title), &t, None).unwrap();
+        assert_generated(&c);
+        assert!(d.is_empty());
+        // The title alone, drawn white on black, stays inside its region.
+        let mut canvas = Canvas::new(COVER_WIDTH, COVER_HEIGHT);
+        let font = font_for(&t, &t.title.font).unwrap();
+        let r = *t.title.region.get_ref();
+        let rect = Rect { x0: r.x * 1600.0, y0: r.y * 2560.0, x1: (r.x + r.width) * 1600.0, y1: (r.y + r.height) * 2560.0 };
+        let setting = Setting { max_size: t.title.size, line_height: t.title.line_height, letter_spacing: t.title.letter_spacing, align: t.title.align, valign: t.title.valign, color: [255; 3] };
+        let size = typeset::set_text(&mut canvas, &font, &title, &setting, rect);
+        assert!(size > 30.0, "{name}: still readable, got {size}px");
+        let (x0, y0, x1, y1) = ink_box(&canvas).unwrap();
+        assert!(x0 as f32 >= rect.x0.floor() && y0 as f32 >= rect.y0.floor(), "{name}");
+        assert!(x1 as f32 <= rect.x1.ceil() && y1 as f32 <= rect.y1.ceil(), "{name}");
+    }
+}
+
+#[test]
+fn a_word_wider_than_the_box_is_broken() {
+    let t = builtin_template("classic").unwrap();
+    let font = font_for(&t, "garamond").unwrap();
+    let mut canvas = Canvas::new(400, 400);
+    let rect = Rect { x0: 50.0, y0: 50.0, x1: 350.0, y1: 350.0 };
+    let setting = Setting { max_size: 200.0, line_height: 1.0, letter_spacing: 0.0, align: Align::Center, valign: VAlign::Middle, color: [255; 3] };
+    let size = typeset::set_text(&mut canvas, &font, "Supercalifragilisticexpialidocious", &setting, rect);
+    assert!(size > 40.0, "broken across lines rather than shrunk to a sliver: {size}");
+    let (x0, y0, x1, y1) = ink_box(&canvas).unwrap();
+    assert!(x0 >= 50 && y0 >= 50 && x1 <= 350 && y1 <= 350);
+}
+
+#[test]
+fn cyrillic_and_greek_titles_draw_real_glyphs() {
+    for name in fonts::NAMES {
+        let font = FontRef::try_from_slice(fonts::bundled(name).unwrap()).unwrap();
+        assert!(typeset::missing_chars(&font, "Война и мир — Ёжик в тумане ЩЪЫЬЭЮЯ").is_empty(), "{name}");
+        assert!(typeset::missing_chars(&font, "Ὀδύσσεια Ωω").is_empty(), "{name}");
+    }
+    for name in builtin_names() {
+        let t = builtin_template(name).unwrap();
+        let cover = CoverText { title: "Дорога фонарей".into(), author: "Вера Соловьёва".into(), fandom: Some("Φανάρια".into()) };
+        let (c, d) = generate_cover(&cover, &t, None).unwrap();
+        assert_generated(&c);
+        assert!(!codes(&d).contains(&Code::W013), "{name}: {d:?}");
+        // Real glyphs: the title changes the picture.
+        let blank = CoverText { title: "".into(), ..cover.clone() };
+        assert_ne!(generate_cover(&blank, &t, None).unwrap().0.bytes, c.bytes);
+    }
+}
+
+#[test]
+fn characters_the_font_lacks_are_named_in_a_warning() {
+    let t = builtin_template("classic").unwrap();
+    let (c, d) = generate_cover(&text("東京の夜 Tokyo Nights"), &t, None).unwrap();
+    assert_generated(&c);
+    assert_eq!(codes(&d), vec![Code::W013]);
+    for ch in ['東', '京', 'の', '夜'] {
+        assert!(d[0].message.contains(ch), "{}", d[0].message);
+    }
+    assert!(d[0].message.contains("title"));
+}
+
+#[test]
+fn template_errors_name_file_line_and_key() {
+    let bad = "[title]\nregion = { x = 0.1, y = 0.1, width = 0.8, height = 0.3 }\nsize = 100\ncolour = \"#fff\"\n";
+    let e = parse_template(bad, "mine.toml").unwrap_err().to_string();
+    assert!(e.contains("mine.toml:4"), "{e}");
+    assert!(e.contains("colour"), "{e}");
+
+    let bad_color = "[title]\nregion = { x = 0.1, y = 0.1, width = 0.8, height = 0.3 }\nsize = 100\ncolor = \"blue\"\n[author]\nregion = { x = 0.1, y = 0.5, width = 0.8, height = 0.1 }\nsize = 60\n";
+    let e = parse_template(bad_color, "mine.toml").unwrap_err().to_string();
+    assert!(e.contains("mine.toml:4") && e.contains("`color`") && e.contains("#rrggbb"), "{e}");
+
+    let overlap = "[title]\nregion = { x = 0.1, y = 0.1, width = 0.8, height = 0.5 }\nsize = 100\n[author]\nregion = { x = 0.1, y = 0.5, width = 0.8, height = 0.1 }\nsize = 60\n";
+    let e = parse_template(overlap, "mine.toml").unwrap_err().to_string();
+    assert!(e.contains("mine.toml:5") && e.contains("author.region") && e.contains("overlaps"), "{e}");
+
+    let off = "[title]\nregion = { x = 0.5, y = 0.1, width = 0.8, height = 0.5 }\nsize = 100\n[author]\nregion = { x = 0.1, y = 0.7, width = 0.8, height = 0.1 }\nsize = 60\n";
+    let e = parse_template(off, "mine.toml").unwrap_err().to_string();
+    assert!(e.contains("mine.toml:2") && e.contains("runs off"), "{e}");
+
+    let colors = "[background]\ncolors = [\"#000\", \"#111\", \"#222\", \"#333\"]\n[title]\nregion = { x = 0.1, y = 0.1, width = 0.8, height = 0.3 }\nsize = 100\n[author]\nregion = { x = 0.1, y = 0.5, width = 0.8, height = 0.1 }\nsize = 60\n";
+    let e = parse_template(colors, "mine.toml").unwrap_err().to_string();
+    assert!(e.contains("mine.toml:2") && e.contains("background.colors"), "{e}");
+}
+
+#[test]
+fn a_font_named_by_path_must_be_attached() {
+    let src = "[title]\nregion = { x = 0.1, y = 0.1, width = 0.8, height = 0.3 }\nsize = 100\nfont = \"fonts/Mine.ttf\"\n[author]\nregion = { x = 0.1, y = 0.5, width = 0.8, height = 0.1 }\nsize = 60\n";
+    let mut t = parse_template(src, "mine.toml").unwrap();
+    assert_eq!(t.external_fonts(), vec!["fonts/Mine.ttf".to_string()]);
+    let e = generate_cover(&text("X"), &t, None).unwrap_err().to_string();
+    assert!(e.contains("fonts/Mine.ttf") && e.contains("mine.toml"), "{e}");
+    assert!(t.attach_font("fonts/Mine.ttf", b"not a font".to_vec()).is_err());
+    t.attach_font("fonts/Mine.ttf", fonts::bundled("biolinum").unwrap().to_vec()).unwrap();
+    let (c, _) = generate_cover(&text("X"), &t, None).unwrap();
+    assert_generated(&c);
+}
+
+#[test]
+fn background_image_fills_the_cover() {
+    let t = builtin_template("classic").unwrap();
+    let bg = png_bytes(&rgb_image(900, 600));
+    let (c, _) = generate_cover(&text("Harbour"), &t, Some(&bg)).unwrap();
+    assert_generated(&c);
+    let e = generate_cover(&text("Harbour"), &t, Some(b"garbage")).unwrap_err().to_string();
+    assert!(e.contains("background image"), "{e}");
+}
+
+#[test]
+fn overlay_sets_text_on_the_users_image() {
+    let t = builtin_template("night").unwrap();
+    let bytes = png_bytes(&rgb_image(800, 1280));
+    let (c, d) = overlay_text("cover.png", &bytes, &text("Glass Harbour"), &t).unwrap();
+    assert_eq!((c.width, c.height, c.media_type), (800, 1280, "image/jpeg"));
+    assert!(d.is_empty());
+    let (plain, _) = prepare_cover("cover.png", &bytes).unwrap();
+    assert_ne!(plain.bytes, c.bytes);
+    assert_eq!(overlay_text("cover.png", &bytes, &text("Glass Harbour"), &t).unwrap().0, c);
+}
