@@ -50,6 +50,15 @@ pub struct Options {
     /// Seconds since the Unix epoch for `dcterms:modified`; `SOURCE_DATE_EPOCH` when set.
     pub source_date_epoch: Option<u64>,
     pub cover: CoverChoice,
+    /// A built-in cover style (`classic`, `night`, `paper`) for a generated cover or the
+    /// title set over an image; default: the manifest's, else `classic`.
+    pub cover_style: Option<String>,
+    /// A cover template file (TOML), instead of a built-in style.
+    pub cover_template: Option<PathBuf>,
+    /// Set the title (and author) over the given cover image.
+    pub cover_text: bool,
+    /// A background image for a generated cover.
+    pub cover_background: Option<PathBuf>,
 }
 
 /// The file name of the series manifest inside a series folder.
@@ -137,6 +146,8 @@ pub struct CoverSettings {
     /// Set the title on top of the given image.
     #[serde(default)]
     pub text: bool,
+    /// A background image for a generated cover, relative to the series folder.
+    pub background: Option<PathBuf>,
     /// No cover at all.
     #[serde(default)]
     pub none: bool,
@@ -153,7 +164,14 @@ impl Manifest {
         for name in manifest.order.iter().flatten().chain(manifest.files.keys()) {
             check_relative(name, path)?;
         }
-        for p in [manifest.templates.as_ref(), manifest.cover.as_ref().and_then(|c| c.file.as_ref()), manifest.cover.as_ref().and_then(|c| c.template.as_ref())].into_iter().flatten() {
+        let cover = manifest.cover.as_ref();
+        let paths = [
+            manifest.templates.as_ref(),
+            cover.and_then(|c| c.file.as_ref()),
+            cover.and_then(|c| c.template.as_ref()),
+            cover.and_then(|c| c.background.as_ref()),
+        ];
+        for p in paths.into_iter().flatten() {
             check_relative(&p.to_string_lossy(), path)?;
         }
         Ok(manifest)

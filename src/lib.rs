@@ -10,6 +10,7 @@ pub mod assemble;
 pub mod batch;
 pub mod config;
 pub mod cover;
+pub mod cover_source;
 pub mod diag;
 pub mod epub;
 pub mod error;
@@ -63,6 +64,8 @@ pub struct Inputs {
     pub modified: u64,
     /// The manifest and where it came from.
     pub manifest: Option<(PathBuf, Manifest)>,
+    /// The cover, its files read.
+    pub cover: cover_source::CoverPlan,
 }
 
 /// Reads the series folder, its manifest and the template overrides.
@@ -96,7 +99,8 @@ pub fn read_inputs(dir: &Path, opts: &Options) -> Result<Inputs> {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| dir.display().to_string());
-    Ok(Inputs { folder: dir.to_path_buf(), folder_name, files, templates, modified, manifest })
+    let cover = cover_source::resolve(dir, opts, manifest.as_ref().map(|(_, m)| m))?;
+    Ok(Inputs { folder: dir.to_path_buf(), folder_name, files, templates, modified, manifest, cover })
 }
 
 /// Every file in a templates folder whose name is a template's replaces it.
@@ -252,7 +256,11 @@ pub fn compile(inputs: &Inputs, opts: &Options, read_asset: &dyn Fn(&str) -> Opt
     let templates = render::Templates::new(&inputs.templates)?;
     let Prepared { series, mut diagnostics, .. } = prepare(inputs, opts)?;
     let images = collect_images(&series, read_asset, &mut diagnostics);
-    let extras = Extras { images, modified: inputs.modified, ..Extras::default() };
+    let cover = cover_source::make_cover(&inputs.cover, &series)?.map(|(asset, found)| {
+        diagnostics.extend(found);
+        asset
+    });
+    let extras = Extras { images, cover, modified: inputs.modified, ..Extras::default() };
     let entries = package::package(&series, &extras, &templates)?;
     let comment = fingerprint(inputs, opts);
     Ok(Book { epub: epub::write_epub(entries, &comment), series, diagnostics: diagnostics.into_vec() })
@@ -279,8 +287,13 @@ pub fn compile_split(
         let one = assemble::summarize(title, vec![inst], &defaults);
         let mut diags = Diagnostics::default();
         let images = collect_images(&one, read_asset, &mut diags);
+        let cover = cover_source::make_cover(&inputs.cover, &one)?.map(|(asset, found)| {
+            diags.extend(found);
+            asset
+        });
         let extras = Extras {
             images,
+            cover,
             modified: inputs.modified,
             series_name: Some(series.title.clone()),
             series_position: position,
@@ -310,7 +323,21 @@ pub fn compile_split(
 /// template overrides; input changes are caught by modification times.
 pub fn fingerprint(inputs: &Inputs, opts: &Options) -> String {
     let mut h = Fnv64::default();
-    h.write(format!("{:?}|{:?}|{:?}|{:?}|{}", opts.typography, opts.notes, opts.language, opts.cover, opts.no_manifest).as_bytes());
+    h.write(
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{}",
+            opts.typography,
+            opts.notes,
+            opts.language,
+            opts.cover,
+            opts.cover_style,
+            opts.cover_template,
+            opts.cover_text,
+            opts.cover_background,
+            opts.no_manifest
+        )
+        .as_bytes(),
+    );
     for (name, text) in &inputs.templates {
         h.write(name.as_bytes());
         h.write(text.as_bytes());

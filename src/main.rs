@@ -33,6 +33,11 @@ enum Command {
     Inspect(InspectArgs),
     /// Write a series.toml with what ficbind detected, ready to correct.
     Init(InitArgs),
+    /// Render a series' cover alone, to preview it.
+    ///
+    /// Uses the same choice of cover a build would (--cover, series.toml, a cover.*
+    /// image in the folder, else a generated one).
+    Cover(CoverCmdArgs),
     /// Build every series folder under one or more roots into one output folder.
     ///
     /// A series folder is any folder holding story files or a series.toml. Books are
@@ -89,6 +94,9 @@ struct BatchArgs {
     #[arg(long)]
     deny_warnings: bool,
 
+    #[command(flatten)]
+    cover: CoverArgs,
+
     /// Print only failures and the final summary.
     #[arg(short, long)]
     quiet: bool,
@@ -130,9 +138,68 @@ struct SeriesArgs {
 }
 
 #[derive(Args)]
+struct CoverArgs {
+    /// Use this image as the cover (JPEG, PNG, WebP, GIF or BMP). Default: the
+    /// manifest's, else cover.jpg/.png/.webp in the series folder, else a generated one.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_cover")]
+    cover: Option<PathBuf>,
+
+    /// Make a book without a cover.
+    #[arg(long)]
+    no_cover: bool,
+
+    /// The style of a generated cover: classic, night or paper (default classic).
+    #[arg(long, value_name = "NAME")]
+    cover_style: Option<String>,
+
+    /// Your own cover template (TOML, see covers/README.md) instead of a built-in style.
+    #[arg(long, value_name = "FILE", conflicts_with = "cover_style")]
+    cover_template: Option<PathBuf>,
+
+    /// Set the title and author over your own cover image, in the cover style's type.
+    #[arg(long)]
+    cover_text: bool,
+
+    /// A background image for a generated cover, scaled and cropped to fill it.
+    #[arg(long, value_name = "FILE")]
+    cover_background: Option<PathBuf>,
+}
+
+impl CoverArgs {
+    fn apply(&self, opts: &mut Options) {
+        opts.cover = match (&self.cover, self.no_cover) {
+            (_, true) => CoverChoice::None,
+            (Some(file), false) => CoverChoice::File(file.clone()),
+            (None, false) => CoverChoice::Auto,
+        };
+        opts.cover_style = self.cover_style.clone();
+        opts.cover_template = self.cover_template.clone();
+        opts.cover_text = self.cover_text;
+        opts.cover_background = self.cover_background.clone();
+    }
+}
+
+#[derive(Args)]
+struct CoverCmdArgs {
+    /// The folder holding the installment files.
+    series_dir: PathBuf,
+
+    /// Where to write the image. Default: cover.jpg (cover.png when the image keeps
+    /// transparency) in the current folder.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    #[command(flatten)]
+    cover: CoverArgs,
+}
+
+#[derive(Args)]
 struct BuildArgs {
     #[command(flatten)]
     series: SeriesArgs,
+
+    #[command(flatten)]
+    cover: CoverArgs,
 
     /// Where to write the EPUB. Default: a name made from the series title, in the
     /// current folder (`lantern-road.epub`). With --split, the folder for the books.
@@ -229,6 +296,7 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     let mut opts = options(&args.series)?;
     opts.templates = args.templates.clone();
     opts.deny_warnings = args.deny_warnings;
+    args.cover.apply(&mut opts);
     let inputs = ficbind::read_inputs(&args.series.series_dir, &opts)?;
     let folder = inputs.folder.clone();
     let read_asset = |rel: &str| std::fs::read(folder.join(rel)).ok();
@@ -311,6 +379,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
     };
     let mut build = options(&series_args)?;
     build.templates = args.templates.clone();
+    args.cover.apply(&mut build);
     let opts = ficbind::batch::BatchOptions {
         out_dir: args.output.clone(),
         jobs: args.jobs,
@@ -364,12 +433,32 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
     Ok(if report.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+fn cover(args: CoverCmdArgs) -> Result<ExitCode> {
+    let mut opts = Options { source_date_epoch: Some(0), ..Options::default() };
+    args.cover.apply(&mut opts);
+    if opts.cover == CoverChoice::None {
+        bail!("--no-cover leaves nothing to render; drop it to preview the cover");
+    }
+    let inputs = ficbind::read_inputs(&args.series_dir, &opts)?;
+    let prepared = ficbind::prepare(&inputs, &opts)?;
+    let Some((image, diagnostics)) = ficbind::cover_source::make_cover(&inputs.cover, &prepared.series)? else {
+        bail!("this series is set to have no cover (series.toml [cover] none = true)");
+    };
+    print_diagnostics(&diagnostics);
+    let ext = image.href.rsplit('.').next().unwrap_or("jpg");
+    let out = args.output.unwrap_or_else(|| PathBuf::from(format!("cover.{ext}")));
+    ficbind::write_atomically(&out, &image.bytes)?;
+    eprintln!("wrote {} ({}×{} {})", out.display(), image.width, image.height, image.media_type);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run() -> Result<ExitCode> {
     match Cli::parse().command {
         Command::Build(args) => build(args),
         Command::Inspect(args) => inspect(args),
         Command::Init(args) => init(args),
         Command::Batch(args) => batch(args),
+        Command::Cover(args) => cover(args),
     }
 }
 

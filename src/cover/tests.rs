@@ -304,3 +304,4 @@ fn overlay_sets_text_on_the_users_image() {
     assert_ne!(plain.bytes, c.bytes);
     assert_eq!(overlay_text("cover.png", &bytes, &text("Glass Harbour"), &t).unwrap().0, c);
 }
+

@@ -175,7 +175,12 @@ fn balance(m: &Measured, lines: Vec<Line>, max: f32, letter_spacing: f32) -> Vec
     if n < 2 {
         return lines;
     }
-    let mut lo = lines.iter().map(|l| l.width).fold(0.0, f32::max) * 0.5;
+    // Never narrower than the widest word: balancing must not break a word in two.
+    let widest_word = m.words.iter().map(|w| w.width).fold(0.0, f32::max);
+    if widest_word > max {
+        return lines;
+    }
+    let mut lo = (lines.iter().map(|l| l.width).fold(0.0, f32::max) * 0.5).max(widest_word);
     let mut hi = max;
     for _ in 0..14 {
         let mid = (lo + hi) / 2.0;
@@ -252,9 +257,28 @@ fn largest_fit(m: &Measured, s: &Setting, rect: Rect, max: f32) -> Option<(f32, 
 /// Set `text` in `rect` as large as fits up to `s.max_size`, and draw it. Returns the
 /// size used (0 when there was nothing to draw).
 pub fn set_text(canvas: &mut Canvas, font: &FontRef<'_>, text: &str, s: &Setting, rect: Rect) -> f32 {
+    let Some((px, _, outlined)) = layout(font, text, s, rect) else { return 0.0 };
+    // Clip to the box as well, so nothing can ever land on other text.
+    let (cx0, cy0) = (rect.x0.floor() as i64, rect.y0.floor() as i64);
+    let (cx1, cy1) = (rect.x1.ceil() as i64, rect.y1.ceil() as i64);
+    for o in &outlined {
+        let b = o.px_bounds();
+        let (bx, by) = (b.min.x as i64, b.min.y as i64);
+        o.draw(|gx, gy, c| {
+            let (x, y) = (bx + gx as i64, by + gy as i64);
+            if x >= cx0 && x < cx1 && y >= cy0 && y < cy1 {
+                canvas.blend(x, y, s.color, c);
+            }
+        });
+    }
+    px
+}
+
+/// Where `text` goes in `rect`: the size, the lines and the outlined glyphs.
+fn layout(font: &FontRef<'_>, text: &str, s: &Setting, rect: Rect) -> Option<(f32, Vec<Line>, Vec<ab_glyph::OutlinedGlyph>)> {
     let m = measure(font, text, s.letter_spacing);
     if m.words.is_empty() || rect.width() < 1.0 || rect.height() < 1.0 {
-        return 0.0;
+        return None;
     }
     // Shrinking is better than breaking a word, so first search only sizes at which the
     // widest word fits on a line; break inside words only if that would leave the text
@@ -292,19 +316,34 @@ pub fn set_text(canvas: &mut Canvas, font: &FontRef<'_>, text: &str, s: &Setting
         lines = fits(&m, s, rect, px).unwrap_or_else(|| wrap(&m, rect.width() / px, s.letter_spacing));
         lines = balance(&m, lines, rect.width() / px, s.letter_spacing);
     }
+    Some((px, lines, outlined))
+}
 
-    // Clip to the box as well, so nothing can ever land on other text.
-    let (cx0, cy0) = (rect.x0.floor() as i64, rect.y0.floor() as i64);
-    let (cx1, cy1) = (rect.x1.ceil() as i64, rect.y1.ceil() as i64);
-    for o in &outlined {
-        let b = o.px_bounds();
-        let (bx, by) = (b.min.x as i64, b.min.y as i64);
-        o.draw(|gx, gy, c| {
-            let (x, y) = (bx + gx as i64, by + gy as i64);
-            if x >= cx0 && x < cx1 && y >= cy0 && y < cy1 {
-                canvas.blend(x, y, s.color, c);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balancing_lines_never_breaks_a_word() {
+        // Two words of unequal width used to balance into `Lanter` / `n Road`.
+        let font = FontRef::try_from_slice(super::super::fonts::bundled("garamond").unwrap()).unwrap();
+        for (title, width) in [("Lantern Road", 1150.0), ("Copperline Echoes", 1150.0), ("Glass Harbour", 900.0)] {
+            let s = Setting {
+                max_size: 260.0,
+                line_height: 1.0,
+                letter_spacing: 0.0,
+                align: Align::Center,
+                valign: VAlign::Bottom,
+                color: [0, 0, 0],
+            };
+            let rect = Rect { x0: 0.0, y0: 0.0, x1: width, y1: 1000.0 };
+            let (_, lines, _) = layout(&font, title, &s, rect).unwrap();
+            let m = measure(&font, title, 0.0);
+            for line in &lines {
+                for &(wi, a, b) in &line.pieces {
+                    assert!(a == 0 && b == m.words[wi].glyphs.len(), "{title}: a word was broken");
+                }
             }
-        });
+        }
     }
-    px
 }

@@ -36,8 +36,8 @@ fn messy_folder_comes_out_in_reading_order_with_front_matter_first() {
     let book = build(&fixture("messy"));
     let mut epub = Epub::new(book.epub);
     let spine = epub.spine();
-    assert_eq!(&spine[..3], ["about.xhtml", "warnings.xhtml", "contents.xhtml"]);
-    let titles: Vec<String> = spine[3..]
+    assert_eq!(&spine[..4], ["cover.xhtml", "about.xhtml", "warnings.xhtml", "contents.xhtml"]);
+    let titles: Vec<String> = spine[4..]
         .iter()
         .map(|p| {
             let page = epub.text(&format!("OEBPS/{p}"));

@@ -7,3 +7,4 @@ mod build;
 mod cli;
 mod manifest;
 mod batch;
+mod cover;

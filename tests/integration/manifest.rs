@@ -194,11 +194,11 @@ fn split_gives_one_book_per_installment_in_one_series() {
             }
             None => assert!(!opf.contains("group-position") && !opf.contains("series_index"), "{name}"),
         }
-        assert_eq!(&epub.spine()[..3], ["about.xhtml", "warnings.xhtml", "contents.xhtml"], "{name}");
+        assert_eq!(&epub.spine()[..4], ["cover.xhtml", "about.xhtml", "warnings.xhtml", "contents.xhtml"], "{name}");
         assert_epubcheck_clean(&path);
     }
     let mut keeper = Epub::new(std::fs::read(out.join("lantern-road-3-the-lantern-keeper.epub")).unwrap());
-    assert_eq!(keeper.spine().len(), 3 + 2, "both parts in one book");
+    assert_eq!(keeper.spine().len(), 4 + 2, "both parts in one book");
     let warnings = strip_tags(&keeper.text("OEBPS/warnings.xhtml"));
     assert!(warnings.contains("Graphic Depictions Of Violence") && !warnings.contains("grief"), "its own warnings only");
 }
