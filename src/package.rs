@@ -335,7 +335,11 @@ pub fn package(series: &Series, extras: &Extras, templates: &Templates) -> Resul
             }
             f
         },
-        summary: "A text-only story with a contents page and navigation by installment; headings mark every installment and part, and author's notes and scene breaks are marked up for assistive technology. The cover image, where there is one, repeats the title.".to_string(),
+        summary: if has_images {
+            "The story is text, readable in full without the images: the cover repeats the title and author, and every image in the text has a description. A contents page and navigation lead to every installment; headings mark each installment and part; author's notes and scene breaks are marked up for assistive technology."
+        } else {
+            "The story is text only. A contents page and navigation lead to every installment; headings mark each installment and part; author's notes and scene breaks are marked up for assistive technology."
+        }.to_string(),
     };
     let opf = templates.render(
         "content.opf",

@@ -242,3 +242,29 @@ fn the_epubcheck_harness_catches_a_broken_book() {
     assert!(counts[1] > 0, "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("language")), "{messages:?}");
 }
+
+#[test]
+fn markdown_images_are_packaged_and_a_missing_one_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = image::RgbImage::from_fn(60, 40, |x, y| image::Rgb([x as u8 * 4, y as u8 * 6, 90]));
+    std::fs::create_dir(dir.path().join("art")).unwrap();
+    img.save(dir.path().join("art/map.png")).unwrap();
+    std::fs::write(
+        dir.path().join("1.md"),
+        "---\ntitle: \"Harbour 1: Maps\"\n---\nThe map was old.\n\n![A hand-drawn map of the harbour](art/map.png)\n\n![The lost chart](art/gone.png)\n\nThe chart was lost.[^1]\n\n[^1]: Nobody admits to losing it.\n",
+    )
+    .unwrap();
+    let book = build(dir.path());
+    let w009 = book.diagnostics.iter().find(|d| d.code == ficbind::diag::Code::W009).expect("W009 for the missing image");
+    assert!(w009.message.contains("art/gone.png") && w009.file.as_deref() == Some("1.md"), "{w009}");
+    let out = dir.path().join("b.epub");
+    std::fs::write(&out, &book.epub).unwrap();
+    let mut epub = Epub::new(book.epub);
+    assert!(epub.names().contains(&"OEBPS/images/image-001.png".to_string()));
+    let page = epub.text("OEBPS/story-001.xhtml");
+    assert!(page.contains("<img src=\"images/image-001.png\" alt=\"A hand-drawn map of the harbour\"/>"), "{page}");
+    assert!(page.contains("[The lost chart]"), "the missing image's description stays: {page}");
+    assert!(page.contains("epub:type=\"footnote\""), "{page}");
+    assert!(epub.text("OEBPS/content.opf").contains("href=\"images/image-001.png\" media-type=\"image/png\""));
+    assert_epubcheck_clean(&out);
+}
