@@ -74,28 +74,11 @@ struct BatchArgs {
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 
-    /// `smart` (the default) or `off`; see `build --help`.
-    #[arg(long, value_enum, value_name = "MODE")]
-    typography: Option<TypographyArg>,
-
-    /// `keep` (the default), `end` or `omit`; see `build --help`.
-    #[arg(long, value_enum, value_name = "POLICY")]
-    notes: Option<NotesArg>,
-
-    /// The books' language, where a series does not set its own.
-    #[arg(long, value_name = "TAG")]
-    language: Option<String>,
-
-    /// A folder of templates replacing the built-in ones, for every book.
-    #[arg(long, value_name = "DIR")]
-    templates: Option<PathBuf>,
-
-    /// Fail a series that has any warning.
-    #[arg(long)]
-    deny_warnings: bool,
+    #[command(flatten)]
+    text: TextArgs,
 
     #[command(flatten)]
-    cover: CoverArgs,
+    book: BookArgs,
 
     /// Print only failures and the final summary.
     #[arg(short, long)]
@@ -121,6 +104,13 @@ struct SeriesArgs {
     #[arg(long, value_name = "FILE")]
     manifest: Option<PathBuf>,
 
+    #[command(flatten)]
+    text: TextArgs,
+}
+
+/// How the story text is read and typeset; shared by every command that reads stories.
+#[derive(Args)]
+struct TextArgs {
     /// `smart` (the default) turns straight quotes into curly ones, `--` into a dash
     /// and `...` into an ellipsis; `off` keeps punctuation exactly as written.
     #[arg(long, value_enum, value_name = "MODE")]
@@ -135,6 +125,30 @@ struct SeriesArgs {
     /// manifest's, else the files' `Language` header, else `en`.
     #[arg(long, value_name = "TAG")]
     language: Option<String>,
+}
+
+/// What shapes the written book; shared by `build` and `batch`.
+#[derive(Args)]
+struct BookArgs {
+    /// A folder of templates (base.xhtml, part.xhtml, style.css, content.opf …) that
+    /// replace the built-in ones of the same name.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+
+    /// Fail, writing nothing, if there is any warning.
+    #[arg(long)]
+    deny_warnings: bool,
+
+    #[command(flatten)]
+    cover: CoverArgs,
+}
+
+impl BookArgs {
+    fn apply(&self, opts: &mut Options) {
+        opts.templates = self.templates.clone();
+        opts.deny_warnings = self.deny_warnings;
+        self.cover.apply(opts);
+    }
 }
 
 #[derive(Args)]
@@ -198,9 +212,6 @@ struct BuildArgs {
     #[command(flatten)]
     series: SeriesArgs,
 
-    #[command(flatten)]
-    cover: CoverArgs,
-
     /// Where to write the EPUB. Default: a name made from the series title, in the
     /// current folder (`lantern-road.epub`). With --split, the folder for the books.
     #[arg(short, long, value_name = "PATH")]
@@ -211,14 +222,8 @@ struct BuildArgs {
     #[arg(long)]
     split: bool,
 
-    /// A folder of templates (base.xhtml, part.xhtml, style.css, content.opf …) that
-    /// replace the built-in ones of the same name.
-    #[arg(long, value_name = "DIR")]
-    templates: Option<PathBuf>,
-
-    /// Fail, writing nothing, if there is any warning.
-    #[arg(long)]
-    deny_warnings: bool,
+    #[command(flatten)]
+    book: BookArgs,
 
     /// Print nothing but errors and warnings.
     #[arg(short, long)]
@@ -267,19 +272,19 @@ fn source_date_epoch() -> Result<Option<u64>> {
     }
 }
 
-fn options(args: &SeriesArgs) -> Result<Options> {
+fn options(text: &TextArgs, manifest: Option<PathBuf>) -> Result<Options> {
     Ok(Options {
-        typography: args.typography.map(|t| match t {
+        typography: text.typography.map(|t| match t {
             TypographyArg::Smart => Typography::Smart,
             TypographyArg::Off => Typography::Off,
         }),
-        notes: args.notes.map(|n| match n {
+        notes: text.notes.map(|n| match n {
             NotesArg::Keep => NotesPolicy::Keep,
             NotesArg::End => NotesPolicy::End,
             NotesArg::Omit => NotesPolicy::Omit,
         }),
-        manifest: args.manifest.clone(),
-        language: args.language.clone(),
+        manifest,
+        language: text.language.clone(),
         source_date_epoch: source_date_epoch()?,
         cover: CoverChoice::Auto,
         ..Options::default()
@@ -293,10 +298,8 @@ fn print_diagnostics(diagnostics: &[ficbind::diag::Diagnostic]) {
 }
 
 fn build(args: BuildArgs) -> Result<ExitCode> {
-    let mut opts = options(&args.series)?;
-    opts.templates = args.templates.clone();
-    opts.deny_warnings = args.deny_warnings;
-    args.cover.apply(&mut opts);
+    let mut opts = options(&args.series.text, args.series.manifest.clone())?;
+    args.book.apply(&mut opts);
     let inputs = ficbind::read_inputs(&args.series.series_dir, &opts)?;
     let folder = inputs.folder.clone();
     let read_asset = |rel: &str| std::fs::read(folder.join(rel)).ok();
@@ -340,7 +343,7 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
 }
 
 fn inspect(args: InspectArgs) -> Result<ExitCode> {
-    let opts = options(&args.series)?;
+    let opts = options(&args.series.text, args.series.manifest.clone())?;
     let inputs = ficbind::read_inputs(&args.series.series_dir, &opts)?;
     let prepared = ficbind::prepare(&inputs, &opts)?;
     let report = ficbind::inspect::inspection(&prepared);
@@ -370,22 +373,14 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
     use std::io::IsTerminal as _;
     use ficbind::batch::{Outcome, Progress};
 
-    let series_args = SeriesArgs {
-        series_dir: PathBuf::new(),
-        manifest: None,
-        typography: args.typography,
-        notes: args.notes,
-        language: args.language.clone(),
-    };
-    let mut build = options(&series_args)?;
-    build.templates = args.templates.clone();
-    args.cover.apply(&mut build);
+    let mut build = options(&args.text, None)?;
+    args.book.apply(&mut build);
     let opts = ficbind::batch::BatchOptions {
         out_dir: args.output.clone(),
         jobs: args.jobs,
         force: args.force,
         shard: args.shard,
-        deny_warnings: args.deny_warnings,
+        deny_warnings: args.book.deny_warnings,
         build,
     };
     let bar_wanted = !args.quiet && std::io::stderr().is_terminal();
