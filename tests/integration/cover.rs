@@ -147,3 +147,26 @@ fn the_cover_command_renders_the_cover_alone_the_same_every_time() {
     let img = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap();
     assert_eq!((img.width(), img.height()), (1600, 2560));
 }
+
+#[test]
+fn the_manifest_chooses_the_cover() {
+    let (tmp, dir) = series();
+    std::fs::create_dir(dir.join("art")).unwrap();
+    picture(&dir.join("art/front.png"), 700, 1100, image::ImageFormat::Png);
+    let out = tmp.path().join("b.epub");
+    std::fs::write(dir.join("series.toml"), "[cover]\nfile = \"art/front.png\"\n").unwrap();
+    build(&dir, &out, &[]);
+    assert_eq!(cover_of(&out), Some(("image/jpeg".into(), 700, 1100)));
+
+    std::fs::write(dir.join("series.toml"), "[cover]\nnone = true\n").unwrap();
+    build(&dir, &out, &[]);
+    assert_eq!(cover_of(&out), None);
+
+    let cover_bytes = |style: &str| {
+        std::fs::write(dir.join("series.toml"), format!("[cover]\nstyle = \"{style}\"\n")).unwrap();
+        let img = tmp.path().join(format!("{style}.jpg"));
+        ficbind().arg("cover").arg(&dir).arg("-o").arg(&img).assert().success();
+        std::fs::read(img).unwrap()
+    };
+    assert!(cover_bytes("paper") != cover_bytes("night"), "the manifest's style is used");
+}
