@@ -159,12 +159,30 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
 /// (ASCII controls, or the lead bytes 0xC2/0xEF of U+0080–U+009F and U+FEFF–U+FFFF), so
 /// byte offsets found here are always char boundaries.
 fn clean(raw: &str) -> (String, Option<(usize, usize)>) {
+    /// Bytes that may start a character `clean` acts on.
+    const MAY_NEED_CLEANING: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            table[b] = b != b'\n' as usize && b != b'\t' as usize;
+            b += 1;
+        }
+        table[0x7F] = true;
+        table[0xC2] = true;
+        table[0xEF] = true;
+        table
+    };
     let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
     let mut removed: Option<(usize, usize)> = None;
     let mut run_start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Skip ordinary bytes in a tight loop: a table lookup per byte.
+        match bytes[i..].iter().position(|&b| MAY_NEED_CLEANING[usize::from(b)]) {
+            Some(skip) => i += skip,
+            None => break,
+        }
         let len = match bytes[i] {
             b'\n' | b'\t' => 0,
             0x00..=0x1F | 0x7F => 1,
