@@ -83,12 +83,21 @@ pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut D
                 let (events, omitted) = apply_notes_policy(file.body.events, defaults.notes);
                 omitted_notes += omitted;
                 let body = Body { heading: file.body.heading, events };
-                let words = body.story_words();
-                check_word_count(&file.source.file, &file.header, words, diags);
-                Part { source: file.source, part: pp.part, full_title: pp.full_title, header: file.header, body, words }
+                Part { source: file.source, part: pp.part, full_title: pp.full_title, header: file.header, body, words: 0 }
             })
             .collect();
         installments.push(Installment { number: p.number, title: p.title, parts });
+    }
+    // Counting words reads every character of the book: on all cores, not on this one
+    // thread while the others wait (12% of a 1M-word build's instructions). The checks
+    // then run in reading order, so diagnostics come out in the same order as before.
+    {
+        use rayon::prelude::*;
+        let mut parts: Vec<&mut Part> = installments.iter_mut().flat_map(|i| i.parts.iter_mut()).collect();
+        parts.par_iter_mut().for_each(|p| p.words = p.body.story_words());
+    }
+    for part in installments.iter().flat_map(|i| &i.parts) {
+        check_word_count(&part.source.file, &part.header, part.words, diags);
     }
     if omitted_notes > 0 {
         diags.push(Diagnostic::new(Code::N010, format!("left out {omitted_notes} author's note(s) as --notes omit asks")));

@@ -43,23 +43,27 @@ struct Packed {
     data: Vec<u8>,
 }
 
-fn pack(entry: &Entry, store: bool) -> Packed {
+/// Takes the entry by value so its uncompressed bytes are freed as soon as they are
+/// packed: with every page of a long book rendered up front, holding both forms at once
+/// was the largest block of the build's peak memory.
+fn pack(entry: Entry, store: bool) -> Packed {
     let mut crc = Crc::new();
     crc.update(&entry.data);
+    let size = entry.data.len() as u32;
     let (method, data) = if store || entry.data.is_empty() {
-        (0, entry.data.clone())
+        (0, entry.data)
     } else {
         let mut enc = DeflateEncoder::new(Vec::with_capacity(entry.data.len() / 3), Compression::default());
         enc.write_all(&entry.data).expect("writing to a Vec cannot fail");
         let deflated = enc.finish().expect("writing to a Vec cannot fail");
         // Already-compressed images can grow when deflated; store those.
         if deflated.len() >= entry.data.len() {
-            (0, entry.data.clone())
+            (0, entry.data)
         } else {
             (8, deflated)
         }
     };
-    Packed { path: entry.path.clone(), method, crc: crc.sum(), size: entry.data.len() as u32, data }
+    Packed { path: entry.path, method, crc: crc.sum(), size, data }
 }
 
 /// Builds the EPUB container bytes from `entries` (which must not include `mimetype`).
@@ -67,15 +71,17 @@ fn pack(entry: &Entry, store: bool) -> Packed {
 /// the options a book was built with (readers ignore it).
 pub fn write_epub(mut entries: Vec<Entry>, comment: &str) -> Vec<u8> {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
-    let mimetype = pack(&Entry::new("mimetype", "application/epub+zip"), true);
+    let mimetype = pack(Entry::new("mimetype", "application/epub+zip"), true);
     let packed: Vec<Packed> = std::iter::once(mimetype)
-        .chain(entries.par_iter().map(|e| pack(e, false)).collect::<Vec<_>>())
+        .chain(entries.into_par_iter().map(|e| pack(e, false)).collect::<Vec<_>>())
         .collect();
+    let count = packed.len() as u16;
 
     let total: usize = packed.iter().map(|p| p.data.len() + 2 * p.path.len() + 100).sum();
     let mut out = Vec::with_capacity(total + 22);
     let mut central = Vec::new();
-    for p in &packed {
+    // By value: each entry's compressed bytes are freed once copied into `out`.
+    for p in packed {
         let offset = out.len() as u32;
         let name = p.path.as_bytes();
         let flags: u16 = if p.path.is_ascii() { 0 } else { 1 << 11 };
@@ -110,7 +116,7 @@ pub fn write_epub(mut entries: Vec<Entry>, comment: &str) -> Vec<u8> {
     out.extend_from_slice(&central);
     // End of central directory.
     out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    for v in [0u16, 0, packed.len() as u16, packed.len() as u16] {
+    for v in [0u16, 0, count, count] {
         out.extend_from_slice(&v.to_le_bytes());
     }
     out.extend_from_slice(&(central.len() as u32).to_le_bytes());

@@ -100,17 +100,18 @@ pub fn count_words(text: &str) -> usize {
     let mut prev = ' ';
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        let next = chars.peek().copied().unwrap_or(' ');
         if c.is_alphanumeric() {
             if !in_word {
                 count += 1;
                 in_word = true;
             }
-        } else {
-            // `don't`, `well-known` and `1,800` are one word each.
+        } else if in_word {
+            // `don't`, `well-known` and `1,800` are one word each. The next char is only
+            // looked at here, after a word: this runs over every char of the book.
+            let next = chars.peek().copied().unwrap_or(' ');
             let joins_letters = matches!(c, '\'' | '’' | '-' | '‐') && next.is_alphanumeric();
             let joins_digits = matches!(c, ',' | '.') && prev.is_ascii_digit() && next.is_ascii_digit();
-            if !(in_word && (joins_letters || joins_digits)) {
+            if !(joins_letters || joins_digits) {
                 in_word = false;
             }
         }

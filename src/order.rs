@@ -382,18 +382,29 @@ fn series_title(placed: &[Placed]) -> Option<String> {
         numbered
     };
     let normal = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    // Most common name (case-insensitively), then its most common spelling.
-    let mut best: Option<(usize, &str)> = None;
-    for c in &candidates {
-        let count = candidates.iter().filter(|d| normal(d) == normal(c)).count();
-        if best.is_none_or(|(n, _)| count > n) {
-            best = Some((count, c));
+    // Most common name (case-insensitively), then its most common spelling; the first
+    // in reading order wins a tie. Counted through maps: comparing every title with
+    // every other, normalising both each time, was quadratic (5% of a 200-file build).
+    let normals: Vec<String> = candidates.iter().map(|c| normal(c)).collect();
+    let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in &normals {
+        *by_name.entry(n).or_default() += 1;
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for (i, n) in normals.iter().enumerate() {
+        let count = by_name[n.as_str()];
+        if best.is_none_or(|(m, _)| count > m) {
+            best = Some((count, i));
         }
     }
-    let (_, name) = best?;
+    let (_, best) = best?;
+    let mut by_spelling: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &candidates {
+        *by_spelling.entry(c).or_default() += 1;
+    }
     let mut spelling: Option<(usize, &str)> = None;
-    for c in candidates.iter().filter(|c| normal(c) == normal(name)) {
-        let count = candidates.iter().filter(|d| *d == c).count();
+    for (c, _) in candidates.iter().zip(&normals).filter(|(_, n)| **n == normals[best]) {
+        let count = by_spelling[c];
         if spelling.is_none_or(|(n, _)| count > n) {
             spelling = Some((count, c));
         }

@@ -1,0 +1,47 @@
+//! The packager: `ficbind::compile` (parse → order → render → zip) on an in-memory
+//! generated series of 200 installments × 5,000 words (a 1-million-word book), and the
+//! zip writer `ficbind::epub::write_epub` alone on that book's rendered files. Nothing
+//! touches the disk. Run with `cargo bench --bench package`.
+
+mod common;
+
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use ficbind::config::Options;
+use ficbind::package::Extras;
+
+fn size() -> (usize, usize) {
+    if common::quick() {
+        (4, 500)
+    } else {
+        (200, 5_000)
+    }
+}
+
+fn bench_compile(c: &mut Criterion) {
+    let (count, words) = size();
+    let inputs = common::series_inputs(count, words);
+    let opts = Options::default();
+    let bytes: usize = inputs.files.iter().map(|f| f.bytes.len()).sum();
+    let mut group = c.benchmark_group("package");
+    group.sample_size(10).measurement_time(Duration::from_secs(20)).throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function(format!("compile/{count}x{words}w"), |b| {
+        b.iter(|| ficbind::compile(&inputs, &opts, &|_| None).expect("the synthetic series builds"))
+    });
+
+    // The zip writer alone, on exactly the files compile() hands it.
+    let prepared = ficbind::prepare(&inputs, &opts).expect("the synthetic series parses");
+    let templates = ficbind::render::Templates::new(&[]).expect("built-in templates load");
+    let extras = Extras { modified: inputs.modified, ..Extras::default() };
+    let entries = ficbind::package::package(&prepared.series, &extras, &templates).expect("the series renders");
+    let xhtml: usize = entries.iter().map(|e| e.data.len()).sum();
+    group.throughput(Throughput::Bytes(xhtml as u64));
+    group.bench_function(format!("write_epub/{count}x{words}w"), |b| {
+        b.iter_batched(|| entries.clone(), |e| ficbind::epub::write_epub(e, "bench"), BatchSize::LargeInput)
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_compile);
+criterion_main!(benches);
