@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use ficbind::config::Options;
-use ficbind::package::Extras;
+use ficbind::epub::Entry;
 
 fn size() -> (usize, usize) {
     if common::quick() {
@@ -30,11 +30,27 @@ fn bench_compile(c: &mut Criterion) {
         b.iter(|| ficbind::compile(&inputs, &opts, &|_| None).expect("the synthetic series builds"))
     });
 
-    // The zip writer alone, on exactly the files compile() hands it.
-    let prepared = ficbind::prepare(&inputs, &opts).expect("the synthetic series parses");
-    let templates = ficbind::render::Templates::new(&[]).expect("built-in templates load");
-    let extras = Extras { modified: inputs.modified, ..Extras::default() };
-    let entries = ficbind::package::package(&prepared.series, &extras, &templates).expect("the series renders");
+    // The streaming path the CLI takes: bodies dropped after planning, read again and
+    // written page by page (here into a sink).
+    group.bench_function(format!("stream/{count}x{words}w"), |b| {
+        b.iter(|| {
+            let plan = ficbind::plan(&inputs, &opts, &|_| None, true).expect("the synthetic series plans");
+            ficbind::write_book(&plan, &inputs, std::io::sink(), std::path::Path::new("sink")).expect("it writes")
+        })
+    });
+
+    // The zip writer alone, on exactly the files compile() renders (read back from its book).
+    let book = ficbind::compile(&inputs, &opts, &|_| None).expect("the synthetic series builds");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book.epub)).expect("a zip");
+    let entries: Vec<Entry> = (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+            Entry::new(f.name(), data)
+        })
+        .filter(|e| e.path != "mimetype")
+        .collect();
     let xhtml: usize = entries.iter().map(|e| e.data.len()).sum();
     group.throughput(Throughput::Bytes(xhtml as u64));
     group.bench_function(format!("write_epub/{count}x{words}w"), |b| {

@@ -199,17 +199,21 @@ fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
         }
     }
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Outcome> {
-        let book = crate::build_series(dir, &opts.build)?;
-        let warnings = book.warning_count();
+        let inputs = crate::read_inputs(dir, &opts.build)?;
+        let read_asset = |rel: &str| std::fs::read(dir.join(rel)).ok();
+        // Streamed to disk: however many series run at once, each holds only its plan
+        // and the pages being written.
+        let plan = crate::plan(&inputs, &opts.build, &read_asset, true)?;
+        let warnings = plan.warning_count();
         if opts.deny_warnings && warnings > 0 {
-            let first = book.diagnostics.iter().find(|d| !d.code.is_note()).map(ToString::to_string).unwrap_or_default();
+            let first = plan.diagnostics.iter().find(|d| !d.code.is_note()).map(ToString::to_string).unwrap_or_default();
             return Err(Error::Batch(format!("{warnings} warning(s) and --deny-warnings was given; first: {first}")));
         }
-        crate::write_atomically(output, &book.epub)?;
+        crate::write_atomically_with(output, |w| crate::write_book(&plan, &inputs, w, output).map(|_| ()))?;
         Ok(Outcome::Built {
             output: output.to_path_buf(),
-            installments: book.series.installments.len(),
-            words: book.series.words(),
+            installments: plan.series.installments.len(),
+            words: plan.series.words(),
             warnings,
         })
     }));

@@ -6,7 +6,7 @@
 //! nothing more: control of entry order, times and attributes, and compression of
 //! all entries at once on every core.
 
-use std::io::Write as _;
+use std::io::Write;
 
 use flate2::write::DeflateEncoder;
 use flate2::{Compression, Crc};
@@ -35,7 +35,8 @@ const UNIX_FILE_MODE: u32 = 0o100644 << 16;
 const VERSION_MADE_BY: u16 = (3 << 8) | 20;
 const VERSION_NEEDED: u16 = 20;
 
-struct Packed {
+/// An entry compressed and checksummed, ready to write.
+pub struct Packed {
     path: String,
     method: u16,
     crc: u32,
@@ -46,7 +47,7 @@ struct Packed {
 /// Takes the entry by value so its uncompressed bytes are freed as soon as they are
 /// packed: with every page of a long book rendered up front, holding both forms at once
 /// was the largest block of the build's peak memory.
-fn pack(entry: Entry, store: bool) -> Packed {
+fn pack_with(entry: Entry, store: bool) -> Packed {
     let mut crc = Crc::new();
     crc.update(&entry.data);
     let size = entry.data.len() as u32;
@@ -66,38 +67,62 @@ fn pack(entry: Entry, store: bool) -> Packed {
     Packed { path: entry.path, method, crc: crc.sum(), size, data }
 }
 
-/// Builds the EPUB container bytes from `entries` (which must not include `mimetype`).
-/// `comment` becomes the zip archive comment, where `batch` keeps the fingerprint of
-/// the options a book was built with (readers ignore it).
+/// Builds the EPUB container bytes from `entries` (which must not include `mimetype`),
+/// sorted by path and compressed on every core. `comment` becomes the zip archive
+/// comment, where `batch` keeps the fingerprint of the options a book was built with.
 pub fn write_epub(mut entries: Vec<Entry>, comment: &str) -> Vec<u8> {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
-    let mimetype = pack(Entry::new("mimetype", "application/epub+zip"), true);
-    let packed: Vec<Packed> = std::iter::once(mimetype)
-        .chain(entries.into_par_iter().map(|e| pack(e, false)).collect::<Vec<_>>())
-        .collect();
-    let count = packed.len() as u16;
-
-    let total: usize = packed.iter().map(|p| p.data.len() + 2 * p.path.len() + 100).sum();
-    let mut out = Vec::with_capacity(total + 22);
-    let mut central = Vec::new();
-    // By value: each entry's compressed bytes are freed once copied into `out`.
+    let packed: Vec<Packed> = entries.into_par_iter().map(pack).collect();
+    let mut zip = ZipWriter::new(Vec::new()).expect("writing to a Vec cannot fail");
     for p in packed {
-        let offset = out.len() as u32;
+        zip.add(p).expect("writing to a Vec cannot fail");
+    }
+    zip.finish(comment).expect("writing to a Vec cannot fail")
+}
+
+/// Compresses one entry, ready for `ZipWriter::add`; independent of every other entry,
+/// so callers run it on all cores.
+pub fn pack(entry: Entry) -> Packed {
+    pack_with(entry, false)
+}
+
+/// Writes a zip entry by entry to any writer, keeping only the central directory
+/// (about 100 bytes an entry) in memory: a book is never held whole. The `mimetype`
+/// entry is written first, stored, as the OCF container format requires.
+pub struct ZipWriter<W: Write> {
+    out: W,
+    offset: u64,
+    central: Vec<u8>,
+    count: u16,
+}
+
+impl<W: Write> ZipWriter<W> {
+    pub fn new(out: W) -> std::io::Result<ZipWriter<W>> {
+        let mut zip = ZipWriter { out, offset: 0, central: Vec::new(), count: 0 };
+        zip.add(pack_with(Entry::new("mimetype", "application/epub+zip"), true))?;
+        Ok(zip)
+    }
+
+    pub fn add(&mut self, p: Packed) -> std::io::Result<()> {
+        let offset = self.offset as u32;
         let name = p.path.as_bytes();
         let flags: u16 = if p.path.is_ascii() { 0 } else { 1 << 11 };
-        // Local file header.
-        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        let mut header = Vec::with_capacity(30 + name.len());
+        header.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
         for v in [VERSION_NEEDED, flags, p.method, DOS_TIME, DOS_DATE] {
-            out.extend_from_slice(&v.to_le_bytes());
+            header.extend_from_slice(&v.to_le_bytes());
         }
         for v in [p.crc, p.data.len() as u32, p.size] {
-            out.extend_from_slice(&v.to_le_bytes());
+            header.extend_from_slice(&v.to_le_bytes());
         }
-        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
-        out.extend_from_slice(name);
-        out.extend_from_slice(&p.data);
-        // Central directory record.
+        header.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        header.extend_from_slice(&0u16.to_le_bytes());
+        header.extend_from_slice(name);
+        self.out.write_all(&header)?;
+        self.out.write_all(&p.data)?;
+        self.offset += (header.len() + p.data.len()) as u64;
+
+        let central = &mut self.central;
         central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
         for v in [VERSION_MADE_BY, VERSION_NEEDED, flags, p.method, DOS_TIME, DOS_DATE] {
             central.extend_from_slice(&v.to_le_bytes());
@@ -111,20 +136,28 @@ pub fn write_epub(mut entries: Vec<Entry>, comment: &str) -> Vec<u8> {
         central.extend_from_slice(&UNIX_FILE_MODE.to_le_bytes());
         central.extend_from_slice(&offset.to_le_bytes());
         central.extend_from_slice(name);
+        self.count += 1;
+        Ok(())
     }
-    let central_offset = out.len() as u32;
-    out.extend_from_slice(&central);
-    // End of central directory.
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    for v in [0u16, 0, count, count] {
-        out.extend_from_slice(&v.to_le_bytes());
+
+    /// Writes the central directory and the end record; returns the writer.
+    pub fn finish(mut self, comment: &str) -> std::io::Result<W> {
+        let central_offset = self.offset as u32;
+        self.out.write_all(&self.central)?;
+        let mut end = Vec::with_capacity(22 + comment.len());
+        end.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        for v in [0u16, 0, self.count, self.count] {
+            end.extend_from_slice(&v.to_le_bytes());
+        }
+        end.extend_from_slice(&(self.central.len() as u32).to_le_bytes());
+        end.extend_from_slice(&central_offset.to_le_bytes());
+        let comment = &comment.as_bytes()[..comment.len().min(u16::MAX as usize)];
+        end.extend_from_slice(&(comment.len() as u16).to_le_bytes());
+        end.extend_from_slice(comment);
+        self.out.write_all(&end)?;
+        self.out.flush()?;
+        Ok(self.out)
     }
-    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-    out.extend_from_slice(&central_offset.to_le_bytes());
-    let comment = &comment.as_bytes()[..comment.len().min(u16::MAX as usize)];
-    out.extend_from_slice(&(comment.len() as u16).to_le_bytes());
-    out.extend_from_slice(comment);
-    out
 }
 
 /// The archive comment of a zip whose last bytes are `tail` (the end of the file, at

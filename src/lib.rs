@@ -124,26 +124,40 @@ fn read_templates(dir: &Path) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// Decodes and parses every story file.
-pub fn parse_files(files: &[SourceFile], typography: Typography, diags: &mut Diagnostics) -> Result<Vec<ParsedFile>> {
+/// Decodes and parses one story file. Diagnostics come back beside it.
+pub fn parse_one(f: &SourceFile, typography: Typography) -> Result<(ParsedFile, Vec<Diagnostic>)> {
+    let decoded = source::decode(&f.name, &f.path, &f.bytes)?;
+    let mut found = decoded.diagnostics;
+    let split = match f.format {
+        Format::Markdown => header::split_front_matter(&decoded.text).unwrap_or_else(|| header::split_header(&decoded.text)),
+        Format::Text => header::split_header(&decoded.text),
+    };
+    let (body, body_diags) = match f.format {
+        Format::Text => {
+            let text_opts = text::TextOptions { typography, ..Default::default() };
+            text::parse(split.body, &f.name, split.body_line, &text_opts)
+        }
+        Format::Markdown => markdown::parse(split.body, &f.name, split.body_line, typography),
+    };
+    found.extend(body_diags);
+    let source = SourceInfo { file: f.name.clone(), encoding: decoded.encoding.to_string() };
+    Ok((ParsedFile::new(source, split.header, body), found))
+}
+
+/// Decodes and parses every story file, on every core. With `light`, each body keeps
+/// only what planning needs (its heading, counts and image references) and the rest is
+/// dropped at once, so a long book is never held whole; it is read again when written.
+pub fn parse_files(files: &[SourceFile], typography: Typography, light: bool, diags: &mut Diagnostics) -> Result<Vec<ParsedFile>> {
     use rayon::prelude::*;
-    let text_opts = text::TextOptions { typography, ..Default::default() };
     let parsed: Vec<Result<(ParsedFile, Vec<Diagnostic>)>> = files
         .par_iter()
         .map(|f| {
-            let decoded = source::decode(&f.name, &f.path, &f.bytes)?;
-            let mut found = decoded.diagnostics;
-            let split = match f.format {
-                Format::Markdown => header::split_front_matter(&decoded.text).unwrap_or_else(|| header::split_header(&decoded.text)),
-                Format::Text => header::split_header(&decoded.text),
-            };
-            let (body, body_diags) = match f.format {
-                Format::Text => text::parse(split.body, &f.name, split.body_line, &text_opts),
-                Format::Markdown => markdown::parse(split.body, &f.name, split.body_line, typography),
-            };
-            found.extend(body_diags);
-            let source = SourceInfo { file: f.name.clone(), encoding: decoded.encoding.to_string() };
-            Ok((ParsedFile { source, header: split.header, body }, found))
+            let (mut file, found) = parse_one(f, typography)?;
+            if light {
+                file.body.events.retain(|e| matches!(e, Event::Image { .. }));
+                file.body.events.shrink_to_fit();
+            }
+            Ok((file, found))
         })
         .collect();
     let mut out = Vec::with_capacity(parsed.len());
@@ -165,6 +179,11 @@ pub struct Prepared {
 
 /// Parses and orders the series: everything `inspect` shows and `build` packages.
 pub fn prepare(inputs: &Inputs, opts: &Options) -> Result<Prepared> {
+    prepare_with(inputs, opts, false)
+}
+
+/// `prepare`, with `light` bodies (see `parse_files`).
+fn prepare_with(inputs: &Inputs, opts: &Options, light: bool) -> Result<Prepared> {
     let manifest = inputs.manifest.as_ref().map(|(_, m)| m.clone()).unwrap_or_default();
     if let Some((path, m)) = &inputs.manifest {
         for name in m.order.iter().flatten().chain(m.files.keys()) {
@@ -182,7 +201,7 @@ pub fn prepare(inputs: &Inputs, opts: &Options) -> Result<Prepared> {
     let typography = opts.typography.or(manifest.typography).unwrap_or_default();
     let notes = opts.notes.or(manifest.notes).unwrap_or_default();
     let mut diagnostics = Diagnostics::default();
-    let files = parse_files(&inputs.files, typography, &mut diagnostics)?;
+    let files = parse_files(&inputs.files, typography, light, &mut diagnostics)?;
     let defaults =
         SeriesDefaults { folder_name: inputs.folder_name.clone(), language: opts.language.clone(), notes, manifest };
     let series = assemble::assemble(files, &defaults, &mut diagnostics);
@@ -250,20 +269,81 @@ fn collect_images(
     images
 }
 
-/// Turns read inputs into a book. Pure apart from `read_asset`, which fetches images
-/// the Markdown bodies name.
-pub fn compile(inputs: &Inputs, opts: &Options, read_asset: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Book> {
+/// A book ready to be written: the series planned, cover and images made, every
+/// diagnostic known (so `--deny-warnings` can refuse before anything is written).
+pub struct Plan {
+    pub series: model::Series,
+    pub diagnostics: Vec<Diagnostic>,
+    extras: Extras,
+    templates: render::Templates,
+    comment: String,
+    /// The bodies were dropped after planning and are read again when written.
+    light: bool,
+    typography: Typography,
+    notes: config::NotesPolicy,
+}
+
+impl Plan {
+    /// Diagnostics that `--deny-warnings` makes fatal.
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| !d.code.is_note()).count()
+    }
+}
+
+/// Plans the book. With `light`, story bodies are not kept in memory (see
+/// `parse_files`); `write_book` reads them again from `inputs`.
+pub fn plan(inputs: &Inputs, opts: &Options, read_asset: &dyn Fn(&str) -> Option<Vec<u8>>, light: bool) -> Result<Plan> {
     let templates = render::Templates::new(&inputs.templates)?;
-    let Prepared { series, mut diagnostics, .. } = prepare(inputs, opts)?;
+    let Prepared { series, mut diagnostics, defaults } = prepare_with(inputs, opts, light)?;
     let images = collect_images(&series, read_asset, &mut diagnostics);
     let cover = cover_source::make_cover(&inputs.cover, &series)?.map(|(asset, found)| {
         diagnostics.extend(found);
         asset
     });
     let extras = Extras { images, cover, modified: inputs.modified, ..Extras::default() };
-    let entries = package::package(&series, &extras, &templates)?;
-    let comment = fingerprint(inputs, opts);
-    Ok(Book { epub: epub::write_epub(entries, &comment), series, diagnostics: diagnostics.into_vec() })
+    let manifest_typography = inputs.manifest.as_ref().and_then(|(_, m)| m.typography);
+    Ok(Plan {
+        series,
+        diagnostics: diagnostics.into_vec(),
+        extras,
+        templates,
+        comment: fingerprint(inputs, opts),
+        light,
+        typography: opts.typography.or(manifest_typography).unwrap_or_default(),
+        notes: defaults.notes,
+    })
+}
+
+/// Writes the planned book to `out` (`dest` names it in errors), story pages streamed.
+pub fn write_book<W: std::io::Write>(plan: &Plan, inputs: &Inputs, out: W, dest: &Path) -> Result<W> {
+    // Spelled out so the closure is generic over the part's lifetime, as `Bodies` asks.
+    fn bodies_fn<F>(f: F) -> F
+    where
+        F: for<'p> Fn(&'p model::Part) -> Result<std::borrow::Cow<'p, [Event]>>,
+    {
+        f
+    }
+    let reread = bodies_fn(|part| {
+        let file = inputs
+            .files
+            .iter()
+            .find(|f| f.name == part.source.file)
+            .expect("every part comes from one of the inputs");
+        // Diagnostics were reported when the book was planned.
+        let (parsed, _) = parse_one(file, plan.typography)?;
+        let (events, _) = assemble::apply_notes_policy(parsed.body.events, plan.notes);
+        Ok(std::borrow::Cow::Owned(events))
+    });
+    let bodies: &package::Bodies<'_> = if plan.light { &reread } else { &package::bodies_in_model };
+    package::write_book(&plan.series, &plan.extras, &plan.templates, bodies, &plan.comment, out, dest)
+}
+
+/// Turns read inputs into a book in memory. Pure apart from `read_asset`, which fetches
+/// images the Markdown bodies name.
+pub fn compile(inputs: &Inputs, opts: &Options, read_asset: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Book> {
+    let plan = plan(inputs, opts, read_asset, false)?;
+    let epub = write_book(&plan, inputs, Vec::new(), Path::new("the book"))?;
+    Ok(Book { epub, series: plan.series, diagnostics: plan.diagnostics })
 }
 
 /// One book per installment (its parts joined), each with its own front matter and the
@@ -299,15 +379,15 @@ pub fn compile_split(
             series_position: position,
             ..Extras::default()
         };
-        let entries = package::package(&one, &extras, &templates)?;
+        let comment = fingerprint(inputs, opts);
+        let epub = package::write_book(&one, &extras, &templates, &package::bodies_in_model, &comment, Vec::new(), Path::new("the book"))?;
         let mut name = default_file_name(&one.title);
         let mut n = 2;
         while books.iter().any(|(b, _)| *b == name) {
             name = default_file_name(&format!("{} {n}", one.title));
             n += 1;
         }
-        let comment = fingerprint(inputs, opts);
-        books.push((name, Book { epub: epub::write_epub(entries, &comment), series: one, diagnostics: diags.into_vec() }));
+        books.push((name, Book { epub, series: one, diagnostics: diags.into_vec() }));
     }
     // Series-wide diagnostics are reported once, with the first book.
     if let Some((_, first)) = books.first_mut() {
@@ -391,14 +471,29 @@ pub fn default_file_name(title: &str) -> String {
 /// place only when complete: a failed write leaves no partial book and never clobbers
 /// the old one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |w| {
+        use std::io::Write as _;
+        w.write_all(bytes).map_err(|source| Error::Write { path: path.to_path_buf(), source })
+    })
+}
+
+/// Like `write_atomically`, with `write` producing the contents into a buffered file.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> Result<()>,
+) -> Result<()> {
     use std::io::Write as _;
     let write_err = |source| Error::Write { path: path.to_path_buf(), source };
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".ficbind-").suffix(".tmp").tempfile_in(&parent).map_err(write_err)?;
-    tmp.write_all(bytes).map_err(write_err)?;
+    let tmp = tempfile::Builder::new().prefix(".ficbind-").suffix(".tmp").tempfile_in(&parent).map_err(write_err)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(256 * 1024, tmp.as_file());
+        write(&mut w)?;
+        w.flush().map_err(write_err)?;
+    }
     tmp.as_file().sync_all().map_err(write_err)?;
     #[cfg(unix)]
     {

@@ -303,17 +303,25 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     let inputs = ficbind::read_inputs(&args.series.series_dir, &opts)?;
     let folder = inputs.folder.clone();
     let read_asset = |rel: &str| std::fs::read(folder.join(rel)).ok();
-    let books: Vec<(PathBuf, ficbind::Book)> = if args.split {
-        let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
-        if dir.exists() && !dir.is_dir() {
-            bail!("{} is a file; with --split, -o names the folder the books go into", dir.display());
+    if !args.split {
+        // One book, streamed to disk page by page: memory stays small however long it is.
+        let plan = ficbind::plan(&inputs, &opts, &read_asset, true)?;
+        print_diagnostics(&plan.diagnostics);
+        if opts.deny_warnings && plan.warning_count() > 0 {
+            return Err(ficbind::error::Error::DeniedWarnings { count: plan.warning_count() }.into());
         }
-        ficbind::compile_split(&inputs, &opts, &read_asset)?.into_iter().map(|(name, book)| (dir.join(name), book)).collect()
-    } else {
-        let book = ficbind::compile(&inputs, &opts, &read_asset)?;
-        let out = args.output.clone().unwrap_or_else(|| PathBuf::from(ficbind::default_file_name(&book.series.title)));
-        vec![(out, book)]
-    };
+        let out = args.output.clone().unwrap_or_else(|| PathBuf::from(ficbind::default_file_name(&plan.series.title)));
+        ficbind::write_atomically_with(&out, |w| ficbind::write_book(&plan, &inputs, w, &out).map(|_| ()))?;
+        if !args.quiet {
+            report_written(&out, &plan.series);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
+    if dir.exists() && !dir.is_dir() {
+        bail!("{} is a file; with --split, -o names the folder the books go into", dir.display());
+    }
+    let books = ficbind::compile_split(&inputs, &opts, &read_asset)?;
     let warnings: usize = books.iter().map(|(_, b)| b.warning_count()).sum();
     for (_, book) in &books {
         print_diagnostics(&book.diagnostics);
@@ -321,25 +329,25 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     if opts.deny_warnings && warnings > 0 {
         return Err(ficbind::error::Error::DeniedWarnings { count: warnings }.into());
     }
-    if args.split {
-        let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
-        std::fs::create_dir_all(&dir)
-            .map_err(|source| ficbind::error::Error::Write { path: dir.clone(), source })?;
-    }
-    for (path, book) in &books {
-        ficbind::write_atomically(path, &book.epub)?;
+    std::fs::create_dir_all(&dir).map_err(|source| ficbind::error::Error::Write { path: dir.clone(), source })?;
+    for (name, book) in &books {
+        let path = dir.join(name);
+        ficbind::write_atomically(&path, &book.epub)?;
         if !args.quiet {
-            let s = &book.series;
-            eprintln!(
-                "wrote {} — “{}”, {} installment(s), {} words",
-                path.display(),
-                s.title,
-                s.installments.len(),
-                ficbind::render::thousands(s.words())
-            );
+            report_written(&path, &book.series);
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn report_written(path: &std::path::Path, s: &ficbind::model::Series) {
+    eprintln!(
+        "wrote {} — “{}”, {} installment(s), {} words",
+        path.display(),
+        s.title,
+        s.installments.len(),
+        ficbind::render::thousands(s.words())
+    );
 }
 
 fn inspect(args: InspectArgs) -> Result<ExitCode> {

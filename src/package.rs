@@ -6,10 +6,14 @@ use minijinja::{context, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::epub::Entry;
-use crate::error::Result;
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::Path;
+
+use crate::epub::{pack, Entry, ZipWriter};
+use crate::error::{Error, Result};
 use crate::header::{FieldKind, RatingLevel};
-use crate::model::{Installment, Series};
+use crate::model::{Event, Installment, Part, Series};
 use crate::render::{
     markup, thousands, BookView, CoverView, FieldView, InstallmentView, PartView, RatingView, SeriesView, Templates,
 };
@@ -243,8 +247,26 @@ fn toc_depth(entries: &[TocEntry]) -> usize {
     entries.iter().map(|e| 1 + toc_depth(&e.children)).max().unwrap_or(0)
 }
 
-/// Renders every file of the book. `templates` may hold the user's overrides.
-pub fn package(series: &Series, extras: &Extras, templates: &Templates) -> Result<Vec<Entry>> {
+/// Where the story pages' events come from: the model itself, or (for long books, whose
+/// bodies are not all kept in memory) the source file read again.
+pub type Bodies<'a> = dyn for<'p> Fn(&'p Part) -> Result<Cow<'p, [Event]>> + Sync + 'a;
+
+/// How many story pages are rendered and compressed at once: enough to keep every core
+/// busy, few enough that memory stays bounded however long the book is.
+const PAGES_IN_FLIGHT: usize = 16;
+
+/// Renders every file of the book and writes the EPUB to `out`, story pages streamed in
+/// reading order so no more than a few are in memory. `dest` names the output in errors.
+/// `templates` may hold the user's overrides; `comment` is the zip comment.
+pub fn write_book<W: Write>(
+    series: &Series,
+    extras: &Extras,
+    templates: &Templates,
+    bodies: &Bodies<'_>,
+    comment: &str,
+    out: W,
+    dest: &Path,
+) -> Result<W> {
     let book = book_view(series, extras);
     let book_value = Value::from_serialize(&book);
     let images: ImageMap = extras.images.iter().map(|(src, a)| (src.clone(), a.href.clone())).collect();
@@ -253,50 +275,29 @@ pub fn package(series: &Series, extras: &Extras, templates: &Templates) -> Resul
     let page = |name: &str| templates.render(name, context! { book => book_value.clone() });
     let mut manifest = Vec::new();
     let mut spine = Vec::new();
-    let mut add_page = |entries: &mut Vec<Entry>, id: &str, href: String, content: String, properties| {
-        manifest.push(ManifestItem { id: id.to_string(), href: href.clone(), media_type: "application/xhtml+xml", properties });
+    let mut add_item = |id: &str, href: &str, properties| {
+        manifest.push(ManifestItem { id: id.to_string(), href: href.to_string(), media_type: "application/xhtml+xml", properties });
         spine.push(id.to_string());
-        entries.push(Entry::new(format!("OEBPS/{href}"), content));
     };
 
     if extras.cover.is_some() {
-        add_page(&mut entries, "cover", "cover.xhtml".into(), page("cover.xhtml")?, Some("svg"));
+        add_item("cover", "cover.xhtml", Some("svg"));
+        entries.push(Entry::new("OEBPS/cover.xhtml", page("cover.xhtml")?));
     }
-    add_page(&mut entries, "about", "about.xhtml".into(), page("about.xhtml")?, None);
-    add_page(&mut entries, "warnings", "warnings.xhtml".into(), page("warnings.xhtml")?, None);
-    add_page(&mut entries, "contents", "contents.xhtml".into(), page("contents.xhtml")?, None);
+    for name in ["about", "warnings", "contents"] {
+        add_item(name, &format!("{name}.xhtml"), None);
+        entries.push(Entry::new(format!("OEBPS/{name}.xhtml"), page(&format!("{name}.xhtml"))?));
+    }
 
-    // Story pages are independent of each other: render them on every core.
+    // Story pages are rendered later, streamed; here they only take their places.
     let jobs: Vec<(&Installment, &InstallmentView, usize)> = series
         .installments
         .iter()
         .zip(&book.installments)
         .flat_map(|(inst, view)| (0..inst.parts.len()).map(move |i| (inst, view, i)))
         .collect();
-    let pages: Vec<Result<(String, String)>> = jobs
-        .par_iter()
-        .map(|(inst, view, i)| {
-            let part = &inst.parts[*i];
-            let mut body = String::with_capacity(part.words * 7);
-            write_body(&part.body.events, &images, &mut body);
-            let mut html = templates.render(
-                "part.xhtml",
-                context! {
-                    book => book_value.clone(),
-                    installment => Value::from_serialize(view),
-                    part => Value::from_serialize(&view.parts[*i]),
-                    body => markup(body),
-                },
-            )?;
-            // The renderer grows its output by doubling; every page of the book is held
-            // until the zip is written, so the slack was ~7 MB on a 1M-word book.
-            html.shrink_to_fit();
-            Ok((view.parts[*i].href.clone(), html))
-        })
-        .collect();
-    for (n, result) in pages.into_iter().enumerate() {
-        let (href, html) = result?;
-        add_page(&mut entries, &format!("story-{:03}", n + 1), href, html, None);
+    for (n, (_, view, i)) in jobs.iter().enumerate() {
+        add_item(&format!("story-{:03}", n + 1), &view.parts[*i].href, None);
     }
 
     let toc = toc(&book);
@@ -350,7 +351,50 @@ pub fn package(series: &Series, extras: &Extras, templates: &Templates) -> Resul
     )?;
     entries.push(Entry::new("OEBPS/content.opf", opf));
     entries.push(Entry::new("META-INF/container.xml", templates.render("container.xml", context! {})?));
-    Ok(entries)
+
+    // Entries in name order, the story pages (`OEBPS/story-NNN.xhtml`) in the middle.
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let split = entries.partition_point(|e| e.path.as_str() < "OEBPS/story-");
+    let after = entries.split_off(split);
+    let io = |source| Error::Write { path: dest.to_path_buf(), source };
+    let mut zip = ZipWriter::new(out).map_err(io)?;
+    for p in entries.into_par_iter().map(pack).collect::<Vec<_>>() {
+        zip.add(p).map_err(io)?;
+    }
+    for chunk in jobs.chunks(PAGES_IN_FLIGHT) {
+        let packed: Vec<Result<crate::epub::Packed>> = chunk
+            .par_iter()
+            .map(|(inst, view, i)| {
+                let part = &inst.parts[*i];
+                let events = bodies(part)?;
+                let mut body = String::with_capacity(part.words * 7);
+                write_body(&events, &images, &mut body);
+                drop(events);
+                let html = templates.render(
+                    "part.xhtml",
+                    context! {
+                        book => book_value.clone(),
+                        installment => Value::from_serialize(view),
+                        part => Value::from_serialize(&view.parts[*i]),
+                        body => markup(body),
+                    },
+                )?;
+                Ok(pack(Entry::new(format!("OEBPS/{}", view.parts[*i].href), html)))
+            })
+            .collect();
+        for p in packed {
+            zip.add(p?).map_err(io)?;
+        }
+    }
+    for p in after.into_par_iter().map(pack).collect::<Vec<_>>() {
+        zip.add(p).map_err(io)?;
+    }
+    zip.finish(comment).map_err(io)
+}
+
+/// The events of a part as the model holds them.
+pub fn bodies_in_model<'p>(part: &'p Part) -> Result<Cow<'p, [Event]>> {
+    Ok(Cow::Borrowed(&part.body.events))
 }
 
 #[cfg(test)]

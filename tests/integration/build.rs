@@ -268,3 +268,20 @@ fn markdown_images_are_packaged_and_a_missing_one_is_a_warning() {
     assert!(epub.text("OEBPS/content.opf").contains("href=\"images/image-001.png\" media-type=\"image/png\""));
     assert_epubcheck_clean(&out);
 }
+
+#[test]
+fn the_streaming_writer_gives_the_same_book_as_the_in_memory_one() {
+    // The CLI drops story bodies after planning and reads them again while writing; the
+    // library's compile keeps them. Both must give the same bytes.
+    for dir in [sample("lantern-road"), sample("glass-harbour"), fixture("messy")] {
+        for notes in [NotesPolicy::Keep, NotesPolicy::End] {
+            let opts = Options { notes: Some(notes), ..opts() };
+            let inputs = ficbind::read_inputs(&dir, &opts).unwrap();
+            let read_asset = |rel: &str| std::fs::read(dir.join(rel)).ok();
+            let in_memory = ficbind::compile(&inputs, &opts, &read_asset).unwrap().epub;
+            let plan = ficbind::plan(&inputs, &opts, &read_asset, true).unwrap();
+            let streamed = ficbind::write_book(&plan, &inputs, Vec::new(), Path::new("x")).unwrap();
+            assert!(in_memory == streamed, "{} with {notes:?}", dir.display());
+        }
+    }
+}
