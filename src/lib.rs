@@ -126,6 +126,12 @@ fn read_templates(dir: &Path) -> Result<Vec<(String, String)>> {
 
 /// Decodes and parses one story file. Diagnostics come back beside it.
 pub fn parse_one(f: &SourceFile, typography: Typography) -> Result<(ParsedFile, Vec<Diagnostic>)> {
+    let (source, header, body, found) = parse_source(f, typography)?;
+    Ok((ParsedFile::new(source, header, body), found))
+}
+
+/// The parts of `parse_one`, before anything is counted.
+fn parse_source(f: &SourceFile, typography: Typography) -> Result<(SourceInfo, header::Header, model::Body, Vec<Diagnostic>)> {
     let decoded = source::decode(&f.name, &f.path, &f.bytes)?;
     let mut found = decoded.diagnostics;
     let split = match f.format {
@@ -141,7 +147,7 @@ pub fn parse_one(f: &SourceFile, typography: Typography) -> Result<(ParsedFile, 
     };
     found.extend(body_diags);
     let source = SourceInfo { file: f.name.clone(), encoding: decoded.encoding.to_string() };
-    Ok((ParsedFile::new(source, split.header, body), found))
+    Ok((source, split.header, body, found))
 }
 
 /// Decodes and parses every story file, on every core. With `light`, each body keeps
@@ -180,6 +186,12 @@ pub struct Prepared {
 /// Parses and orders the series: everything `inspect` shows and `build` packages.
 pub fn prepare(inputs: &Inputs, opts: &Options) -> Result<Prepared> {
     prepare_with(inputs, opts, false)
+}
+
+/// `prepare` without keeping the story bodies (see `parse_files`): what `inspect` and
+/// `init` need, in little memory however long the series.
+pub fn prepare_light(inputs: &Inputs, opts: &Options) -> Result<Prepared> {
+    prepare_with(inputs, opts, true)
 }
 
 /// `prepare`, with `light` bodies (see `parse_files`).
@@ -330,8 +342,8 @@ pub fn write_book<W: std::io::Write>(plan: &Plan, inputs: &Inputs, out: W, dest:
             .find(|f| f.name == part.source.file)
             .expect("every part comes from one of the inputs");
         // Diagnostics were reported when the book was planned.
-        let (parsed, _) = parse_one(file, plan.typography)?;
-        let (events, _) = assemble::apply_notes_policy(parsed.body.events, plan.notes);
+        let (_, _, body, _) = parse_source(file, plan.typography)?;
+        let (events, _) = assemble::apply_notes_policy(body.events, plan.notes);
         Ok(std::borrow::Cow::Owned(events))
     });
     let bodies: &package::Bodies<'_> = if plan.light { &reread } else { &package::bodies_in_model };

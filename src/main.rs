@@ -353,7 +353,7 @@ fn report_written(path: &std::path::Path, s: &ficbind::model::Series) {
 fn inspect(args: InspectArgs) -> Result<ExitCode> {
     let opts = options(&args.series.text, args.series.manifest.clone())?;
     let inputs = ficbind::read_inputs(&args.series.series_dir, &opts)?;
-    let prepared = ficbind::prepare(&inputs, &opts)?;
+    let prepared = ficbind::prepare_light(&inputs, &opts)?;
     let report = ficbind::inspect::inspection(&prepared);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -371,7 +371,7 @@ fn init(args: InitArgs) -> Result<ExitCode> {
     // Detect from the files alone: an old manifest must not shape the new one.
     let opts = Options { no_manifest: true, source_date_epoch: Some(0), ..Options::default() };
     let inputs = ficbind::read_inputs(&args.series_dir, &opts)?;
-    let prepared = ficbind::prepare(&inputs, &opts)?;
+    let prepared = ficbind::prepare_light(&inputs, &opts)?;
     ficbind::write_atomically(&path, ficbind::init::manifest_text(&prepared).as_bytes())?;
     eprintln!("wrote {}; check it with `ficbind inspect {}`", path.display(), args.series_dir.display());
     Ok(ExitCode::SUCCESS)
@@ -443,7 +443,7 @@ fn cover(args: CoverCmdArgs) -> Result<ExitCode> {
         bail!("--no-cover leaves nothing to render; drop it to preview the cover");
     }
     let inputs = ficbind::read_inputs(&args.series_dir, &opts)?;
-    let prepared = ficbind::prepare(&inputs, &opts)?;
+    let prepared = ficbind::prepare_light(&inputs, &opts)?;
     let Some((image, diagnostics)) = ficbind::cover_source::make_cover(&inputs.cover, &prepared.series)? else {
         bail!("this series is set to have no cover (series.toml [cover] none = true)");
     };

@@ -95,27 +95,44 @@ impl Body {
 /// Counts words the way writers and archives do: runs of letters or digits, with
 /// apostrophes and hyphens inside a word not splitting it.
 pub fn count_words(text: &str) -> usize {
+    // Walks bytes: ASCII (most story text) is classified directly, and only other
+    // characters are decoded and asked of the Unicode tables. This runs over every
+    // character of a book, more than once, so it is kept lean.
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| -> (char, usize) {
+        match bytes.get(i) {
+            None => (' ', 0),
+            Some(&b) if b < 0x80 => (b as char, 1),
+            Some(_) => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (c, c.len_utf8())
+            }
+        }
+    };
+    let alnum = |c: char| if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
     let mut count = 0;
     let mut in_word = false;
     let mut prev = ' ';
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_alphanumeric() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(i);
+        if alnum(c) {
             if !in_word {
                 count += 1;
                 in_word = true;
             }
         } else if in_word {
-            // `don't`, `well-known` and `1,800` are one word each. The next char is only
-            // looked at here, after a word: this runs over every char of the book.
-            let next = chars.peek().copied().unwrap_or(' ');
-            let joins_letters = matches!(c, '\'' | '’' | '-' | '‐') && next.is_alphanumeric();
+            // `don't`, `well-known` and `1,800` are one word each; the next character
+            // is only looked at after a word.
+            let (next, _) = char_at(i + len);
+            let joins_letters = matches!(c, '\'' | '’' | '-' | '‐') && alnum(next);
             let joins_digits = matches!(c, ',' | '.') && prev.is_ascii_digit() && next.is_ascii_digit();
             if !(joins_letters || joins_digits) {
                 in_word = false;
             }
         }
         prev = c;
+        i += len;
     }
     count
 }
