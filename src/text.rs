@@ -47,7 +47,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{count_words, Body, Event, Tag};
+use crate::model::{Body, Event, Tag};
 use crate::typography::{smarten, MARK};
 
 /// How straight punctuation is treated.
@@ -565,8 +565,10 @@ fn assign_roles(items: &[Item], lines: &[Line]) -> Vec<Role> {
 
     // The end region: the earliest note after which no scene break or closing comes,
     // and not much more text (so a note between scenes does not swallow the story).
+    // Text is measured in bytes: the ratio is what matters, and counting words here
+    // would read the whole file once more.
     let words: Vec<usize> = (0..items.len())
-        .map(|k| para(k).map_or(0, |(f, l)| lines[f..=l].iter().map(|l| count_words(l.content)).sum()))
+        .map(|k| para(k).map_or(0, |(f, l)| lines[f..=l].iter().map(|l| l.content.len()).sum()))
         .collect();
     let total: usize = words.iter().sum();
     let mut after_words = 0;
