@@ -71,13 +71,19 @@ impl Canvas {
         };
         let vx = vignette_axis(w);
         let vy = vignette_axis(h);
+        // The dither values of each Bayer row, worked out once.
+        let bayer: [[f32; 4]; 4] = std::array::from_fn(|y| std::array::from_fn(|x| dither(x, y)));
         for y in 0..h {
             let base = y as f32 * sy;
             let row = &mut self.pixels[y * w * 3..(y + 1) * w * 3];
+            // A vertical gradient is one colour per row; only a diagonal one varies along it.
+            let row_colour = lut[(base as usize).min(N)];
+            let vyy = vy[y];
+            let dither_row = &bayer[y & 3];
             for (x, px) in row.chunks_exact_mut(3).enumerate() {
-                let c = lut[((base + x as f32 * sx) as usize).min(N)];
-                let m = vignette_factor(vignette, vx[x], vy[y]);
-                let d = dither(x, y);
+                let c = if diagonal { lut[((base + x as f32 * sx) as usize).min(N)] } else { row_colour };
+                let m = if vignette > 0.0 { vignette_factor(vignette, vx[x], vyy) } else { 1.0 };
+                let d = dither_row[x & 3];
                 px[0] = q(c[0] * m + d);
                 px[1] = q(c[1] * m + d);
                 px[2] = q(c[2] * m + d);
