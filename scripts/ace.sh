@@ -24,6 +24,12 @@ if [ ! -x "$ACE" ]; then
     fi
 fi
 
+# `ace.sh --install` only installs the tools (scripts/test.sh runs it in the background
+# while the Rust code compiles).
+if [ "${1:-}" = "--install" ]; then
+    exit 0
+fi
+
 cargo build --quiet --locked
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

