@@ -24,13 +24,22 @@ fn bench_generate(c: &mut Criterion) {
 }
 
 fn bench_prepare(c: &mut Criterion) {
-    let (w, h) = if common::quick() { (300, 450) } else { (3000, 4500) };
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8]));
+    let (w, h) = if common::quick() {
+        (300, 450)
+    } else {
+        (3000, 4500)
+    };
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
+    });
     let mut png = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
     let mut group = c.benchmark_group("cover::prepare");
     group.sample_size(10);
-    group.bench_function(format!("png-{w}x{h}"), |b| b.iter(|| prepare_cover("cover.png", std::hint::black_box(&png)).unwrap()));
+    group.bench_function(format!("png-{w}x{h}"), |b| {
+        b.iter(|| prepare_cover("cover.png", std::hint::black_box(&png)).unwrap())
+    });
     group.finish();
 }
 

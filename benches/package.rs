@@ -25,7 +25,10 @@ fn bench_compile(c: &mut Criterion) {
     let opts = Options::default();
     let bytes: usize = inputs.files.iter().map(|f| f.bytes.len()).sum();
     let mut group = c.benchmark_group("package");
-    group.sample_size(10).measurement_time(Duration::from_secs(20)).throughput(Throughput::Bytes(bytes as u64));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .throughput(Throughput::Bytes(bytes as u64));
     group.bench_function(format!("compile/{count}x{words}w"), |b| {
         b.iter(|| ficbind::compile(&inputs, &opts, &|_| None).expect("the synthetic series builds"))
     });
@@ -34,8 +37,15 @@ fn bench_compile(c: &mut Criterion) {
     // written page by page (here into a sink).
     group.bench_function(format!("stream/{count}x{words}w"), |b| {
         b.iter(|| {
-            let plan = ficbind::plan(&inputs, &opts, &|_| None, true).expect("the synthetic series plans");
-            ficbind::write_book(&plan, &inputs, std::io::sink(), std::path::Path::new("sink")).expect("it writes")
+            let plan =
+                ficbind::plan(&inputs, &opts, &|_| None, true).expect("the synthetic series plans");
+            ficbind::write_book(
+                &plan,
+                &inputs,
+                std::io::sink(),
+                std::path::Path::new("sink"),
+            )
+            .expect("it writes")
         })
     });
 
@@ -54,7 +64,11 @@ fn bench_compile(c: &mut Criterion) {
     let xhtml: usize = entries.iter().map(|e| e.data.len()).sum();
     group.throughput(Throughput::Bytes(xhtml as u64));
     group.bench_function(format!("write_epub/{count}x{words}w"), |b| {
-        b.iter_batched(|| entries.clone(), |e| ficbind::epub::write_epub(e, "bench"), BatchSize::LargeInput)
+        b.iter_batched(
+            || entries.clone(),
+            |e| ficbind::epub::write_epub(e, "bench"),
+            BatchSize::LargeInput,
+        )
     });
     group.finish();
 }

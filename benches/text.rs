@@ -24,7 +24,11 @@ fn inputs() -> Vec<(&'static str, String)> {
         n += 1;
     }
     one_line.truncate(one_line.floor_char_boundary_compat(target));
-    vec![("installment-5000w", body), ("no-blank-lines", no_blank_lines), ("one-1MB-line", one_line)]
+    vec![
+        ("installment-5000w", body),
+        ("no-blank-lines", no_blank_lines),
+        ("one-1MB-line", one_line),
+    ]
 }
 
 /// `str::floor_char_boundary` is unstable; this is the same thing.
@@ -60,7 +64,11 @@ fn bench_scaling(c: &mut Criterion) {
     let opts = TextOptions::default();
     let mut group = c.benchmark_group("text::parse scaling");
     group.sample_size(10);
-    let sizes: &[usize] = if common::quick() { &[1 << 10, 4 << 10] } else { &[1 << 20, 10 << 20, 50 << 20] };
+    let sizes: &[usize] = if common::quick() {
+        &[1 << 10, 4 << 10]
+    } else {
+        &[1 << 20, 10 << 20, 50 << 20]
+    };
     let mut rng = common::Lcg::new(23);
     let mut paragraphs = String::new();
     let mut n = 1;
@@ -77,9 +85,11 @@ fn bench_scaling(c: &mut Criterion) {
         let one_line = paragraphs[..cut].replace('\n', " ");
         for (kind, text) in [("no-blank-lines", no_blank_lines), ("one-line", one_line)] {
             group.throughput(Throughput::Bytes(text.len() as u64));
-            group.bench_with_input(BenchmarkId::new(kind, format!("{}MB", size >> 20)), &text, |b, text| {
-                b.iter(|| parse(std::hint::black_box(text), "bench.txt", 1, &opts))
-            });
+            group.bench_with_input(
+                BenchmarkId::new(kind, format!("{}MB", size >> 20)),
+                &text,
+                |b, text| b.iter(|| parse(std::hint::black_box(text), "bench.txt", 1, &opts)),
+            );
         }
     }
     group.finish();

@@ -30,7 +30,12 @@ fn main() {
             let img = image::load_from_memory(&c.bytes).unwrap();
             let small = img.resize(400, 640, image::imageops::FilterType::Triangle);
             small.save(base.with_extension("png")).unwrap();
-            image::imageops::replace(&mut sheet, &small.to_rgb8(), col as i64 * 400, row as i64 * 640);
+            image::imageops::replace(
+                &mut sheet,
+                &small.to_rgb8(),
+                col as i64 * 400,
+                row as i64 * 640,
+            );
         }
     }
     sheet.save(out.join("sheet.png")).unwrap();

@@ -13,9 +13,16 @@ fn main() {
         "A Very Long Title About Seven Winters, Three Wars and One Very Stubborn Cat Named Biscuit",
         "Tide Tables",
     ];
-    let templates: Vec<_> = builtin_names().iter().map(|n| builtin_template(n).unwrap()).collect();
+    let templates: Vec<_> = builtin_names()
+        .iter()
+        .map(|n| builtin_template(n).unwrap())
+        .collect();
     // One warm-up so first-use costs are not counted.
-    let warm = CoverText { title: "Warm up".into(), author: "A".into(), fandom: None };
+    let warm = CoverText {
+        title: "Warm up".into(),
+        author: "A".into(),
+        fandom: None,
+    };
     generate_cover(&warm, &templates[0], None).unwrap();
     let n = 20;
     let start = Instant::now();
@@ -30,5 +37,8 @@ fn main() {
         bytes += c.bytes.len();
     }
     let mean = start.elapsed().as_secs_f64() * 1000.0 / n as f64;
-    println!("{n} covers, mean {mean:.1} ms per cover, mean size {} KiB", bytes / n / 1024);
+    println!(
+        "{n} covers, mean {mean:.1} ms per cover, mean size {} KiB",
+        bytes / n / 1024
+    );
 }

@@ -45,7 +45,10 @@ fn main() {
     let mut paths = Vec::new();
     files_under(Path::new(&dir), &mut paths).expect("the folder is readable");
     paths.sort();
-    let data: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).expect("the file is readable")).collect();
+    let data: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|p| std::fs::read(p).expect("the file is readable"))
+        .collect();
     let total_in: usize = data.iter().map(Vec::len).sum();
 
     let mut times = Vec::with_capacity(runs);

@@ -27,9 +27,23 @@ impl ParsedFile {
     /// A parsed file, with its counts taken from the body.
     pub fn new(source: SourceInfo, header: Header, body: Body) -> ParsedFile {
         let words = body.story_words();
-        let notes = body.events.iter().filter(|e| matches!(e, Event::Start(Tag::AuthorNote))).count();
-        let has_text = body.events.iter().any(|e| matches!(e, Event::Text(t) if !t.trim().is_empty()));
-        ParsedFile { source, header, body, words, notes, has_text }
+        let notes = body
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::Start(Tag::AuthorNote)))
+            .count();
+        let has_text = body
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::Text(t) if !t.trim().is_empty()));
+        ParsedFile {
+            source,
+            header,
+            body,
+            words,
+            notes,
+            has_text,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -50,11 +64,20 @@ pub struct SeriesDefaults {
 }
 
 /// Orders `files` and builds the series. Empty and excluded files are left out.
-pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut Diagnostics) -> Series {
+pub fn assemble(
+    files: Vec<ParsedFile>,
+    defaults: &SeriesDefaults,
+    diags: &mut Diagnostics,
+) -> Series {
     let manifest = &defaults.manifest;
     let mut files: Vec<ParsedFile> = files
         .into_iter()
-        .filter(|f| !manifest.files.get(&f.source.file).is_some_and(|o| o.exclude))
+        .filter(|f| {
+            !manifest
+                .files
+                .get(&f.source.file)
+                .is_some_and(|o| o.exclude)
+        })
         .filter(|f| {
             let empty = f.is_empty();
             if empty {
@@ -69,7 +92,11 @@ pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut D
     let entries: Vec<Entry> = files
         .iter()
         .map(|f| {
-            let o = manifest.files.get(&f.source.file).cloned().unwrap_or_default();
+            let o = manifest
+                .files
+                .get(&f.source.file)
+                .cloned()
+                .unwrap_or_default();
             Entry {
                 file: f.source.file.clone(),
                 title: f.header.title().map(str::to_string),
@@ -80,11 +107,17 @@ pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut D
             }
         })
         .collect();
-    let order: Option<Vec<usize>> = manifest
-        .order
-        .as_ref()
-        .map(|names| names.iter().filter_map(|n| entries.iter().position(|e| &e.file == n)).collect());
-    let Plan { series_title, installments: planned, diagnostics } = crate::order::plan(&entries, order.as_deref());
+    let order: Option<Vec<usize>> = manifest.order.as_ref().map(|names| {
+        names
+            .iter()
+            .filter_map(|n| entries.iter().position(|e| &e.file == n))
+            .collect()
+    });
+    let Plan {
+        series_title,
+        installments: planned,
+        diagnostics,
+    } = crate::order::plan(&entries, order.as_deref());
     diags.extend(diagnostics);
 
     let mut omitted_notes = 0;
@@ -99,17 +132,34 @@ pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut D
                 if defaults.notes == NotesPolicy::Omit {
                     omitted_notes += file.notes;
                 }
-                let body = Body { heading: file.body.heading, events };
-                Part { source: file.source, part: pp.part, full_title: pp.full_title, header: file.header, body, words: file.words }
+                let body = Body {
+                    heading: file.body.heading,
+                    events,
+                };
+                Part {
+                    source: file.source,
+                    part: pp.part,
+                    full_title: pp.full_title,
+                    header: file.header,
+                    body,
+                    words: file.words,
+                }
             })
             .collect();
-        installments.push(Installment { number: p.number, title: p.title, parts });
+        installments.push(Installment {
+            number: p.number,
+            title: p.title,
+            parts,
+        });
     }
     for part in installments.iter().flat_map(|i| &i.parts) {
         check_word_count(&part.source.file, &part.header, part.words, diags);
     }
     if omitted_notes > 0 {
-        diags.push(Diagnostic::new(Code::N010, format!("left out {omitted_notes} author's note(s) as --notes omit asks")));
+        diags.push(Diagnostic::new(
+            Code::N010,
+            format!("left out {omitted_notes} author's note(s) as --notes omit asks"),
+        ));
     }
 
     let title = manifest
@@ -127,9 +177,17 @@ pub fn assemble(files: Vec<ParsedFile>, defaults: &SeriesDefaults, diags: &mut D
 /// The series-level view of some installments: authors, fandoms and the like gathered
 /// from every header, the strictest rating, warnings deduplicated with the installments
 /// they apply to; then the manifest's corrections. Also used for one-installment books.
-pub fn summarize(title: String, installments: Vec<Installment>, defaults: &SeriesDefaults) -> Series {
+pub fn summarize(
+    title: String,
+    installments: Vec<Installment>,
+    defaults: &SeriesDefaults,
+) -> Series {
     let manifest = &defaults.manifest;
-    let headers = || installments.iter().flat_map(|i| i.parts.iter().map(|p| &p.header));
+    let headers = || {
+        installments
+            .iter()
+            .flat_map(|i| i.parts.iter().map(|p| &p.header))
+    };
     let union = |get: fn(&Header) -> Vec<String>| {
         let mut out: Vec<String> = Vec::new();
         for h in headers() {
@@ -141,15 +199,26 @@ pub fn summarize(title: String, installments: Vec<Installment>, defaults: &Serie
         }
         out
     };
-    let authors = manifest.author.as_ref().map(|a| a.to_vec()).unwrap_or_else(|| union(Header::authors));
+    let authors = manifest
+        .author
+        .as_ref()
+        .map(|a| a.to_vec())
+        .unwrap_or_else(|| union(Header::authors));
     let fandoms = union(Header::fandoms);
     let pairings = union(Header::pairings);
     let characters = union(Header::characters);
-    let summary = manifest.summary.clone().or_else(|| headers().find_map(|h| h.summary().map(str::to_string)));
+    let summary = manifest
+        .summary
+        .clone()
+        .or_else(|| headers().find_map(|h| h.summary().map(str::to_string)));
     let disclaimer = headers().find_map(|h| h.disclaimer().map(str::to_string));
     let rating = match &manifest.rating {
         Some(r) => Some(Rating::parse(r)),
-        None => installments.iter().filter_map(Installment::rating).max_by_key(|r| r.level).cloned(),
+        None => installments
+            .iter()
+            .filter_map(Installment::rating)
+            .max_by_key(|r| r.level)
+            .cloned(),
     };
     let language = defaults
         .language
@@ -167,7 +236,10 @@ pub fn summarize(title: String, installments: Vec<Installment>, defaults: &Serie
                     e.installments.push(label.clone());
                 }
             }
-            None => warnings.push(WarningEntry { text, installments: vec![label.clone()] }),
+            None => warnings.push(WarningEntry {
+                text,
+                installments: vec![label.clone()],
+            }),
         }
     };
     for inst in &installments {
@@ -184,7 +256,12 @@ pub fn summarize(title: String, installments: Vec<Installment>, defaults: &Serie
                 add(w.clone(), &inst.label());
             }
         }
-        warnings.retain(|e| !edits.remove.iter().any(|r| warning_key(r) == warning_key(&e.text)));
+        warnings.retain(|e| {
+            !edits
+                .remove
+                .iter()
+                .any(|r| warning_key(r) == warning_key(&e.text))
+        });
     }
 
     Series {
@@ -204,13 +281,24 @@ pub fn summarize(title: String, installments: Vec<Installment>, defaults: &Serie
 
 impl Default for ParsedFile {
     fn default() -> Self {
-        ParsedFile::new(SourceInfo { file: String::new(), encoding: String::new() }, Header::default(), Body::default())
+        ParsedFile::new(
+            SourceInfo {
+                file: String::new(),
+                encoding: String::new(),
+            },
+            Header::default(),
+            Body::default(),
+        )
     }
 }
 
 /// Warnings match whatever their capitals, spaces or final full stop.
 fn warning_key(w: &str) -> String {
-    w.split_whitespace().collect::<Vec<_>>().join(" ").trim_end_matches(['.', '!']).to_lowercase()
+    w.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches(['.', '!'])
+        .to_lowercase()
 }
 
 /// A `Language` header as a BCP 47 tag: tags pass, common language names map.
@@ -235,14 +323,19 @@ fn language_tag(value: &str) -> Option<String> {
         return Some(named.to_string());
     }
     let is_tag = !v.is_empty()
-        && v.split('-').all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
-        && v.split('-').next().is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+        && v.split('-')
+            .all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
+        && v.split('-').next().is_some_and(|p| {
+            (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
+        });
     is_tag.then(|| v.to_string())
 }
 
 /// W002 when the writer's word count is more than 10 % off the counted one.
 fn check_word_count(file: &str, header: &Header, counted: usize, diags: &mut Diagnostics) {
-    let Some((field, declared)) = header.declared_words() else { return };
+    let Some((field, declared)) = header.declared_words() else {
+        return;
+    };
     match declared {
         Some(declared) => {
             let diff = (declared as f64 - counted as f64).abs();
@@ -263,7 +356,10 @@ fn check_word_count(file: &str, header: &Header, counted: usize, diags: &mut Dia
         None => diags.push(
             Diagnostic::new(
                 Code::W011,
-                format!("`{}: {}` is not a word count ficbind can read; it is shown as written", field.key, field.value),
+                format!(
+                    "`{}: {}` is not a word count ficbind can read; it is shown as written",
+                    field.key, field.value
+                ),
             )
             .in_file(file)
             .at_line(field.line),
@@ -315,7 +411,14 @@ mod tests {
     fn file(name: &str, text: &str) -> ParsedFile {
         let split = split_header(text);
         let (body, _) = crate::text::parse(split.body, name, split.body_line, &Default::default());
-        ParsedFile::new(SourceInfo { file: name.into(), encoding: "UTF-8".into() }, split.header, body)
+        ParsedFile::new(
+            SourceInfo {
+                file: name.into(),
+                encoding: "UTF-8".into(),
+            },
+            split.header,
+            body,
+        )
     }
 
     #[test]
@@ -326,7 +429,14 @@ mod tests {
             file("c.txt", "Title: Moth: Aside\nAuthor: Ilse\nCW: none\n\nAside text.\n"),
         ];
         let mut diags = Diagnostics::default();
-        let s = assemble(files, &SeriesDefaults { folder_name: "moths".into(), ..Default::default() }, &mut diags);
+        let s = assemble(
+            files,
+            &SeriesDefaults {
+                folder_name: "moths".into(),
+                ..Default::default()
+            },
+            &mut diags,
+        );
         assert_eq!(s.title, "Moth");
         assert_eq!(s.authors, vec!["Wren", "Ilse"]);
         assert_eq!(s.fandoms, vec!["Lamps"]);
@@ -335,8 +445,14 @@ mod tests {
         assert_eq!(
             s.warnings,
             vec![
-                WarningEntry { text: "angst".into(), installments: vec!["1. Wing".into(), "2. Flame".into()] },
-                WarningEntry { text: "violence".into(), installments: vec!["2. Flame".into()] },
+                WarningEntry {
+                    text: "angst".into(),
+                    installments: vec!["1. Wing".into(), "2. Flame".into()]
+                },
+                WarningEntry {
+                    text: "violence".into(),
+                    installments: vec!["2. Flame".into()]
+                },
             ]
         );
         let labels: Vec<String> = s.installments.iter().map(Installment::label).collect();
@@ -347,7 +463,11 @@ mod tests {
     #[test]
     fn empty_files_are_reported_and_left_out() {
         let mut diags = Diagnostics::default();
-        let s = assemble(vec![file("one.txt", "Some words.\n"), file("two.txt", "")], &SeriesDefaults::default(), &mut diags);
+        let s = assemble(
+            vec![file("one.txt", "Some words.\n"), file("two.txt", "")],
+            &SeriesDefaults::default(),
+            &mut diags,
+        );
         assert_eq!(s.installments.len(), 1);
         let d = diags.iter().find(|d| d.code == Code::W005).unwrap();
         assert_eq!(d.file.as_deref(), Some("two.txt"));
@@ -356,11 +476,18 @@ mod tests {
     #[test]
     fn declared_word_count_far_off_warns_with_line() {
         let mut diags = Diagnostics::default();
-        let f = file("p.txt", "Title: X 1: Y\nWords: 1,200\n\nOnly five words are here.\n");
+        let f = file(
+            "p.txt",
+            "Title: X 1: Y\nWords: 1,200\n\nOnly five words are here.\n",
+        );
         assemble(vec![f], &SeriesDefaults::default(), &mut diags);
         let d = diags.iter().find(|d| d.code == Code::W002).unwrap();
         assert_eq!((d.file.as_deref(), d.line), (Some("p.txt"), Some(2)));
-        assert!(d.message.contains("1200") && d.message.contains("counted 5"), "{}", d.message);
+        assert!(
+            d.message.contains("1200") && d.message.contains("counted 5"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]
@@ -374,12 +501,19 @@ mod tests {
                 Event::End(Tag::AuthorNote),
             ]
         };
-        let para = vec![Event::Start(Tag::Paragraph), Event::Text("story".into()), Event::End(Tag::Paragraph)];
+        let para = vec![
+            Event::Start(Tag::Paragraph),
+            Event::Text("story".into()),
+            Event::End(Tag::Paragraph),
+        ];
         let events: Vec<Event> = [note("A/N: first"), para.clone(), note("A/N: last")].concat();
         let (kept, n) = apply_notes_policy(events.clone(), NotesPolicy::Keep);
         assert_eq!((kept, n), (events.clone(), 0));
         let (end, _) = apply_notes_policy(events.clone(), NotesPolicy::End);
-        assert_eq!(end, [para.clone(), note("A/N: first"), note("A/N: last")].concat());
+        assert_eq!(
+            end,
+            [para.clone(), note("A/N: first"), note("A/N: last")].concat()
+        );
         let (omit, n) = apply_notes_policy(events, NotesPolicy::Omit);
         assert_eq!((omit, n), (para, 2));
     }
@@ -401,7 +535,14 @@ mod manifest_tests {
     fn file(name: &str, text: &str) -> ParsedFile {
         let split = split_header(text);
         let (body, _) = crate::text::parse(split.body, name, split.body_line, &Default::default());
-        ParsedFile::new(SourceInfo { file: name.into(), encoding: "UTF-8".into() }, split.header, body)
+        ParsedFile::new(
+            SourceInfo {
+                file: name.into(),
+                encoding: "UTF-8".into(),
+            },
+            split.header,
+            body,
+        )
     }
 
     #[test]
@@ -412,24 +553,54 @@ mod manifest_tests {
             language: Some("de".into()),
             summary: Some("Better summary.".into()),
             rating: Some("Explicit".into()),
-            warnings: Some(WarningEdits { add: vec!["storms".into()], remove: vec!["ANGST".into()] }),
+            warnings: Some(WarningEdits {
+                add: vec!["storms".into()],
+                remove: vec!["ANGST".into()],
+            }),
             ..Manifest::default()
         };
-        manifest.files.insert("c.txt".into(), FileOverride { exclude: true, ..Default::default() });
-        manifest.files.insert("b.txt".into(), FileOverride { title: Some("Flame Renamed".into()), ..Default::default() });
+        manifest.files.insert(
+            "c.txt".into(),
+            FileOverride {
+                exclude: true,
+                ..Default::default()
+            },
+        );
+        manifest.files.insert(
+            "b.txt".into(),
+            FileOverride {
+                title: Some("Flame Renamed".into()),
+                ..Default::default()
+            },
+        );
         let files = vec![
-            file("a.txt", "Title: Moth 1: Wing\nAuthor: Wren\nWarnings: angst\n\nOne.\n"),
+            file(
+                "a.txt",
+                "Title: Moth 1: Wing\nAuthor: Wren\nWarnings: angst\n\nOne.\n",
+            ),
             file("b.txt", "Title: Moth 2: Flame\nAuthor: Wren\n\nTwo.\n"),
             file("c.txt", "Title: Moth 3: Junk\n\nThree.\n"),
         ];
-        let defaults = SeriesDefaults { manifest, ..Default::default() };
+        let defaults = SeriesDefaults {
+            manifest,
+            ..Default::default()
+        };
         let s = assemble(files, &defaults, &mut Diagnostics::default());
         assert_eq!(s.title, "Moths and Lamps");
         assert_eq!(s.authors, vec!["W. H."]);
         assert_eq!(s.language, "de");
         assert_eq!(s.summary.as_deref(), Some("Better summary."));
-        assert_eq!(s.rating.unwrap().level, crate::header::RatingLevel::Explicit);
-        assert_eq!(s.warnings, vec![WarningEntry { text: "storms".into(), installments: vec!["1. Wing".into(), "2. Flame Renamed".into()] }]);
+        assert_eq!(
+            s.rating.unwrap().level,
+            crate::header::RatingLevel::Explicit
+        );
+        assert_eq!(
+            s.warnings,
+            vec![WarningEntry {
+                text: "storms".into(),
+                installments: vec!["1. Wing".into(), "2. Flame Renamed".into()]
+            }]
+        );
         assert_eq!(s.installments.len(), 2);
     }
 }

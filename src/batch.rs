@@ -33,9 +33,19 @@ pub struct BatchOptions {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum Outcome {
-    Built { output: PathBuf, installments: usize, words: usize, warnings: usize },
-    Skipped { output: PathBuf, reason: String },
-    Failed { reason: String },
+    Built {
+        output: PathBuf,
+        installments: usize,
+        words: usize,
+        warnings: usize,
+    },
+    Skipped {
+        output: PathBuf,
+        reason: String,
+    },
+    Failed {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -79,7 +89,10 @@ pub fn find_series(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
-    let unreadable = |source| Error::FolderUnreadable { path: dir.to_path_buf(), source };
+    let unreadable = |source| Error::FolderUnreadable {
+        path: dir.to_path_buf(),
+        source,
+    };
     let mut is_series = false;
     let mut subdirs = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {
@@ -125,15 +138,28 @@ pub fn peek_title(dir: &Path) -> Option<String> {
     let mut entries = Vec::new();
     for file in std::fs::read_dir(dir).ok()?.flatten() {
         let name = file.file_name().to_string_lossy().into_owned();
-        let Some(format) = Format::of(&name) else { continue };
+        let Some(format) = Format::of(&name) else {
+            continue;
+        };
         let mut head = Vec::new();
-        std::fs::File::open(file.path()).ok()?.take(16 * 1024).read_to_end(&mut head).ok()?;
-        let Ok(decoded) = crate::source::decode(&name, &file.path(), &head) else { continue };
+        std::fs::File::open(file.path())
+            .ok()?
+            .take(16 * 1024)
+            .read_to_end(&mut head)
+            .ok()?;
+        let Ok(decoded) = crate::source::decode(&name, &file.path(), &head) else {
+            continue;
+        };
         let split = match format {
-            Format::Markdown => crate::header::split_front_matter(&decoded.text).unwrap_or_else(|| crate::header::split_header(&decoded.text)),
+            Format::Markdown => crate::header::split_front_matter(&decoded.text)
+                .unwrap_or_else(|| crate::header::split_header(&decoded.text)),
             Format::Text => crate::header::split_header(&decoded.text),
         };
-        entries.push(crate::order::Entry { file: name, title: split.header.title().map(str::to_string), ..Default::default() });
+        entries.push(crate::order::Entry {
+            file: name,
+            title: split.header.title().map(str::to_string),
+            ..Default::default()
+        });
     }
     entries.sort_by(|a, b| a.file.cmp(&b.file));
     crate::order::plan(&entries, None).series_title
@@ -145,7 +171,10 @@ pub fn assign_names(series: &[PathBuf]) -> Vec<String> {
     let titles: Vec<String> = series
         .par_iter()
         .map(|dir| {
-            peek_title(dir).unwrap_or_else(|| dir.file_name().map_or("book".into(), |n| n.to_string_lossy().into_owned()))
+            peek_title(dir).unwrap_or_else(|| {
+                dir.file_name()
+                    .map_or("book".into(), |n| n.to_string_lossy().into_owned())
+            })
         })
         .collect();
     let mut names: Vec<String> = Vec::with_capacity(titles.len());
@@ -188,14 +217,18 @@ fn up_to_date(dir: &Path, output: &Path, opts: &Options) -> Option<String> {
     let comment = crate::epub::read_comment(&tail)?;
     // Same options, same version: compare with what this run would write.
     let inputs = crate::read_inputs(dir, opts).ok()?;
-    (comment == crate::fingerprint(&inputs, opts)).then(|| "up to date (newer than its inputs, same options)".to_string())
+    (comment == crate::fingerprint(&inputs, opts))
+        .then(|| "up to date (newer than its inputs, same options)".to_string())
 }
 
 /// Builds one series into `output`, never panicking the batch.
 fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
     if !opts.force {
         if let Some(reason) = up_to_date(dir, output, &opts.build) {
-            return Outcome::Skipped { output: output.to_path_buf(), reason };
+            return Outcome::Skipped {
+                output: output.to_path_buf(),
+                reason,
+            };
         }
     }
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Outcome> {
@@ -206,10 +239,19 @@ fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
         let plan = crate::plan(&inputs, &opts.build, &read_asset, true)?;
         let warnings = plan.warning_count();
         if opts.deny_warnings && warnings > 0 {
-            let first = plan.diagnostics.iter().find(|d| !d.code.is_note()).map(ToString::to_string).unwrap_or_default();
-            return Err(Error::Batch(format!("{warnings} warning(s) and --deny-warnings was given; first: {first}")));
+            let first = plan
+                .diagnostics
+                .iter()
+                .find(|d| !d.code.is_note())
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            return Err(Error::Batch(format!(
+                "{warnings} warning(s) and --deny-warnings was given; first: {first}"
+            )));
         }
-        crate::write_atomically_with(output, |w| crate::write_book(&plan, &inputs, w, output).map(|_| ()))?;
+        crate::write_atomically_with(output, |w| {
+            crate::write_book(&plan, &inputs, w, output).map(|_| ())
+        })?;
         Ok(Outcome::Built {
             output: output.to_path_buf(),
             installments: plan.series.installments.len(),
@@ -219,32 +261,57 @@ fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
     }));
     match result {
         Ok(Ok(outcome)) => outcome,
-        Ok(Err(e)) => Outcome::Failed { reason: e.to_string() },
-        Err(_) => Outcome::Failed { reason: "ficbind crashed on this series; please report it with the files".into() },
+        Ok(Err(e)) => Outcome::Failed {
+            reason: e.to_string(),
+        },
+        Err(_) => Outcome::Failed {
+            reason: "ficbind crashed on this series; please report it with the files".into(),
+        },
     }
 }
 
 /// Runs the batch. `progress` is called from worker threads as series finish.
-pub fn run(roots: &[PathBuf], opts: &BatchOptions, progress: &(dyn Fn(Progress<'_>) + Sync)) -> Result<Report> {
+pub fn run(
+    roots: &[PathBuf],
+    opts: &BatchOptions,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Result<Report> {
     let all = find_series(roots)?;
     let out_dir = &opts.out_dir;
     if out_dir.exists() && !out_dir.is_dir() {
-        return Err(Error::Batch(format!("{} is a file; -o names the folder the books go into", out_dir.display())));
+        return Err(Error::Batch(format!(
+            "{} is a file; -o names the folder the books go into",
+            out_dir.display()
+        )));
     }
-    std::fs::create_dir_all(out_dir).map_err(|source| Error::Write { path: out_dir.clone(), source })?;
+    std::fs::create_dir_all(out_dir).map_err(|source| Error::Write {
+        path: out_dir.clone(),
+        source,
+    })?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Batch(format!("cannot start {} worker threads: {e}", opts.jobs.unwrap_or(0))))?;
+        .map_err(|e| {
+            Error::Batch(format!(
+                "cannot start {} worker threads: {e}",
+                opts.jobs.unwrap_or(0)
+            ))
+        })?;
     pool.install(|| {
         let names = assign_names(&all);
-        let mine: Vec<(&PathBuf, &String)> =
-            all.iter().zip(&names).filter(|(dir, _)| opts.shard.is_none_or(|s| in_shard(dir, s))).collect();
+        let mine: Vec<(&PathBuf, &String)> = all
+            .iter()
+            .zip(&names)
+            .filter(|(dir, _)| opts.shard.is_none_or(|s| in_shard(dir, s)))
+            .collect();
         progress(Progress::Start { total: mine.len() });
         let mut results: Vec<SeriesResult> = mine
             .par_iter()
             .map(|(dir, name)| {
-                let result = SeriesResult { series: (*dir).clone(), outcome: build_one(dir, &out_dir.join(name), opts) };
+                let result = SeriesResult {
+                    series: (*dir).clone(),
+                    outcome: build_one(dir, &out_dir.join(name), opts),
+                };
                 progress(Progress::Done(&result));
                 result
             })
@@ -266,7 +333,9 @@ mod tests {
 
     #[test]
     fn shards_partition_the_library() {
-        let paths: Vec<PathBuf> = (0..200).map(|i| PathBuf::from(format!("lib/series-{i}"))).collect();
+        let paths: Vec<PathBuf> = (0..200)
+            .map(|i| PathBuf::from(format!("lib/series-{i}")))
+            .collect();
         let mut seen = vec![0; paths.len()];
         for k in 1..=3 {
             for (i, p) in paths.iter().enumerate() {
@@ -275,7 +344,10 @@ mod tests {
                 }
             }
         }
-        assert!(seen.iter().all(|&n| n == 1), "every series in exactly one shard");
+        assert!(
+            seen.iter().all(|&n| n == 1),
+            "every series in exactly one shard"
+        );
         let first = paths.iter().filter(|p| in_shard(p, (1, 3))).count();
         assert!((40..=95).contains(&first), "roughly a third: {first}");
     }

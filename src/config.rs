@@ -157,10 +157,11 @@ impl Manifest {
     /// Parses a manifest. `path` names the file in errors, which carry the line and, for
     /// an unknown key, the keys that are allowed.
     pub fn parse(text: &str, path: &std::path::Path) -> Result<Manifest, crate::error::Error> {
-        let manifest: Manifest = toml::from_str(text).map_err(|e| crate::error::Error::Manifest {
-            path: path.to_path_buf(),
-            message: manifest_error(text, &e),
-        })?;
+        let manifest: Manifest =
+            toml::from_str(text).map_err(|e| crate::error::Error::Manifest {
+                path: path.to_path_buf(),
+                message: manifest_error(text, &e),
+            })?;
         for name in manifest.order.iter().flatten().chain(manifest.files.keys()) {
             check_relative(name, path)?;
         }
@@ -196,11 +197,18 @@ fn check_relative(name: &str, manifest: &std::path::Path) -> Result<(), crate::e
     let escapes = p.is_absolute()
         || name.starts_with('/')
         || name.starts_with('\\')
-        || p.components().any(|c| matches!(c, std::path::Component::ParentDir | std::path::Component::Prefix(_)));
+        || p.components().any(|c| {
+            matches!(
+                c,
+                std::path::Component::ParentDir | std::path::Component::Prefix(_)
+            )
+        });
     if escapes {
         return Err(crate::error::Error::Manifest {
             path: manifest.to_path_buf(),
-            message: format!("{name:?} is outside the series folder; name files inside it, relative to it"),
+            message: format!(
+                "{name:?} is outside the series folder; name files inside it, relative to it"
+            ),
         });
     }
     Ok(())
@@ -252,19 +260,36 @@ style = "night"
 
     #[test]
     fn a_typo_names_the_key_the_line_and_the_allowed_keys() {
-        let err = Manifest::parse("title = \"x\"\n\nautor = \"y\"\n", Path::new("s/series.toml")).unwrap_err().to_string();
+        let err = Manifest::parse(
+            "title = \"x\"\n\nautor = \"y\"\n",
+            Path::new("s/series.toml"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("s/series.toml"), "{err}");
         assert!(err.contains("line 3"), "{err}");
         assert!(err.contains("autor"), "{err}");
         assert!(err.contains("author"), "{err}");
-        let err = Manifest::parse("[files.\"a.txt\"]\nnumbr = 2\n", Path::new("series.toml")).unwrap_err().to_string();
-        assert!(err.contains("line 2") && err.contains("numbr") && err.contains("number"), "{err}");
+        let err = Manifest::parse("[files.\"a.txt\"]\nnumbr = 2\n", Path::new("series.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 2") && err.contains("numbr") && err.contains("number"),
+            "{err}"
+        );
     }
 
     #[test]
     fn paths_outside_the_folder_are_refused() {
-        for bad in ["order = [\"../other/a.txt\"]", "order = [\"/etc/passwd\"]", "[files.\"../a.txt\"]\nexclude = true", "templates = \"../t\""] {
-            let err = Manifest::parse(bad, Path::new("series.toml")).unwrap_err().to_string();
+        for bad in [
+            "order = [\"../other/a.txt\"]",
+            "order = [\"/etc/passwd\"]",
+            "[files.\"../a.txt\"]\nexclude = true",
+            "templates = \"../t\"",
+        ] {
+            let err = Manifest::parse(bad, Path::new("series.toml"))
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("outside the series folder"), "{bad}: {err}");
         }
     }

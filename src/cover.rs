@@ -20,8 +20,8 @@ use crate::error::Error;
 
 pub use fonts::NAMES as BUNDLED_FONTS;
 pub use template::{
-    builtin_names, builtin_template, parse_template, Align, Color, CoverTemplate, Decoration, Direction,
-    Palette, Region, VAlign,
+    builtin_names, builtin_template, parse_template, Align, Color, CoverTemplate, Decoration,
+    Direction, Palette, Region, VAlign,
 };
 
 use paint::Canvas;
@@ -70,7 +70,11 @@ fn decode(file_name: &str, bytes: &[u8]) -> Result<DynamicImage, Error> {
     let format = image::guess_format(bytes).map_err(|_| unreadable(file_name))?;
     if !matches!(
         format,
-        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif | ImageFormat::Bmp
+        ImageFormat::Jpeg
+            | ImageFormat::Png
+            | ImageFormat::WebP
+            | ImageFormat::Gif
+            | ImageFormat::Bmp
     ) {
         return Err(Error::Cover(format!(
             "{file_name} is a {format:?} image, which ficbind does not read; save it as JPEG or PNG (WebP, GIF and BMP work too)"
@@ -84,7 +88,9 @@ fn decode(file_name: &str, bytes: &[u8]) -> Result<DynamicImage, Error> {
     limits.max_image_height = Some(30_000);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|_| unreadable(file_name))?;
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         image::ImageError::Limits(_) => Error::Cover(format!(
             "{file_name} is too large to be a cover (over 30,000 pixels a side or 1 GB decoded); scale it down to about 1600×2560 first"
@@ -108,7 +114,9 @@ fn has_transparency(img: &DynamicImage) -> bool {
 
 /// The size that fits inside 1600×2560 and 5.6 MP, keeping the aspect, never larger.
 fn fitted_size(w: u32, h: u32) -> (u32, u32) {
-    let mut f = (COVER_WIDTH as f64 / w as f64).min(COVER_HEIGHT as f64 / h as f64).min(1.0);
+    let mut f = (COVER_WIDTH as f64 / w as f64)
+        .min(COVER_HEIGHT as f64 / h as f64)
+        .min(1.0);
     let px = w as f64 * h as f64 * f * f;
     if px > MAX_PIXELS as f64 {
         f *= (MAX_PIXELS as f64 / px).sqrt();
@@ -133,17 +141,39 @@ fn encode_jpeg(img: &RgbImage) -> CoverImage {
     encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
     // Dimensions are at most 1600×2560 here, well inside a JPEG's 16-bit sizes.
     encoder
-        .encode(img.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
+        .encode(
+            img.as_raw(),
+            w as u16,
+            h as u16,
+            jpeg_encoder::ColorType::Rgb,
+        )
         .expect("encoding a JPEG into memory cannot fail");
-    CoverImage { bytes, media_type: "image/jpeg", extension: "jpg", width: w, height: h }
+    CoverImage {
+        bytes,
+        media_type: "image/jpeg",
+        extension: "jpg",
+        width: w,
+        height: h,
+    }
 }
 
 fn encode_png(img: &image::RgbaImage) -> CoverImage {
     let mut bytes = Vec::new();
     PngEncoder::new_with_quality(&mut bytes, CompressionType::Best, PngFilter::Adaptive)
-        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgba8)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgba8,
+        )
         .expect("encoding a PNG into memory cannot fail");
-    CoverImage { bytes, media_type: "image/png", extension: "png", width: img.width(), height: img.height() }
+    CoverImage {
+        bytes,
+        media_type: "image/png",
+        extension: "png",
+        width: img.width(),
+        height: img.height(),
+    }
 }
 
 fn small_warning(file_name: &str, w: u32, h: u32) -> Option<Diagnostic> {
@@ -161,7 +191,10 @@ fn small_warning(file_name: &str, w: u32, h: u32) -> Option<Diagnostic> {
 /// A user's own image made e-reader ready: decoded by content, turned upright, scaled to
 /// fit 1600×2560 (never up), and written as a baseline JPEG, or as PNG when it has real
 /// transparency. Metadata such as EXIF location is not carried over.
-pub fn prepare_cover(file_name: &str, bytes: &[u8]) -> Result<(CoverImage, Vec<Diagnostic>), Error> {
+pub fn prepare_cover(
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<(CoverImage, Vec<Diagnostic>), Error> {
     let img = decode(file_name, bytes)?;
     let mut diags = Vec::new();
     diags.extend(small_warning(file_name, img.width(), img.height()));
@@ -231,7 +264,10 @@ fn resolve_colors(t: &CoverTemplate, title: &str) -> Colors {
             Color::Accent => [0xd4, 0xaf, 0x37],
         },
     };
-    Colors { stops: plain, accent }
+    Colors {
+        stops: plain,
+        accent,
+    }
 }
 
 fn font_for<'a>(t: &'a CoverTemplate, name: &str) -> Result<FontRef<'a>, Error> {
@@ -265,7 +301,9 @@ fn texts<'t>(t: &'t CoverTemplate, text: &CoverText) -> Vec<(&'static str, &'t T
             "author" => Some(text.author.as_str()),
             _ => text.fandom.as_deref(),
         };
-        let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { continue };
+        let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+            continue;
+        };
         let mut s = format!("{}{}", style.prefix, raw);
         if style.uppercase {
             s = s.to_uppercase();
@@ -292,7 +330,10 @@ fn draw_texts(
         let font = font_for(t, &style.font)?;
         let missing = typeset::missing_chars(&font, &s);
         if !missing.is_empty() {
-            let list: Vec<String> = missing.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect();
+            let list: Vec<String> = missing
+                .iter()
+                .map(|c| format!("{c} (U+{:04X})", *c as u32))
+                .collect();
             diags.push(
                 Diagnostic::new(
                     Code::W013,
@@ -306,7 +347,12 @@ fn draw_texts(
             );
         }
         let r = style.region.get_ref();
-        let rect = Rect { x0: r.x * cw, y0: r.y * ch, x1: (r.x + r.width) * cw, y1: (r.y + r.height) * ch };
+        let rect = Rect {
+            x0: r.x * cw,
+            y0: r.y * ch,
+            x1: (r.x + r.width) * cw,
+            y1: (r.y + r.height) * ch,
+        };
         if let Some((color, opacity)) = scrim {
             let feather = (rect.y1 - rect.y0).max(ch * 0.04) * 0.6;
             canvas.scrim(rect.y0, rect.y1, feather, color, opacity);
@@ -328,9 +374,14 @@ fn draw_decorations(canvas: &mut Canvas, t: &CoverTemplate, colors: &Colors) {
     let (w, h) = (canvas.width as f32, canvas.height as f32);
     for d in &t.decorations {
         match d {
-            Decoration::Band(b) => {
-                canvas.fill_rect(0.0, b.top * h, w, b.bottom * h, colors.of(b.color), b.opacity)
-            }
+            Decoration::Band(b) => canvas.fill_rect(
+                0.0,
+                b.top * h,
+                w,
+                b.bottom * h,
+                colors.of(b.color),
+                b.opacity,
+            ),
             Decoration::Frame(f) => {
                 let c = colors.of(f.color);
                 let mut ring = |inset: f32, th: f32| {
@@ -373,7 +424,10 @@ fn draw_decorations(canvas: &mut Canvas, t: &CoverTemplate, colors: &Colors) {
 fn cover_fill(img: &DynamicImage, w: u32, h: u32) -> RgbImage {
     let (iw, ih) = (img.width() as f64, img.height() as f64);
     let f = (w as f64 / iw).max(h as f64 / ih);
-    let (cw, ch) = (((w as f64 / f).round() as u32).min(img.width()), ((h as f64 / f).round() as u32).min(img.height()));
+    let (cw, ch) = (
+        ((w as f64 / f).round() as u32).min(img.width()),
+        ((h as f64 / f).round() as u32).min(img.height()),
+    );
     let (x, y) = ((img.width() - cw) / 2, (img.height() - ch) / 2);
     let cropped = img.crop_imm(x, y, cw.max(1), ch.max(1)).to_rgb8();
     image::imageops::resize(&cropped, w, h, FilterType::Triangle)
@@ -390,10 +444,16 @@ pub fn generate_cover(
     let mut canvas = Canvas::new(COVER_WIDTH, COVER_HEIGHT);
     match background {
         Some(bytes) => {
-            let img = decode(&format!("the background image of {}", template.source), bytes)?;
+            let img = decode(
+                &format!("the background image of {}", template.source),
+                bytes,
+            )?;
             let filled = cover_fill(&img, COVER_WIDTH, COVER_HEIGHT);
             canvas.pixels = filled.into_raw();
-            canvas.tint(template.background.image_tint_rgb(), template.background.image_tint_opacity);
+            canvas.tint(
+                template.background.image_tint_rgb(),
+                template.background.image_tint_opacity,
+            );
             canvas.vignette(template.background.vignette);
         }
         None => {
@@ -440,14 +500,26 @@ pub fn overlay_text(
     if (w, h) != rgb.dimensions() {
         rgb = image::imageops::resize(&rgb, w, h, FilterType::CatmullRom);
     }
-    let mut canvas = Canvas { width: w, height: h, pixels: rgb.into_raw() };
+    let mut canvas = Canvas {
+        width: w,
+        height: h,
+        pixels: rgb.into_raw(),
+    };
     let scale = (w as f32 / COVER_WIDTH as f32).min(h as f32 / COVER_HEIGHT as f32);
     let o = &template.overlay;
     let scrim = match o.scrim {
         Color::Rgb(c) => c,
         Color::Accent => colors.accent,
     };
-    diags.extend(draw_texts(&mut canvas, template, text, &colors, scale, Some((scrim, o.scrim_opacity)), file_name)?);
+    diags.extend(draw_texts(
+        &mut canvas,
+        template,
+        text,
+        &colors,
+        scale,
+        Some((scrim, o.scrim_opacity)),
+        file_name,
+    )?);
     let img = RgbImage::from_raw(canvas.width, canvas.height, canvas.pixels).expect("canvas size");
     Ok((encode_jpeg(&img), diags))
 }

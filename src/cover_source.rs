@@ -12,20 +12,36 @@ use crate::model::Series;
 use crate::package::ImageAsset;
 
 /// Image names picked up from the series folder when no cover is given.
-pub const COVER_NAMES: [&str; 5] = ["cover.jpg", "cover.jpeg", "cover.png", "cover.webp", "cover.gif"];
+pub const COVER_NAMES: [&str; 5] = [
+    "cover.jpg",
+    "cover.jpeg",
+    "cover.png",
+    "cover.webp",
+    "cover.gif",
+];
 
 /// A resolved cover, every file read.
 #[derive(Debug, Clone)]
 pub enum CoverPlan {
     None,
     /// The user's own image, optionally with the title set over it in the template's style.
-    Given { name: String, bytes: Vec<u8>, text_over: Option<CoverTemplate> },
+    Given {
+        name: String,
+        bytes: Vec<u8>,
+        text_over: Option<CoverTemplate>,
+    },
     /// A cover drawn from a template, over an optional background image.
-    Generated { template: CoverTemplate, background: Option<(String, Vec<u8>)> },
+    Generated {
+        template: CoverTemplate,
+        background: Option<(String, Vec<u8>)>,
+    },
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| Error::FileUnreadable { path: path.to_path_buf(), source })
+    std::fs::read(path).map_err(|source| Error::FileUnreadable {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Resolves the cover for the series in `dir`. Command-line options win over the
@@ -36,15 +52,25 @@ pub fn resolve(dir: &Path, opts: &Options, manifest: Option<&Manifest>) -> Resul
         return Ok(CoverPlan::None);
     }
     let template = || -> Result<CoverTemplate> {
-        let file = opts.cover_template.clone().or_else(|| settings.template.as_ref().map(|t| dir.join(t)));
+        let file = opts
+            .cover_template
+            .clone()
+            .or_else(|| settings.template.as_ref().map(|t| dir.join(t)));
         let mut template = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| Error::FileUnreadable { path: path.clone(), source })?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| Error::FileUnreadable {
+                        path: path.clone(),
+                        source,
+                    })?;
                 cover::parse_template(&text, &path.display().to_string())?
             }
             None => {
-                let name = opts.cover_style.clone().or_else(|| settings.style.clone()).unwrap_or_else(|| "classic".into());
+                let name = opts
+                    .cover_style
+                    .clone()
+                    .or_else(|| settings.style.clone())
+                    .unwrap_or_else(|| "classic".into());
                 cover::builtin_template(&name).ok_or_else(|| {
                     Error::Cover(format!(
                         "there is no cover style {name:?}; choose one of {}, or give your own with --cover-template",
@@ -69,21 +95,43 @@ pub fn resolve(dir: &Path, opts: &Options, manifest: Option<&Manifest>) -> Resul
     let given: Option<PathBuf> = match &opts.cover {
         CoverChoice::File(path) => Some(path.clone()),
         _ => settings.file.as_ref().map(|f| dir.join(f)).or_else(|| {
-            COVER_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()).or_else(|| find_case_insensitive(dir))
+            COVER_NAMES
+                .iter()
+                .map(|n| dir.join(n))
+                .find(|p| p.is_file())
+                .or_else(|| find_case_insensitive(dir))
         }),
     };
     match given {
         Some(path) => {
-            let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-            let text_over = if opts.cover_text || settings.text { Some(template()?) } else { None };
-            Ok(CoverPlan::Given { name, bytes: read(&path)?, text_over })
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let text_over = if opts.cover_text || settings.text {
+                Some(template()?)
+            } else {
+                None
+            };
+            Ok(CoverPlan::Given {
+                name,
+                bytes: read(&path)?,
+                text_over,
+            })
         }
         None => {
-            let background = match opts.cover_background.clone().or_else(|| settings.background.as_ref().map(|b| dir.join(b))) {
+            let background = match opts
+                .cover_background
+                .clone()
+                .or_else(|| settings.background.as_ref().map(|b| dir.join(b)))
+            {
                 Some(path) => Some((path.display().to_string(), read(&path)?)),
                 None => None,
             };
-            Ok(CoverPlan::Generated { template: template()?, background })
+            Ok(CoverPlan::Generated {
+                template: template()?,
+                background,
+            })
         }
     }
 }
@@ -110,16 +158,30 @@ pub fn cover_text(series: &Series) -> CoverText {
 }
 
 /// Makes the cover image for `series` from the plan.
-pub fn make_cover(plan: &CoverPlan, series: &Series) -> Result<Option<(ImageAsset, Vec<Diagnostic>)>> {
+pub fn make_cover(
+    plan: &CoverPlan,
+    series: &Series,
+) -> Result<Option<(ImageAsset, Vec<Diagnostic>)>> {
     let made = match plan {
         CoverPlan::None => return Ok(None),
-        CoverPlan::Given { name, bytes, text_over: None } => cover::prepare_cover(name, bytes)?,
-        CoverPlan::Given { name, bytes, text_over: Some(template) } => {
-            cover::overlay_text(name, bytes, &cover_text(series), template)?
-        }
-        CoverPlan::Generated { template, background } => {
-            cover::generate_cover(&cover_text(series), template, background.as_ref().map(|(_, b)| b.as_slice()))?
-        }
+        CoverPlan::Given {
+            name,
+            bytes,
+            text_over: None,
+        } => cover::prepare_cover(name, bytes)?,
+        CoverPlan::Given {
+            name,
+            bytes,
+            text_over: Some(template),
+        } => cover::overlay_text(name, bytes, &cover_text(series), template)?,
+        CoverPlan::Generated {
+            template,
+            background,
+        } => cover::generate_cover(
+            &cover_text(series),
+            template,
+            background.as_ref().map(|(_, b)| b.as_slice()),
+        )?,
     };
     let (image, diags) = made;
     let asset = ImageAsset {

@@ -61,7 +61,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic { code, file: None, line: None, message: message.into() }
+        Diagnostic {
+            code,
+            file: None,
+            line: None,
+            message: message.into(),
+        }
     }
 
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
@@ -140,7 +145,10 @@ mod tests {
         let d = Diagnostic::new(Code::W002, "declared 1,200 words, counted 512")
             .in_file("part2.txt")
             .at_line(4);
-        assert_eq!(d.to_string(), "warning[W002]: part2.txt:4: declared 1,200 words, counted 512");
+        assert_eq!(
+            d.to_string(),
+            "warning[W002]: part2.txt:4: declared 1,200 words, counted 512"
+        );
         let n = Diagnostic::new(Code::N001, "read as windows-1252").in_file("old.txt");
         assert_eq!(n.to_string(), "note[N001]: old.txt: read as windows-1252");
     }

@@ -21,7 +21,10 @@ pub struct Entry {
 
 impl Entry {
     pub fn new(path: impl Into<String>, data: impl Into<Vec<u8>>) -> Entry {
-        Entry { path: path.into(), data: data.into() }
+        Entry {
+            path: path.into(),
+            data: data.into(),
+        }
     }
 }
 
@@ -54,8 +57,12 @@ fn pack_with(entry: Entry, store: bool) -> Packed {
     let (method, data) = if store || entry.data.is_empty() {
         (0, entry.data)
     } else {
-        let mut enc = DeflateEncoder::new(Vec::with_capacity(entry.data.len() / 3), Compression::default());
-        enc.write_all(&entry.data).expect("writing to a Vec cannot fail");
+        let mut enc = DeflateEncoder::new(
+            Vec::with_capacity(entry.data.len() / 3),
+            Compression::default(),
+        );
+        enc.write_all(&entry.data)
+            .expect("writing to a Vec cannot fail");
         let deflated = enc.finish().expect("writing to a Vec cannot fail");
         // Already-compressed images can grow when deflated; store those.
         if deflated.len() >= entry.data.len() {
@@ -64,7 +71,13 @@ fn pack_with(entry: Entry, store: bool) -> Packed {
             (8, deflated)
         }
     };
-    Packed { path: entry.path, method, crc: crc.sum(), size, data }
+    Packed {
+        path: entry.path,
+        method,
+        crc: crc.sum(),
+        size,
+        data,
+    }
 }
 
 /// Builds the EPUB container bytes from `entries` (which must not include `mimetype`),
@@ -98,8 +111,16 @@ pub struct ZipWriter<W: Write> {
 
 impl<W: Write> ZipWriter<W> {
     pub fn new(out: W) -> std::io::Result<ZipWriter<W>> {
-        let mut zip = ZipWriter { out, offset: 0, central: Vec::new(), count: 0 };
-        zip.add(pack_with(Entry::new("mimetype", "application/epub+zip"), true))?;
+        let mut zip = ZipWriter {
+            out,
+            offset: 0,
+            central: Vec::new(),
+            count: 0,
+        };
+        zip.add(pack_with(
+            Entry::new("mimetype", "application/epub+zip"),
+            true,
+        ))?;
         Ok(zip)
     }
 
@@ -124,7 +145,14 @@ impl<W: Write> ZipWriter<W> {
 
         let central = &mut self.central;
         central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        for v in [VERSION_MADE_BY, VERSION_NEEDED, flags, p.method, DOS_TIME, DOS_DATE] {
+        for v in [
+            VERSION_MADE_BY,
+            VERSION_NEEDED,
+            flags,
+            p.method,
+            DOS_TIME,
+            DOS_DATE,
+        ] {
             central.extend_from_slice(&v.to_le_bytes());
         }
         for v in [p.crc, p.data.len() as u32, p.size] {
@@ -164,7 +192,9 @@ impl<W: Write> ZipWriter<W> {
 /// least the end-of-central-directory record and its comment).
 pub fn read_comment(tail: &[u8]) -> Option<String> {
     let sig = 0x0605_4b50u32.to_le_bytes();
-    let start = (0..tail.len().saturating_sub(21)).rev().find(|&i| tail[i..i + 4] == sig)?;
+    let start = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| tail[i..i + 4] == sig)?;
     let len = u16::from_le_bytes([tail[start + 20], tail[start + 21]]) as usize;
     let comment = tail.get(start + 22..start + 22 + len)?;
     String::from_utf8(comment.to_vec()).ok()
@@ -191,8 +221,18 @@ mod tests {
         assert_eq!(&bytes[30..38], b"mimetype");
         assert_eq!(&bytes[38..58], b"application/epub+zip");
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().to_string()).collect();
-        assert_eq!(names, ["mimetype", "META-INF/container.xml", "OEBPS/a.xhtml", "OEBPS/b.xhtml"]);
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "mimetype",
+                "META-INF/container.xml",
+                "OEBPS/a.xhtml",
+                "OEBPS/b.xhtml"
+            ]
+        );
         let mut first = zip.by_index(0).unwrap();
         assert_eq!(first.compression(), zip::CompressionMethod::Stored);
         let mut s = String::new();
@@ -217,7 +257,10 @@ mod tests {
     #[test]
     fn the_comment_reads_back() {
         let bytes = write_epub(sample(), "ficbind 0.1.0 abc");
-        assert_eq!(read_comment(&bytes[bytes.len() - 100..]).as_deref(), Some("ficbind 0.1.0 abc"));
+        assert_eq!(
+            read_comment(&bytes[bytes.len() - 100..]).as_deref(),
+            Some("ficbind 0.1.0 abc")
+        );
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         assert_eq!(zip.comment(), b"ficbind 0.1.0 abc");
         assert!(zip.by_name("OEBPS/a.xhtml").is_ok());

@@ -38,15 +38,19 @@ impl FieldKind {
             }
             "characters" | "character" => FieldKind::Characters,
             "rating" | "rated" => FieldKind::Rating,
-            "warnings" | "warning" | "content warnings" | "content warning" | "archive warnings"
-            | "archive warning" | "cw" | "tw" | "trigger warnings" => FieldKind::Warnings,
+            "warnings" | "warning" | "content warnings" | "content warning"
+            | "archive warnings" | "archive warning" | "cw" | "tw" | "trigger warnings" => {
+                FieldKind::Warnings
+            }
             "disclaimer" => FieldKind::Disclaimer,
             "summary" | "description" | "blurb" => FieldKind::Summary,
             "word count" | "words" | "wordcount" | "length" => FieldKind::WordCount,
-            "notes" | "note" | "author's note" | "author's notes" | "a/n" | "an" => FieldKind::Notes,
-            "status" | "date" | "published" | "updated" | "tags" | "series" | "part" | "chapter"
-            | "chapters" | "beta" | "betas" | "source" | "url" | "language" | "lang"
-            | "additional tags" | "feedback" | "archive" | "dedication" | "spoilers" => {
+            "notes" | "note" | "author's note" | "author's notes" | "a/n" | "an" => {
+                FieldKind::Notes
+            }
+            "status" | "date" | "published" | "updated" | "tags" | "series" | "part"
+            | "chapter" | "chapters" | "beta" | "betas" | "source" | "url" | "language"
+            | "lang" | "additional tags" | "feedback" | "archive" | "dedication" | "spoilers" => {
                 FieldKind::Other
             }
             _ => return None,
@@ -132,11 +136,28 @@ impl Rating {
         // Longer spellings first: `pg-13` must not be read as `pg`, `k+` not as `k`.
         let level = if starts(&["nc-17", "nc17", "ma", "explicit", "adult", "x", "18+"]) {
             RatingLevel::Explicit
-        } else if starts(&["pg-13", "pg13", "teen and up audiences", "teen and up", "teen", "t", "15+"]) {
+        } else if starts(&[
+            "pg-13",
+            "pg13",
+            "teen and up audiences",
+            "teen and up",
+            "teen",
+            "t",
+            "15+",
+        ]) {
             RatingLevel::Teen
         } else if starts(&["mature", "r", "m", "nc-16"]) {
             RatingLevel::Mature
-        } else if starts(&["general audiences", "general", "gen", "all ages", "g", "pg", "k+", "k"]) {
+        } else if starts(&[
+            "general audiences",
+            "general",
+            "gen",
+            "all ages",
+            "g",
+            "pg",
+            "k+",
+            "k",
+        ]) {
             RatingLevel::General
         } else {
             RatingLevel::Unrecognised
@@ -162,11 +183,17 @@ impl Header {
     }
 
     fn first(&self, kind: FieldKind) -> Option<&Field> {
-        self.fields.iter().find(|f| f.kind == kind && !f.value.trim().is_empty())
+        self.fields
+            .iter()
+            .find(|f| f.kind == kind && !f.value.trim().is_empty())
     }
 
     fn items(&self, kind: FieldKind) -> Vec<String> {
-        self.fields.iter().filter(|f| f.kind == kind).flat_map(|f| f.items.iter().cloned()).collect()
+        self.fields
+            .iter()
+            .filter(|f| f.kind == kind)
+            .flat_map(|f| f.items.iter().cloned())
+            .collect()
     }
 
     pub fn title(&self) -> Option<&str> {
@@ -204,7 +231,8 @@ impl Header {
 
     /// The writer's word count as written, with the number it means when it means one.
     pub fn declared_words(&self) -> Option<(&Field, Option<u64>)> {
-        self.first(FieldKind::WordCount).map(|f| (f, parse_word_count(&f.value)))
+        self.first(FieldKind::WordCount)
+            .map(|f| (f, parse_word_count(&f.value)))
     }
 
     pub fn language(&self) -> Option<&str> {
@@ -281,13 +309,21 @@ pub fn split_header(text: &str) -> Split<'_> {
     // the story, which the body reader sets apart as an author's note.
     let only_notes = fields.iter().all(|f| f.kind == FieldKind::Notes);
     if fields.is_empty() || only_notes {
-        return Split { header: Header::default(), body: &text[start_offset..], body_line: start_line };
+        return Split {
+            header: Header::default(),
+            body: &text[start_offset..],
+            body_line: start_line,
+        };
     }
     for field in &mut fields {
         field.value = field.value.trim().to_string();
         field.items = items_of(field.kind, &field.value);
     }
-    Split { header: Header::from_fields(fields), body: &text[end..], body_line: end_line }
+    Split {
+        header: Header::from_fields(fields),
+        body: &text[end..],
+        body_line: end_line,
+    }
 }
 
 /// Recognises `Key: value`. The first line of a header must use a known key; later lines
@@ -306,7 +342,9 @@ fn parse_key_line(line: &str, first: bool) -> Option<(&str, FieldKind, &str)> {
         && key.chars().count() <= 30
         && key.split_whitespace().count() <= 3
         && key.starts_with(|c: char| c.is_alphabetic())
-        && key.chars().all(|c| c.is_alphanumeric() || " '’/_-&".contains(c));
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || " '’/_-&".contains(c));
     plausible.then_some((key, FieldKind::Unknown, value))
 }
 
@@ -326,7 +364,13 @@ fn split_list(value: &str, separators: &[char], split_on_and: bool) -> Vec<Strin
     value
         .split(|c| separators.contains(&c))
         // Only author lists split on " and ": `Mara and Ilse` is one character pairing.
-        .flat_map(|s| if split_on_and { s.split(" and ").collect() } else { vec![s] })
+        .flat_map(|s| {
+            if split_on_and {
+                s.split(" and ").collect()
+            } else {
+                vec![s]
+            }
+        })
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect()
@@ -351,8 +395,11 @@ pub fn split_warnings(value: &str) -> Vec<String> {
         }
     }
     items.push(current);
-    let items: Vec<String> =
-        items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    let items: Vec<String> = items
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
     let means_none = |s: &str| {
         matches!(
             s.to_lowercase().trim_end_matches(['.', '!']),
@@ -427,7 +474,10 @@ pub fn split_front_matter(text: &str) -> Option<Split<'_>> {
         let trimmed = line.trim();
         if indented || trimmed.starts_with("- ") || trimmed == "-" {
             if let Some(last) = fields.last_mut() {
-                if let Some(item) = trimmed.strip_prefix("- ").filter(|_| block_scalar.is_none()) {
+                if let Some(item) = trimmed
+                    .strip_prefix("- ")
+                    .filter(|_| block_scalar.is_none())
+                {
                     last.items.push(unquote(item).to_string());
                 } else if !trimmed.is_empty() {
                     let folded = block_scalar.unwrap_or(true);
@@ -442,7 +492,9 @@ pub fn split_front_matter(text: &str) -> Option<Split<'_>> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let Some(colon) = line.find(':') else { continue };
+        let Some(colon) = line.find(':') else {
+            continue;
+        };
         let key = line[..colon].trim();
         let raw = line[colon + 1..].trim();
         block_scalar = match raw.chars().next() {
@@ -459,7 +511,10 @@ pub fn split_front_matter(text: &str) -> Option<Split<'_>> {
         };
         if block_scalar.is_none() {
             if let Some(flow) = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-                field.items = flow.split(',').map(|s| unquote(s.trim()).to_string()).collect();
+                field.items = flow
+                    .split(',')
+                    .map(|s| unquote(s.trim()).to_string())
+                    .collect();
                 field.items.retain(|s| !s.is_empty());
             } else {
                 field.value = unquote(raw).to_string();
@@ -479,7 +534,11 @@ pub fn split_front_matter(text: &str) -> Option<Split<'_>> {
             }
         }
     }
-    Some(Split { header: Header::from_fields(fields), body: &text[offset..], body_line: line_no })
+    Some(Split {
+        header: Header::from_fields(fields),
+        body: &text[offset..],
+        body_line: line_no,
+    })
 }
 
 fn unquote(s: &str) -> &str {
@@ -558,14 +617,30 @@ mod tests {
     #[test]
     fn warnings_split_as_writers_separate_them() {
         assert_eq!(
-            split_warnings("violence, angst. Slash – m/m relationship. Spoilers – everything after the game."),
-            vec!["violence", "angst", "Slash – m/m relationship", "Spoilers – everything after the game"]
+            split_warnings(
+                "violence, angst. Slash – m/m relationship. Spoilers – everything after the game."
+            ),
+            vec![
+                "violence",
+                "angst",
+                "Slash – m/m relationship",
+                "Spoilers – everything after the game"
+            ]
         );
         assert_eq!(split_warnings("none"), Vec::<String>::new());
         assert_eq!(split_warnings("None."), Vec::<String>::new());
-        assert_eq!(split_warnings("No Archive Warnings Apply"), Vec::<String>::new());
-        assert_eq!(split_warnings("character death (offscreen); grief"), vec!["character death (offscreen)", "grief"]);
-        assert_eq!(split_warnings("spoilers for 2.5, etc."), vec!["spoilers for 2.5", "etc."]);
+        assert_eq!(
+            split_warnings("No Archive Warnings Apply"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            split_warnings("character death (offscreen); grief"),
+            vec!["character death (offscreen)", "grief"]
+        );
+        assert_eq!(
+            split_warnings("spoilers for 2.5, etc."),
+            vec!["spoilers for 2.5", "etc."]
+        );
     }
 
     #[test]

@@ -12,30 +12,44 @@ fn quote(s: &str) -> String {
 pub fn manifest_text(prepared: &Prepared) -> String {
     let s = &prepared.series;
     let mut out = String::new();
-    out.push_str("# series.toml — how ficbind binds this series. Written by `ficbind init` from what\n");
-    out.push_str("# it detected; edit anything it got wrong. Every key is optional: delete a key to\n");
+    out.push_str(
+        "# series.toml — how ficbind binds this series. Written by `ficbind init` from what\n",
+    );
+    out.push_str(
+        "# it detected; edit anything it got wrong. Every key is optional: delete a key to\n",
+    );
     out.push_str("# go back to what ficbind detects. `ficbind inspect` shows the result.\n\n");
-    out.push_str("# The series title (detected: what the numbered titles share before their number).\n");
+    out.push_str(
+        "# The series title (detected: what the numbered titles share before their number).\n",
+    );
     out.push_str(&format!("title = {}\n", quote(&s.title)));
     out.push_str("# The author, or a list: author = [\"One\", \"Two\"].\n");
     match s.authors.as_slice() {
         [] => out.push_str("# author = \"\"\n"),
         [one] => out.push_str(&format!("author = {}\n", quote(one))),
-        many => out.push_str(&format!("author = [{}]\n", many.iter().map(|a| quote(a)).collect::<Vec<_>>().join(", "))),
+        many => out.push_str(&format!(
+            "author = [{}]\n",
+            many.iter().map(|a| quote(a)).collect::<Vec<_>>().join(", ")
+        )),
     }
     out.push_str("# The book's language as a BCP 47 tag.\n");
     out.push_str(&format!("# language = {}\n", quote(&s.language)));
     out.push_str("# The summary shown on the metadata page and in reading apps (default: the first\n# installment's summary).\n");
     out.push_str("# summary = \"\"\n");
     out.push_str("# The series rating (default: the strictest installment rating).\n");
-    out.push_str(&format!("# rating = {}\n", quote(s.rating.as_ref().map_or("", |r| r.text.as_str()))));
+    out.push_str(&format!(
+        "# rating = {}\n",
+        quote(s.rating.as_ref().map_or("", |r| r.text.as_str()))
+    ));
     out.push_str("# What to do with author's notes: \"keep\" (where they are), \"end\" (gathered at the end\n# of their installment) or \"omit\".\n");
     out.push_str("# notes = \"keep\"\n");
     out.push_str("# \"smart\" curls quotes and makes dashes and ellipses; \"off\" keeps punctuation as written.\n");
     out.push_str("# typography = \"smart\"\n");
     out.push_str("# A folder of templates replacing the built-in ones, relative to this folder.\n");
     out.push_str("# templates = \"templates\"\n\n");
-    out.push_str("# The reading order, one file per line. Files left out follow as free-standing stories.\n");
+    out.push_str(
+        "# The reading order, one file per line. Files left out follow as free-standing stories.\n",
+    );
     out.push_str("order = [\n");
     for (_, part) in s.parts() {
         out.push_str(&format!("    {},\n", quote(&part.source.file)));
@@ -54,7 +68,10 @@ pub fn manifest_text(prepared: &Prepared) -> String {
                 Some(n) => out.push_str(&format!("number = {n}\n")),
                 None => out.push_str("# number: none, a free-standing story\n"),
             }
-            if let Some(p) = part.part.filter(|_| inst.parts.len() > 1 || part.part.is_some()) {
+            if let Some(p) = part
+                .part
+                .filter(|_| inst.parts.len() > 1 || part.part.is_some())
+            {
                 out.push_str(&format!("part = {p}\n"));
             }
             out.push('\n');

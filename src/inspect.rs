@@ -72,21 +72,41 @@ pub fn inspection(prepared: &Prepared) -> Inspection {
 /// The human-readable report.
 pub fn to_text(i: &Inspection) -> String {
     let mut out = String::new();
-    let dash = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };
+    let dash = |s: &str| {
+        if s.is_empty() {
+            "—".to_string()
+        } else {
+            s.to_string()
+        }
+    };
     out.push_str(&format!("Title:     {}\n", i.title));
     out.push_str(&format!("Author:    {}\n", dash(&i.author)));
     out.push_str(&format!("Language:  {}\n", i.language));
-    out.push_str(&format!("Rating:    {}\n", i.rating.as_deref().unwrap_or("not rated")));
-    out.push_str(&format!("Warnings:  {}\n", if i.warnings.is_empty() { "none given".into() } else { i.warnings.join("; ") }));
+    out.push_str(&format!(
+        "Rating:    {}\n",
+        i.rating.as_deref().unwrap_or("not rated")
+    ));
+    out.push_str(&format!(
+        "Warnings:  {}\n",
+        if i.warnings.is_empty() {
+            "none given".into()
+        } else {
+            i.warnings.join("; ")
+        }
+    ));
     out.push_str(&format!("Words:     {}\n\n", thousands(i.words)));
-    let header = ["no.", "part", "title", "words", "declared", "file", "encoding"];
+    let header = [
+        "no.", "part", "title", "words", "declared", "file", "encoding",
+    ];
     let rows: Vec<[String; 7]> = i
         .installments
         .iter()
         .map(|r| {
             let declared = match &r.declared_words {
                 Some(d) => {
-                    let off = parse_word_count(d).is_some_and(|n| (n as f64 - r.words as f64).abs() > r.words.max(1) as f64 * 0.1);
+                    let off = parse_word_count(d).is_some_and(|n| {
+                        (n as f64 - r.words as f64).abs() > r.words.max(1) as f64 * 0.1
+                    });
                     format!("{d}{}", if off { " (!)" } else { "" })
                 }
                 None => "—".into(),
@@ -109,8 +129,11 @@ pub fn to_text(i: &Inspection) -> String {
         }
     }
     let line = |cells: &[String]| {
-        let padded: Vec<String> =
-            cells.iter().zip(widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count()))).collect();
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+            .collect();
         format!("{}\n", padded.join("  ").trim_end())
     };
     out.push_str(&line(&header.map(String::from)));

@@ -48,7 +48,10 @@ pub struct Book {
 impl Book {
     /// Diagnostics that `--deny-warnings` makes fatal.
     pub fn warning_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| !d.code.is_note()).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| !d.code.is_note())
+            .count()
     }
 }
 
@@ -71,27 +74,44 @@ pub struct Inputs {
 /// Reads the series folder, its manifest and the template overrides.
 pub fn read_inputs(dir: &Path, opts: &Options) -> Result<Inputs> {
     let files = source::read_series_dir(dir)?;
-    let manifest_path = opts.manifest.clone().unwrap_or_else(|| dir.join(config::MANIFEST_NAME));
+    let manifest_path = opts
+        .manifest
+        .clone()
+        .unwrap_or_else(|| dir.join(config::MANIFEST_NAME));
     let manifest = if opts.no_manifest {
         None
     } else if opts.manifest.is_some() || manifest_path.is_file() {
-        let text = std::fs::read_to_string(&manifest_path)
-            .map_err(|source| Error::FileUnreadable { path: manifest_path.clone(), source })?;
-        Some((manifest_path.clone(), Manifest::parse(&text, &manifest_path)?))
+        let text =
+            std::fs::read_to_string(&manifest_path).map_err(|source| Error::FileUnreadable {
+                path: manifest_path.clone(),
+                source,
+            })?;
+        Some((
+            manifest_path.clone(),
+            Manifest::parse(&text, &manifest_path)?,
+        ))
     } else {
         None
     };
-    let templates_dir = opts
-        .templates
-        .clone()
-        .or_else(|| manifest.as_ref().and_then(|(_, m)| m.templates.as_ref()).map(|t| dir.join(t)));
+    let templates_dir = opts.templates.clone().or_else(|| {
+        manifest
+            .as_ref()
+            .and_then(|(_, m)| m.templates.as_ref())
+            .map(|t| dir.join(t))
+    });
     let templates = match &templates_dir {
         Some(t) => read_templates(t)?,
         None => Vec::new(),
     };
     let mut newest = files.iter().filter_map(|f| f.modified).max().unwrap_or(0);
-    if let Some(m) = manifest.as_ref().and_then(|(p, _)| std::fs::metadata(p).ok()?.modified().ok()) {
-        newest = newest.max(m.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()));
+    if let Some(m) = manifest
+        .as_ref()
+        .and_then(|(p, _)| std::fs::metadata(p).ok()?.modified().ok())
+    {
+        newest = newest.max(
+            m.duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        );
     }
     let modified = opts.source_date_epoch.unwrap_or(newest);
     let folder_name = dir
@@ -100,14 +120,28 @@ pub fn read_inputs(dir: &Path, opts: &Options) -> Result<Inputs> {
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| dir.display().to_string());
     let cover = cover_source::resolve(dir, opts, manifest.as_ref().map(|(_, m)| m))?;
-    Ok(Inputs { folder: dir.to_path_buf(), folder_name, files, templates, modified, manifest, cover })
+    Ok(Inputs {
+        folder: dir.to_path_buf(),
+        folder_name,
+        files,
+        templates,
+        modified,
+        manifest,
+        cover,
+    })
 }
 
 /// Every file in a templates folder whose name is a template's replaces it.
 fn read_templates(dir: &Path) -> Result<Vec<(String, String)>> {
-    let unreadable = |source| Error::TemplateUnreadable { path: dir.to_path_buf(), source };
+    let unreadable = |source| Error::TemplateUnreadable {
+        path: dir.to_path_buf(),
+        source,
+    };
     if !dir.is_dir() {
-        return Err(unreadable(std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder")));
+        return Err(unreadable(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no such folder",
+        )));
     }
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {
@@ -116,8 +150,11 @@ fn read_templates(dir: &Path) -> Result<Vec<(String, String)>> {
         if name.starts_with('.') || !entry.path().is_file() {
             continue;
         }
-        let text = std::fs::read_to_string(entry.path())
-            .map_err(|source| Error::TemplateUnreadable { path: entry.path(), source })?;
+        let text =
+            std::fs::read_to_string(entry.path()).map_err(|source| Error::TemplateUnreadable {
+                path: entry.path(),
+                source,
+            })?;
         out.push((name, text));
     }
     out.sort();
@@ -131,36 +168,53 @@ pub fn parse_one(f: &SourceFile, typography: Typography) -> Result<(ParsedFile, 
 }
 
 /// The parts of `parse_one`, before anything is counted.
-fn parse_source(f: &SourceFile, typography: Typography) -> Result<(SourceInfo, header::Header, model::Body, Vec<Diagnostic>)> {
+fn parse_source(
+    f: &SourceFile,
+    typography: Typography,
+) -> Result<(SourceInfo, header::Header, model::Body, Vec<Diagnostic>)> {
     let decoded = source::decode(&f.name, &f.path, &f.bytes)?;
     let mut found = decoded.diagnostics;
     let split = match f.format {
-        Format::Markdown => header::split_front_matter(&decoded.text).unwrap_or_else(|| header::split_header(&decoded.text)),
+        Format::Markdown => header::split_front_matter(&decoded.text)
+            .unwrap_or_else(|| header::split_header(&decoded.text)),
         Format::Text => header::split_header(&decoded.text),
     };
     let (body, body_diags) = match f.format {
         Format::Text => {
-            let text_opts = text::TextOptions { typography, ..Default::default() };
+            let text_opts = text::TextOptions {
+                typography,
+                ..Default::default()
+            };
             text::parse(split.body, &f.name, split.body_line, &text_opts)
         }
         Format::Markdown => markdown::parse(split.body, &f.name, split.body_line, typography),
     };
     found.extend(body_diags);
-    let source = SourceInfo { file: f.name.clone(), encoding: decoded.encoding.to_string() };
+    let source = SourceInfo {
+        file: f.name.clone(),
+        encoding: decoded.encoding.to_string(),
+    };
     Ok((source, split.header, body, found))
 }
 
 /// Decodes and parses every story file, on every core. With `light`, each body keeps
 /// only what planning needs (its heading, counts and image references) and the rest is
 /// dropped at once, so a long book is never held whole; it is read again when written.
-pub fn parse_files(files: &[SourceFile], typography: Typography, light: bool, diags: &mut Diagnostics) -> Result<Vec<ParsedFile>> {
+pub fn parse_files(
+    files: &[SourceFile],
+    typography: Typography,
+    light: bool,
+    diags: &mut Diagnostics,
+) -> Result<Vec<ParsedFile>> {
     use rayon::prelude::*;
     let parsed: Vec<Result<(ParsedFile, Vec<Diagnostic>)>> = files
         .par_iter()
         .map(|f| {
             let (mut file, found) = parse_one(f, typography)?;
             if light {
-                file.body.events.retain(|e| matches!(e, Event::Image { .. }));
+                file.body
+                    .events
+                    .retain(|e| matches!(e, Event::Image { .. }));
                 file.body.events.shrink_to_fit();
             }
             Ok((file, found))
@@ -196,7 +250,11 @@ pub fn prepare_light(inputs: &Inputs, opts: &Options) -> Result<Prepared> {
 
 /// `prepare`, with `light` bodies (see `parse_files`).
 fn prepare_with(inputs: &Inputs, opts: &Options, light: bool) -> Result<Prepared> {
-    let manifest = inputs.manifest.as_ref().map(|(_, m)| m.clone()).unwrap_or_default();
+    let manifest = inputs
+        .manifest
+        .as_ref()
+        .map(|(_, m)| m.clone())
+        .unwrap_or_default();
     if let Some((path, m)) = &inputs.manifest {
         for name in m.order.iter().flatten().chain(m.files.keys()) {
             if !inputs.files.iter().any(|f| &f.name == name) {
@@ -214,13 +272,21 @@ fn prepare_with(inputs: &Inputs, opts: &Options, light: bool) -> Result<Prepared
     let notes = opts.notes.or(manifest.notes).unwrap_or_default();
     let mut diagnostics = Diagnostics::default();
     let files = parse_files(&inputs.files, typography, light, &mut diagnostics)?;
-    let defaults =
-        SeriesDefaults { folder_name: inputs.folder_name.clone(), language: opts.language.clone(), notes, manifest };
+    let defaults = SeriesDefaults {
+        folder_name: inputs.folder_name.clone(),
+        language: opts.language.clone(),
+        notes,
+        manifest,
+    };
     let series = assemble::assemble(files, &defaults, &mut diagnostics);
     if series.installments.is_empty() {
         return Err(Error::NoStories(inputs.folder.clone()));
     }
-    Ok(Prepared { series, diagnostics, defaults })
+    Ok(Prepared {
+        series,
+        diagnostics,
+        defaults,
+    })
 }
 
 /// Sniffs an image's media type from its first bytes.
@@ -249,18 +315,33 @@ fn collect_images(
     let mut images: Vec<(String, ImageAsset)> = Vec::new();
     for (_, part) in series.parts() {
         for event in &part.body.events {
-            let Event::Image { src, .. } = event else { continue };
+            let Event::Image { src, .. } = event else {
+                continue;
+            };
             if images.iter().any(|(s, _)| s == src) {
                 continue;
             }
-            let local = !src.contains("://") && !src.starts_with('/') && !src.split(['/', '\\']).any(|c| c == "..");
+            let local = !src.contains("://")
+                && !src.starts_with('/')
+                && !src.split(['/', '\\']).any(|c| c == "..");
             let bytes = if local { read_asset(src) } else { None };
             let media = bytes.as_deref().and_then(image_media_type);
             match (bytes, media) {
                 (Some(bytes), Some(media_type)) => {
-                    let ext = media_type.trim_start_matches("image/").replace("jpeg", "jpg");
+                    let ext = media_type
+                        .trim_start_matches("image/")
+                        .replace("jpeg", "jpg");
                     let href = format!("images/image-{:03}.{ext}", images.len() + 1);
-                    images.push((src.clone(), ImageAsset { href, media_type, bytes, width: 0, height: 0 }));
+                    images.push((
+                        src.clone(),
+                        ImageAsset {
+                            href,
+                            media_type,
+                            bytes,
+                            width: 0,
+                            height: 0,
+                        },
+                    ));
                 }
                 (bytes, _) => {
                     let why = if !local {
@@ -271,8 +352,11 @@ fn collect_images(
                         "is not a PNG, JPEG, GIF or WebP image"
                     };
                     diags.push(
-                        Diagnostic::new(Code::W009, format!("the image {src} {why}; its description is shown instead"))
-                            .in_file(part.source.file.clone()),
+                        Diagnostic::new(
+                            Code::W009,
+                            format!("the image {src} {why}; its description is shown instead"),
+                        )
+                        .in_file(part.source.file.clone()),
                     );
                 }
             }
@@ -298,21 +382,38 @@ pub struct Plan {
 impl Plan {
     /// Diagnostics that `--deny-warnings` makes fatal.
     pub fn warning_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| !d.code.is_note()).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| !d.code.is_note())
+            .count()
     }
 }
 
 /// Plans the book. With `light`, story bodies are not kept in memory (see
 /// `parse_files`); `write_book` reads them again from `inputs`.
-pub fn plan(inputs: &Inputs, opts: &Options, read_asset: &dyn Fn(&str) -> Option<Vec<u8>>, light: bool) -> Result<Plan> {
+pub fn plan(
+    inputs: &Inputs,
+    opts: &Options,
+    read_asset: &dyn Fn(&str) -> Option<Vec<u8>>,
+    light: bool,
+) -> Result<Plan> {
     let templates = render::Templates::new(&inputs.templates)?;
-    let Prepared { series, mut diagnostics, defaults } = prepare_with(inputs, opts, light)?;
+    let Prepared {
+        series,
+        mut diagnostics,
+        defaults,
+    } = prepare_with(inputs, opts, light)?;
     let images = collect_images(&series, read_asset, &mut diagnostics);
     let cover = cover_source::make_cover(&inputs.cover, &series)?.map(|(asset, found)| {
         diagnostics.extend(found);
         asset
     });
-    let extras = Extras { images, cover, modified: inputs.modified, ..Extras::default() };
+    let extras = Extras {
+        images,
+        cover,
+        modified: inputs.modified,
+        ..Extras::default()
+    };
     let manifest_typography = inputs.manifest.as_ref().and_then(|(_, m)| m.typography);
     Ok(Plan {
         series,
@@ -327,7 +428,12 @@ pub fn plan(inputs: &Inputs, opts: &Options, read_asset: &dyn Fn(&str) -> Option
 }
 
 /// Writes the planned book to `out` (`dest` names it in errors), story pages streamed.
-pub fn write_book<W: std::io::Write>(plan: &Plan, inputs: &Inputs, out: W, dest: &Path) -> Result<W> {
+pub fn write_book<W: std::io::Write>(
+    plan: &Plan,
+    inputs: &Inputs,
+    out: W,
+    dest: &Path,
+) -> Result<W> {
     // Spelled out so the closure is generic over the part's lifetime, as `Bodies` asks.
     fn bodies_fn<F>(f: F) -> F
     where
@@ -346,16 +452,36 @@ pub fn write_book<W: std::io::Write>(plan: &Plan, inputs: &Inputs, out: W, dest:
         let (events, _) = assemble::apply_notes_policy(body.events, plan.notes);
         Ok(std::borrow::Cow::Owned(events))
     });
-    let bodies: &package::Bodies<'_> = if plan.light { &reread } else { &package::bodies_in_model };
-    package::write_book(&plan.series, &plan.extras, &plan.templates, bodies, &plan.comment, out, dest)
+    let bodies: &package::Bodies<'_> = if plan.light {
+        &reread
+    } else {
+        &package::bodies_in_model
+    };
+    package::write_book(
+        &plan.series,
+        &plan.extras,
+        &plan.templates,
+        bodies,
+        &plan.comment,
+        out,
+        dest,
+    )
 }
 
 /// Turns read inputs into a book in memory. Pure apart from `read_asset`, which fetches
 /// images the Markdown bodies name.
-pub fn compile(inputs: &Inputs, opts: &Options, read_asset: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Book> {
+pub fn compile(
+    inputs: &Inputs,
+    opts: &Options,
+    read_asset: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<Book> {
     let plan = plan(inputs, opts, read_asset, false)?;
     let epub = write_book(&plan, inputs, Vec::new(), Path::new("the book"))?;
-    Ok(Book { epub, series: plan.series, diagnostics: plan.diagnostics })
+    Ok(Book {
+        epub,
+        series: plan.series,
+        diagnostics: plan.diagnostics,
+    })
 }
 
 /// One book per installment (its parts joined), each with its own front matter and the
@@ -367,7 +493,11 @@ pub fn compile_split(
     read_asset: &dyn Fn(&str) -> Option<Vec<u8>>,
 ) -> Result<Vec<(String, Book)>> {
     let templates = render::Templates::new(&inputs.templates)?;
-    let Prepared { series, diagnostics, defaults } = prepare(inputs, opts)?;
+    let Prepared {
+        series,
+        diagnostics,
+        defaults,
+    } = prepare(inputs, opts)?;
     let mut books: Vec<(String, Book)> = Vec::new();
     for inst in series.installments {
         let title = match (inst.number, inst.title.is_empty()) {
@@ -392,14 +522,29 @@ pub fn compile_split(
             ..Extras::default()
         };
         let comment = fingerprint(inputs, opts);
-        let epub = package::write_book(&one, &extras, &templates, &package::bodies_in_model, &comment, Vec::new(), Path::new("the book"))?;
+        let epub = package::write_book(
+            &one,
+            &extras,
+            &templates,
+            &package::bodies_in_model,
+            &comment,
+            Vec::new(),
+            Path::new("the book"),
+        )?;
         let mut name = default_file_name(&one.title);
         let mut n = 2;
         while books.iter().any(|(b, _)| *b == name) {
             name = default_file_name(&format!("{} {n}", one.title));
             n += 1;
         }
-        books.push((name, Book { epub, series: one, diagnostics: diags.into_vec() }));
+        books.push((
+            name,
+            Book {
+                epub,
+                series: one,
+                diagnostics: diags.into_vec(),
+            },
+        ));
     }
     // Series-wide diagnostics are reported once, with the first book.
     if let Some((_, first)) = books.first_mut() {
@@ -485,7 +630,10 @@ pub fn default_file_name(title: &str) -> String {
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically_with(path, |w| {
         use std::io::Write as _;
-        w.write_all(bytes).map_err(|source| Error::Write { path: path.to_path_buf(), source })
+        w.write_all(bytes).map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })
     })
 }
 
@@ -495,12 +643,19 @@ pub fn write_atomically_with(
     write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> Result<()>,
 ) -> Result<()> {
     use std::io::Write as _;
-    let write_err = |source| Error::Write { path: path.to_path_buf(), source };
+    let write_err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let tmp = tempfile::Builder::new().prefix(".ficbind-").suffix(".tmp").tempfile_in(&parent).map_err(write_err)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".ficbind-")
+        .suffix(".tmp")
+        .tempfile_in(&parent)
+        .map_err(write_err)?;
     {
         let mut w = std::io::BufWriter::with_capacity(256 * 1024, tmp.as_file());
         write(&mut w)?;
@@ -510,7 +665,9 @@ pub fn write_atomically_with(
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(write_err)?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(write_err)?;
     }
     tmp.persist(path).map_err(|e| write_err(e.error))?;
     Ok(())
@@ -530,9 +687,15 @@ mod tests {
 
     #[test]
     fn image_types_by_content() {
-        assert_eq!(image_media_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(
+            image_media_type(b"\x89PNG\r\n\x1a\n...."),
+            Some("image/png")
+        );
         assert_eq!(image_media_type(b"\xFF\xD8\xFF\xE0"), Some("image/jpeg"));
-        assert_eq!(image_media_type(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(
+            image_media_type(b"RIFF\0\0\0\0WEBPVP8 "),
+            Some("image/webp")
+        );
         assert_eq!(image_media_type(b"<svg"), None);
     }
 }

@@ -10,7 +10,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use ficbind::config::{CoverChoice, NotesPolicy, Options, Typography};
 
 #[derive(Parser)]
-#[command(name = "ficbind", version, about = "Bind a folder of story installments into one EPUB")]
+#[command(
+    name = "ficbind",
+    version,
+    about = "Bind a folder of story installments into one EPUB"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -88,7 +92,10 @@ struct BatchArgs {
 fn parse_shard(s: &str) -> std::result::Result<(usize, usize), String> {
     let bad = || format!("{s:?} is not a shard; write K/N with 1 ≤ K ≤ N, e.g. 2/8");
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
-    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    let (k, n): (usize, usize) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
     if k == 0 || n == 0 || k > n {
         return Err(bad());
     }
@@ -308,10 +315,18 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
         let plan = ficbind::plan(&inputs, &opts, &read_asset, true)?;
         print_diagnostics(&plan.diagnostics);
         if opts.deny_warnings && plan.warning_count() > 0 {
-            return Err(ficbind::error::Error::DeniedWarnings { count: plan.warning_count() }.into());
+            return Err(ficbind::error::Error::DeniedWarnings {
+                count: plan.warning_count(),
+            }
+            .into());
         }
-        let out = args.output.clone().unwrap_or_else(|| PathBuf::from(ficbind::default_file_name(&plan.series.title)));
-        ficbind::write_atomically_with(&out, |w| ficbind::write_book(&plan, &inputs, w, &out).map(|_| ()))?;
+        let out = args
+            .output
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(ficbind::default_file_name(&plan.series.title)));
+        ficbind::write_atomically_with(&out, |w| {
+            ficbind::write_book(&plan, &inputs, w, &out).map(|_| ())
+        })?;
         if !args.quiet {
             report_written(&out, &plan.series);
         }
@@ -319,7 +334,10 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     }
     let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
     if dir.exists() && !dir.is_dir() {
-        bail!("{} is a file; with --split, -o names the folder the books go into", dir.display());
+        bail!(
+            "{} is a file; with --split, -o names the folder the books go into",
+            dir.display()
+        );
     }
     let books = ficbind::compile_split(&inputs, &opts, &read_asset)?;
     let warnings: usize = books.iter().map(|(_, b)| b.warning_count()).sum();
@@ -329,7 +347,10 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     if opts.deny_warnings && warnings > 0 {
         return Err(ficbind::error::Error::DeniedWarnings { count: warnings }.into());
     }
-    std::fs::create_dir_all(&dir).map_err(|source| ficbind::error::Error::Write { path: dir.clone(), source })?;
+    std::fs::create_dir_all(&dir).map_err(|source| ficbind::error::Error::Write {
+        path: dir.clone(),
+        source,
+    })?;
     for (name, book) in &books {
         let path = dir.join(name);
         ficbind::write_atomically(&path, &book.epub)?;
@@ -369,17 +390,25 @@ fn init(args: InitArgs) -> Result<ExitCode> {
         bail!("{} already exists; edit it, or run `ficbind init --force` to replace it with a fresh one", path.display());
     }
     // Detect from the files alone: an old manifest must not shape the new one.
-    let opts = Options { no_manifest: true, source_date_epoch: Some(0), ..Options::default() };
+    let opts = Options {
+        no_manifest: true,
+        source_date_epoch: Some(0),
+        ..Options::default()
+    };
     let inputs = ficbind::read_inputs(&args.series_dir, &opts)?;
     let prepared = ficbind::prepare_light(&inputs, &opts)?;
     ficbind::write_atomically(&path, ficbind::init::manifest_text(&prepared).as_bytes())?;
-    eprintln!("wrote {}; check it with `ficbind inspect {}`", path.display(), args.series_dir.display());
+    eprintln!(
+        "wrote {}; check it with `ficbind inspect {}`",
+        path.display(),
+        args.series_dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 fn batch(args: BatchArgs) -> Result<ExitCode> {
-    use std::io::IsTerminal as _;
     use ficbind::batch::{Outcome, Progress};
+    use std::io::IsTerminal as _;
 
     let mut build = options(&args.text, None)?;
     args.book.apply(&mut build);
@@ -396,16 +425,28 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
     if bar_wanted {
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} series  ETA {eta}  {wide_msg}")
-                .expect("valid progress template"),
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} series  ETA {eta}  {wide_msg}",
+            )
+            .expect("valid progress template"),
         );
     }
     let line = |r: &ficbind::batch::SeriesResult| match &r.outcome {
-        Outcome::Built { output, warnings, .. } => {
-            let w = if *warnings > 0 { format!(" ({warnings} warning(s))") } else { String::new() };
+        Outcome::Built {
+            output, warnings, ..
+        } => {
+            let w = if *warnings > 0 {
+                format!(" ({warnings} warning(s))")
+            } else {
+                String::new()
+            };
             format!("built   {} → {}{w}", r.series.display(), output.display())
         }
-        Outcome::Skipped { output, reason } => format!("skipped {} → {}: {reason}", r.series.display(), output.display()),
+        Outcome::Skipped { output, reason } => format!(
+            "skipped {} → {}: {reason}",
+            r.series.display(),
+            output.display()
+        ),
         Outcome::Failed { reason } => format!("FAILED  {}: {reason}", r.series.display()),
     };
     let report = ficbind::batch::run(&args.roots, &opts, &|p| match p {
@@ -428,30 +469,50 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
             eprintln!("{}", line(r));
         }
     }
-    eprintln!("{} built, {} skipped, {} failed", report.built, report.skipped, report.failed);
+    eprintln!(
+        "{} built, {} skipped, {} failed",
+        report.built, report.skipped, report.failed
+    );
     if let Some(path) = &args.report {
         let json = serde_json::to_vec_pretty(&report)?;
         ficbind::write_atomically(path, &json)?;
     }
-    Ok(if report.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if report.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn cover(args: CoverCmdArgs) -> Result<ExitCode> {
-    let mut opts = Options { source_date_epoch: Some(0), ..Options::default() };
+    let mut opts = Options {
+        source_date_epoch: Some(0),
+        ..Options::default()
+    };
     args.cover.apply(&mut opts);
     if opts.cover == CoverChoice::None {
         bail!("--no-cover leaves nothing to render; drop it to preview the cover");
     }
     let inputs = ficbind::read_inputs(&args.series_dir, &opts)?;
     let prepared = ficbind::prepare_light(&inputs, &opts)?;
-    let Some((image, diagnostics)) = ficbind::cover_source::make_cover(&inputs.cover, &prepared.series)? else {
+    let Some((image, diagnostics)) =
+        ficbind::cover_source::make_cover(&inputs.cover, &prepared.series)?
+    else {
         bail!("this series is set to have no cover (series.toml [cover] none = true)");
     };
     print_diagnostics(&diagnostics);
     let ext = image.href.rsplit('.').next().unwrap_or("jpg");
-    let out = args.output.unwrap_or_else(|| PathBuf::from(format!("cover.{ext}")));
+    let out = args
+        .output
+        .unwrap_or_else(|| PathBuf::from(format!("cover.{ext}")));
     ficbind::write_atomically(&out, &image.bytes)?;
-    eprintln!("wrote {} ({}×{} {})", out.display(), image.width, image.height, image.media_type);
+    eprintln!(
+        "wrote {} ({}×{} {})",
+        out.display(),
+        image.width,
+        image.height,
+        image.media_type
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -10,8 +10,14 @@ use crate::model::{Align, Body, Event, Tag};
 use crate::text::Typography;
 
 /// Reads a Markdown body. `file` and `first_line` place diagnostics at file lines.
-pub fn parse(body: &str, file: &str, first_line: usize, typography: Typography) -> (Body, Vec<Diagnostic>) {
-    let mut options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+pub fn parse(
+    body: &str,
+    file: &str,
+    first_line: usize,
+    typography: Typography,
+) -> (Body, Vec<Diagnostic>) {
+    let mut options =
+        Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     if typography == Typography::Smart {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -21,7 +27,9 @@ pub fn parse(body: &str, file: &str, first_line: usize, typography: Typography) 
     let mut parser = Parser::new_ext(body, options);
     while let Some(event) = parser.next() {
         match event {
-            Md::Start(MdTag::Heading { level, .. }) if r.events.is_empty() && r.heading.is_none() => {
+            Md::Start(MdTag::Heading { level, .. })
+                if r.events.is_empty() && r.heading.is_none() =>
+            {
                 // A heading before any story is the installment's own heading.
                 let mut text = String::new();
                 for e in parser.by_ref() {
@@ -35,7 +43,9 @@ pub fn parse(body: &str, file: &str, first_line: usize, typography: Typography) 
                 let _ = level;
                 r.heading = Some(text.trim().to_string());
             }
-            Md::Start(MdTag::Image { dest_url, title, .. }) => {
+            Md::Start(MdTag::Image {
+                dest_url, title, ..
+            }) => {
                 let mut alt = String::new();
                 for e in parser.by_ref() {
                     match e {
@@ -44,7 +54,11 @@ pub fn parse(body: &str, file: &str, first_line: usize, typography: Typography) 
                         _ => {}
                     }
                 }
-                r.events.push(Event::Image { src: dest_url.to_string(), alt, title: title.to_string() });
+                r.events.push(Event::Image {
+                    src: dest_url.to_string(),
+                    alt,
+                    title: title.to_string(),
+                });
             }
             Md::Start(tag) => {
                 let ours = map_tag(tag);
@@ -55,7 +69,9 @@ pub fn parse(body: &str, file: &str, first_line: usize, typography: Typography) 
             Md::Code(t) => r.events.push(Event::Code(t.to_string())),
             Md::InlineMath(t) | Md::DisplayMath(t) => r.text(&t),
             Md::Html(html) | Md::InlineHtml(html) => r.html(&html),
-            Md::FootnoteReference(label) => r.events.push(Event::FootnoteReference(label.to_string())),
+            Md::FootnoteReference(label) => {
+                r.events.push(Event::FootnoteReference(label.to_string()))
+            }
             Md::SoftBreak => r.text(" "),
             Md::HardBreak => r.events.push(Event::LineBreak),
             Md::Rule => r.events.push(Event::SceneBreak),
@@ -65,7 +81,13 @@ pub fn parse(body: &str, file: &str, first_line: usize, typography: Typography) 
     r.close_inline_html();
     // pulldown-cmark leaves a reference with no definition as text (`[^x]`), so
     // nothing is lost and nothing needs reporting.
-    (Body { heading: r.heading, events: r.events }, Vec::new())
+    (
+        Body {
+            heading: r.heading,
+            events: r.events,
+        },
+        Vec::new(),
+    )
 }
 
 #[derive(Default)]
@@ -130,7 +152,9 @@ impl Reader {
                 self.events.push(Event::LineBreak);
                 continue;
             }
-            let Some(tag) = inline_tag(&name) else { continue };
+            let Some(tag) = inline_tag(&name) else {
+                continue;
+            };
             if !closing {
                 self.events.push(Event::Start(tag.clone()));
                 self.html_open.push(tag);
@@ -197,9 +221,17 @@ fn map_tag(tag: MdTag<'_>) -> Tag {
         MdTag::Strikethrough => Tag::Strikethrough,
         MdTag::Superscript => Tag::Superscript,
         MdTag::Subscript => Tag::Subscript,
-        MdTag::Link { dest_url, title, .. } => Tag::Link { href: dest_url.to_string(), title: title.to_string() },
+        MdTag::Link {
+            dest_url, title, ..
+        } => Tag::Link {
+            href: dest_url.to_string(),
+            title: title.to_string(),
+        },
         // Not enabled; kept total so a new option cannot panic.
-        MdTag::Image { .. } | MdTag::MetadataBlock(_) | MdTag::DefinitionList | MdTag::DefinitionListTitle
+        MdTag::Image { .. }
+        | MdTag::MetadataBlock(_)
+        | MdTag::DefinitionList
+        | MdTag::DefinitionListTitle
         | MdTag::DefinitionListDefinition => Tag::Paragraph,
     }
 }
@@ -220,30 +252,45 @@ mod tests {
     fn first_heading_is_the_installment_heading() {
         let (heading, out) = html("# Arrival\n\nThe ferry was late.\n\n## Later\n\nStill late.\n");
         assert_eq!(heading.as_deref(), Some("Arrival"));
-        assert_eq!(out, "<p>The ferry was late.</p>\n<h4>Later</h4>\n<p>Still late.</p>\n");
+        assert_eq!(
+            out,
+            "<p>The ferry was late.</p>\n<h4>Later</h4>\n<p>Still late.</p>\n"
+        );
     }
 
     #[test]
     fn smart_punctuation_and_scene_break() {
         let (_, out) = html("\"It's late...\" she said -- twice.\n\n***\n\nMorning.");
-        assert!(out.starts_with("<p>“It’s late…” she said – twice.</p>"), "{out}");
+        assert!(
+            out.starts_with("<p>“It’s late…” she said – twice.</p>"),
+            "{out}"
+        );
         assert!(out.contains("scene-break"));
     }
 
     #[test]
     fn raw_html_is_made_safe_and_balanced() {
-        let (_, out) = html("A <i>tilted</i> <span style=\"x\">word</span> <b>open\n\n<script>alert(1)</script>\n");
-        assert!(out.contains("<em>tilted</em> word <strong>open</strong></p>"), "{out}");
+        let (_, out) = html(
+            "A <i>tilted</i> <span style=\"x\">word</span> <b>open\n\n<script>alert(1)</script>\n",
+        );
+        assert!(
+            out.contains("<em>tilted</em> word <strong>open</strong></p>"),
+            "{out}"
+        );
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("<span"), "{out}");
     }
 
     #[test]
     fn footnotes_tables_strikethrough() {
-        let (_, out) = html("Tide[^t] ~~low~~.\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n\n[^t]: Twice a day.\n");
+        let (_, out) =
+            html("Tide[^t] ~~low~~.\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n\n[^t]: Twice a day.\n");
         assert!(out.contains("epub:type=\"noteref\""), "{out}");
         assert!(out.contains("<s>low</s>"), "{out}");
-        assert!(out.contains("<table>\n<thead><tr><th>a</th><th>b</th></tr></thead>"), "{out}");
+        assert!(
+            out.contains("<table>\n<thead><tr><th>a</th><th>b</th></tr></thead>"),
+            "{out}"
+        );
         assert!(out.contains("epub:type=\"footnote\""), "{out}");
     }
 
@@ -255,7 +302,16 @@ mod tests {
 
     #[test]
     fn images_keep_source_and_alt() {
-        let (body, _) = parse("![A harbour map](map.png \"Map\")\n", "t.md", 1, Typography::Off);
-        assert!(body.events.contains(&Event::Image { src: "map.png".into(), alt: "A harbour map".into(), title: "Map".into() }));
+        let (body, _) = parse(
+            "![A harbour map](map.png \"Map\")\n",
+            "t.md",
+            1,
+            Typography::Off,
+        );
+        assert!(body.events.contains(&Event::Image {
+            src: "map.png".into(),
+            alt: "A harbour map".into(),
+            title: "Map".into()
+        }));
     }
 }

@@ -26,7 +26,11 @@ pub enum Event {
     /// A footnote reference; the label is the Markdown label (`[^note]` gives `note`).
     FootnoteReference(String),
     /// An image referenced by a Markdown body; `src` is relative to the source file.
-    Image { src: String, alt: String, title: String },
+    Image {
+        src: String,
+        alt: String,
+        title: String,
+    },
 }
 
 /// Containers opened by `Event::Start` and closed by the matching `Event::End`.
@@ -54,7 +58,10 @@ pub enum Tag {
     TableHead,
     TableRow,
     TableCell,
-    Link { href: String, title: String },
+    Link {
+        href: String,
+        title: String,
+    },
     FootnoteDefinition(String),
 }
 
@@ -109,7 +116,13 @@ pub fn count_words(text: &str) -> usize {
             }
         }
     };
-    let alnum = |c: char| if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
+    let alnum = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        }
+    };
     let mut count = 0;
     let mut in_word = false;
     let mut prev = ' ';
@@ -126,7 +139,8 @@ pub fn count_words(text: &str) -> usize {
             // is only looked at after a word.
             let (next, _) = char_at(i + len);
             let joins_letters = matches!(c, '\'' | '’' | '-' | '‐') && alnum(next);
-            let joins_digits = matches!(c, ',' | '.') && prev.is_ascii_digit() && next.is_ascii_digit();
+            let joins_digits =
+                matches!(c, ',' | '.') && prev.is_ascii_digit() && next.is_ascii_digit();
             if !(joins_letters || joins_digits) {
                 in_word = false;
             }
@@ -187,7 +201,10 @@ impl Installment {
 
     /// The strictest rating among the parts.
     pub fn rating(&self) -> Option<&Rating> {
-        self.parts.iter().filter_map(|p| p.header.rating.as_ref()).max_by_key(|r| r.level)
+        self.parts
+            .iter()
+            .filter_map(|p| p.header.rating.as_ref())
+            .max_by_key(|r| r.level)
     }
 }
 
@@ -223,7 +240,9 @@ impl Series {
     }
 
     pub fn parts(&self) -> impl Iterator<Item = (&Installment, &Part)> {
-        self.installments.iter().flat_map(|i| i.parts.iter().map(move |p| (i, p)))
+        self.installments
+            .iter()
+            .flat_map(|i| i.parts.iter().map(move |p| (i, p)))
     }
 }
 

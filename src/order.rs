@@ -34,8 +34,9 @@ static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-static UNNUMBERED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?P<series>[^:]*?\S)\s*(?::|\s[-–—]\s)\s*(?P<rest>.+)$").expect("valid regex"));
+static UNNUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<series>[^:]*?\S)\s*(?::|\s[-–—]\s)\s*(?P<rest>.+)$").expect("valid regex")
+});
 
 /// Reads `Ember Road 03: The Lantern Keeper part 2`, `Ember Road 3 - Lantern`,
 /// `Ember Road: Snow (2/3)` and the like.
@@ -43,14 +44,22 @@ pub fn parse_title(title: &str) -> TitleParts {
     let title = title.trim();
     let (base, part) = match PART_SUFFIX.captures(title) {
         Some(c) if c.get(0).is_some_and(|m| m.start() > 0) => {
-            let n = (1..=4).find_map(|i| c.get(i)).and_then(|m| m.as_str().parse().ok());
+            let n = (1..=4)
+                .find_map(|i| c.get(i))
+                .and_then(|m| m.as_str().parse().ok());
             (title[..c.get(0).unwrap().start()].trim(), n)
         }
         _ => (title, None),
     };
     if let Some(c) = NUMBERED.captures(base) {
-        let series = c["series"].trim().trim_end_matches([':', '-', '–', '—', ',']).trim();
-        let rest = c.name("rest").or(c.name("rest2")).map_or("", |m| m.as_str().trim());
+        let series = c["series"]
+            .trim()
+            .trim_end_matches([':', '-', '–', '—', ','])
+            .trim();
+        let rest = c
+            .name("rest")
+            .or(c.name("rest2"))
+            .map_or("", |m| m.as_str().trim());
         if !series.is_empty() {
             return TitleParts {
                 series: Some(series.to_string()),
@@ -68,12 +77,18 @@ pub fn parse_title(title: &str) -> TitleParts {
             part,
         };
     }
-    TitleParts { series: None, number: None, title: base.to_string(), part }
+    TitleParts {
+        series: None,
+        number: None,
+        title: base.to_string(),
+        part,
+    }
 }
 
 static FILE_PART: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:part|pt)[\s_\-.]*(\d{1,3})\D*$").expect("valid regex"));
-static LAST_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d+)\D*$").expect("valid regex"));
+static LAST_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d+)\D*$").expect("valid regex"));
 
 fn stem(file: &str) -> &str {
     file.rsplit_once('.').map_or(file, |(s, _)| s)
@@ -85,7 +100,9 @@ fn file_part_marker(stem: &str) -> Option<(usize, u32)> {
     let c = FILE_PART.captures(stem)?;
     let start = c.get(0)?.start();
     let before_has_number = stem[..start].contains(|ch: char| ch.is_ascii_digit());
-    before_has_number.then(|| c[1].parse().ok().map(|n| (start, n))).flatten()
+    before_has_number
+        .then(|| c[1].parse().ok().map(|n| (start, n)))
+        .flatten()
 }
 
 /// The installment number a file name carries (`ember-road-03.txt`, `part10.txt`),
@@ -93,7 +110,10 @@ fn file_part_marker(stem: &str) -> Option<(usize, u32)> {
 pub fn number_from_file_name(file: &str) -> Option<u32> {
     let stem = stem(file);
     let stem = file_part_marker(stem).map_or(stem, |(start, _)| &stem[..start]);
-    LAST_NUMBER.captures(stem).and_then(|c| c[1].parse().ok()).filter(|&n| n < 100_000)
+    LAST_NUMBER
+        .captures(stem)
+        .and_then(|c| c[1].parse().ok())
+        .filter(|&n| n < 100_000)
 }
 
 /// A part marker in a file name (`ember-03-part-2`, `x_1_pt1`).
@@ -108,7 +128,9 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
         std::iter::from_fn(move || {
             let first = rest.chars().next()?;
             let digit = first.is_ascii_digit();
-            let end = rest.find(|c: char| c.is_ascii_digit() != digit).unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digit)
+                .unwrap_or(rest.len());
             let (chunk, tail) = rest.split_at(end);
             rest = tail;
             Some((digit, chunk))
@@ -193,32 +215,41 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
     let mut placed: Vec<Placed> = entries
         .iter()
         .enumerate()
-        .map(|(entry, e)| match e.title.as_deref().filter(|t| !t.trim().is_empty()) {
-            Some(full) => {
-                let t = parse_title(full);
-                Placed {
-                    entry,
-                    number: t.number,
-                    title: t.title,
-                    part: t.part,
-                    full_title: full.trim().to_string(),
-                    series: t.series,
+        .map(
+            |(entry, e)| match e.title.as_deref().filter(|t| !t.trim().is_empty()) {
+                Some(full) => {
+                    let t = parse_title(full);
+                    Placed {
+                        entry,
+                        number: t.number,
+                        title: t.title,
+                        part: t.part,
+                        full_title: full.trim().to_string(),
+                        series: t.series,
+                    }
                 }
-            }
-            // No title: the file name is all the writer gave us, with the body's own
-            // heading (`Chapter 3: Undertow`) as the better title when there is one.
-            None => {
-                let full = stem(&e.file).trim().to_string();
-                let number = number_from_file_name(&e.file);
-                let t = parse_title(&full);
-                let title = match &e.heading {
-                    Some(h) => h.clone(),
-                    None if t.number.is_some() && !t.title.is_empty() => t.title,
-                    None => full.clone(),
-                };
-                Placed { entry, number, title, part: part_from_file_name(&e.file), full_title: full, series: None }
-            }
-        })
+                // No title: the file name is all the writer gave us, with the body's own
+                // heading (`Chapter 3: Undertow`) as the better title when there is one.
+                None => {
+                    let full = stem(&e.file).trim().to_string();
+                    let number = number_from_file_name(&e.file);
+                    let t = parse_title(&full);
+                    let title = match &e.heading {
+                        Some(h) => h.clone(),
+                        None if t.number.is_some() && !t.title.is_empty() => t.title,
+                        None => full.clone(),
+                    };
+                    Placed {
+                        entry,
+                        number,
+                        title,
+                        part: part_from_file_name(&e.file),
+                        full_title: full,
+                        series: None,
+                    }
+                }
+            },
+        )
         .collect();
     for p in &mut placed {
         let e = &entries[p.entry];
@@ -238,7 +269,10 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
 
     placed.sort_by(|a, b| {
         let key = |p: &Placed| (p.number.is_none(), p.number);
-        key(a).cmp(&key(b)).then(a.part.cmp(&b.part)).then_with(|| natural_cmp(&entries[a.entry].file, &entries[b.entry].file))
+        key(a)
+            .cmp(&key(b))
+            .then(a.part.cmp(&b.part))
+            .then_with(|| natural_cmp(&entries[a.entry].file, &entries[b.entry].file))
     });
 
     let series_title = series_title(&placed);
@@ -253,7 +287,10 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
     for (number, group) in &groups {
         let has_parts = group.len() > 1 && group.iter().all(|p| p.part.is_some());
         if group.len() > 1 && !has_parts {
-            let files: Vec<&str> = group.iter().map(|p| entries[p.entry].file.as_str()).collect();
+            let files: Vec<&str> = group
+                .iter()
+                .map(|p| entries[p.entry].file.as_str())
+                .collect();
             diagnostics.push(
                 Diagnostic::new(
                     Code::W003,
@@ -285,7 +322,12 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
             }
             installments.push(PlannedInstallment {
                 number: Some(*number),
-                title: group.iter().map(|p| p.title.as_str()).find(|t| !t.is_empty()).unwrap_or("").to_string(),
+                title: group
+                    .iter()
+                    .map(|p| p.title.as_str())
+                    .find(|t| !t.is_empty())
+                    .unwrap_or("")
+                    .to_string(),
                 parts: group.iter().map(|p| planned_part(p)).collect(),
             });
         } else {
@@ -302,12 +344,17 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
 
     let numbers: Vec<u32> = groups.keys().copied().collect();
     if let (Some(&first), Some(&last)) = (numbers.first(), numbers.last()) {
-        let missing: Vec<String> =
-            (first.min(1)..=last).filter(|n| *n >= 1 && !groups.contains_key(n)).map(|n| n.to_string()).collect();
+        let missing: Vec<String> = (first.min(1)..=last)
+            .filter(|n| *n >= 1 && !groups.contains_key(n))
+            .map(|n| n.to_string())
+            .collect();
         if !missing.is_empty() && missing.len() <= 20 {
             diagnostics.push(Diagnostic::new(
                 Code::W004,
-                format!("no installment numbered {}; the numbering has a gap (is a file missing?)", missing.join(", ")),
+                format!(
+                    "no installment numbered {}; the numbering has a gap (is a file missing?)",
+                    missing.join(", ")
+                ),
             ));
         }
     }
@@ -315,9 +362,15 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
     // Free-standing stories: grouped by title when they come in parts.
     let mut free: Vec<PlannedInstallment> = Vec::new();
     for p in placed.iter().filter(|p| p.number.is_none()) {
-        match free.iter_mut().find(|i| p.part.is_some() && i.title == p.title && i.parts.iter().all(|q| q.part.is_some())) {
+        match free.iter_mut().find(|i| {
+            p.part.is_some() && i.title == p.title && i.parts.iter().all(|q| q.part.is_some())
+        }) {
             Some(existing) => existing.parts.push(planned_part(p)),
-            None => free.push(PlannedInstallment { number: None, title: p.title.clone(), parts: vec![planned_part(p)] }),
+            None => free.push(PlannedInstallment {
+                number: None,
+                title: p.title.clone(),
+                parts: vec![planned_part(p)],
+            }),
         }
     }
     for inst in &mut free {
@@ -325,7 +378,11 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
     }
     installments.extend(free);
 
-    Plan { series_title, installments, diagnostics }
+    Plan {
+        series_title,
+        installments,
+        diagnostics,
+    }
 }
 
 /// The manifest's order: listed entries as listed, the rest free-standing after them.
@@ -354,34 +411,58 @@ fn plan_in_given_order(entries: &[Entry], mut placed: Vec<Placed>, order: &[usiz
             {
                 last.parts.push(planned_part(p))
             }
-            _ => installments.push(PlannedInstallment { number: p.number, title: p.title.clone(), parts: vec![planned_part(p)] }),
+            _ => installments.push(PlannedInstallment {
+                number: p.number,
+                title: p.title.clone(),
+                parts: vec![planned_part(p)],
+            }),
         }
     }
     let mut diagnostics = Vec::new();
     let numbers: Vec<u32> = installments.iter().filter_map(|i| i.number).collect();
     for (i, n) in numbers.iter().enumerate() {
         if numbers[..i].contains(n) {
-            diagnostics.push(Diagnostic::new(Code::W003, format!("more than one installment is numbered {n} in the manifest's order")));
+            diagnostics.push(Diagnostic::new(
+                Code::W003,
+                format!("more than one installment is numbered {n} in the manifest's order"),
+            ));
         }
     }
-    Plan { series_title, installments, diagnostics }
+    Plan {
+        series_title,
+        installments,
+        diagnostics,
+    }
 }
 
 fn planned_part(p: &Placed) -> PlannedPart {
-    PlannedPart { entry: p.entry, part: p.part, full_title: p.full_title.clone() }
+    PlannedPart {
+        entry: p.entry,
+        part: p.part,
+        full_title: p.full_title.clone(),
+    }
 }
 
 /// The name the numbered titles share before their number, spelled the way most files
 /// spell it (writers are not consistent about capitals); the first in reading order
 /// wins a tie. Without numbered titles, the shared prefix of `Series: Story` titles.
 fn series_title(placed: &[Placed]) -> Option<String> {
-    let numbered: Vec<&str> = placed.iter().filter(|p| p.number.is_some()).filter_map(|p| p.series.as_deref()).collect();
+    let numbered: Vec<&str> = placed
+        .iter()
+        .filter(|p| p.number.is_some())
+        .filter_map(|p| p.series.as_deref())
+        .collect();
     let candidates = if numbered.is_empty() {
         placed.iter().filter_map(|p| p.series.as_deref()).collect()
     } else {
         numbered
     };
-    let normal = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let normal = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     // Most common name (case-insensitively), then its most common spelling; the first
     // in reading order wins a tie. Counted through maps: comparing every title with
     // every other, normalising both each time, was quadratic (5% of a 200-file build).
@@ -403,7 +484,11 @@ fn series_title(placed: &[Placed]) -> Option<String> {
         *by_spelling.entry(c).or_default() += 1;
     }
     let mut spelling: Option<(usize, &str)> = None;
-    for (c, _) in candidates.iter().zip(&normals).filter(|(_, n)| **n == normals[best]) {
+    for (c, _) in candidates
+        .iter()
+        .zip(&normals)
+        .filter(|(_, n)| **n == normals[best])
+    {
         let count = by_spelling[c];
         if spelling.is_none_or(|(n, _)| count > n) {
             spelling = Some((count, c));
@@ -417,21 +502,53 @@ mod tests {
     use super::*;
 
     fn tp(series: &str, number: Option<u32>, title: &str, part: Option<u32>) -> TitleParts {
-        TitleParts { series: Some(series.into()), number, title: title.into(), part }
+        TitleParts {
+            series: Some(series.into()),
+            number,
+            title: title.into(),
+            part,
+        }
     }
 
     #[test]
     fn titles_in_every_shape() {
-        assert_eq!(parse_title("Ember Road 03: The Lantern Keeper part 2"), tp("Ember Road", Some(3), "The Lantern Keeper", Some(2)));
-        assert_eq!(parse_title("Ember Road 3 - Lantern"), tp("Ember Road", Some(3), "Lantern", None));
-        assert_eq!(parse_title("Ember Road: Snow"), tp("Ember Road", None, "Snow", None));
-        assert_eq!(parse_title("Ember Road 3: Lantern (2/3)"), tp("Ember Road", Some(3), "Lantern", Some(2)));
-        assert_eq!(parse_title("Ember Road 3: Lantern, Pt. 1"), tp("Ember Road", Some(3), "Lantern", Some(1)));
-        assert_eq!(parse_title("Ember road 02"), tp("Ember road", Some(2), "", None));
-        assert_eq!(parse_title("Copperline 01: Wires"), tp("Copperline", Some(1), "Wires", None));
-        assert_eq!(parse_title("Tidewater 10: Anchor"), tp("Tidewater", Some(10), "Anchor", None));
+        assert_eq!(
+            parse_title("Ember Road 03: The Lantern Keeper part 2"),
+            tp("Ember Road", Some(3), "The Lantern Keeper", Some(2))
+        );
+        assert_eq!(
+            parse_title("Ember Road 3 - Lantern"),
+            tp("Ember Road", Some(3), "Lantern", None)
+        );
+        assert_eq!(
+            parse_title("Ember Road: Snow"),
+            tp("Ember Road", None, "Snow", None)
+        );
+        assert_eq!(
+            parse_title("Ember Road 3: Lantern (2/3)"),
+            tp("Ember Road", Some(3), "Lantern", Some(2))
+        );
+        assert_eq!(
+            parse_title("Ember Road 3: Lantern, Pt. 1"),
+            tp("Ember Road", Some(3), "Lantern", Some(1))
+        );
+        assert_eq!(
+            parse_title("Ember road 02"),
+            tp("Ember road", Some(2), "", None)
+        );
+        assert_eq!(
+            parse_title("Copperline 01: Wires"),
+            tp("Copperline", Some(1), "Wires", None)
+        );
+        assert_eq!(
+            parse_title("Tidewater 10: Anchor"),
+            tp("Tidewater", Some(10), "Anchor", None)
+        );
         let plain = parse_title("Snowfall");
-        assert_eq!((plain.series, plain.number, plain.title.as_str()), (None, None, "Snowfall"));
+        assert_eq!(
+            (plain.series, plain.number, plain.title.as_str()),
+            (None, None, "Snowfall")
+        );
         // A number inside the installment's own title is not the installment number.
         assert_eq!(parse_title("Ember Road 4: The 100 Days").number, Some(4));
     }
@@ -452,11 +569,18 @@ mod tests {
     fn natural_order() {
         let mut names = vec!["part10.txt", "part2.txt", "Part1.txt", "part02b.txt"];
         names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(names, vec!["Part1.txt", "part2.txt", "part02b.txt", "part10.txt"]);
+        assert_eq!(
+            names,
+            vec!["Part1.txt", "part2.txt", "part02b.txt", "part10.txt"]
+        );
     }
 
     fn entry(file: &str, title: Option<&str>) -> Entry {
-        Entry { file: file.into(), title: title.map(Into::into), ..Entry::default() }
+        Entry {
+            file: file.into(),
+            title: title.map(Into::into),
+            ..Entry::default()
+        }
     }
 
     #[test]
@@ -474,7 +598,13 @@ mod tests {
         let shape: Vec<(Option<u32>, &str, Vec<usize>)> = plan
             .installments
             .iter()
-            .map(|i| (i.number, i.title.as_str(), i.parts.iter().map(|p| p.entry).collect()))
+            .map(|i| {
+                (
+                    i.number,
+                    i.title.as_str(),
+                    i.parts.iter().map(|p| p.entry).collect(),
+                )
+            })
             .collect();
         assert_eq!(
             shape,
@@ -486,13 +616,23 @@ mod tests {
                 (None, "Snow", vec![0]),
             ]
         );
-        let gap = plan.diagnostics.iter().find(|d| d.code == Code::W004).unwrap();
+        let gap = plan
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::W004)
+            .unwrap();
         assert!(gap.message.contains("4, 5, 6, 7, 8, 9"), "{}", gap.message);
     }
 
     #[test]
     fn duplicate_numbers_warn_and_keep_both() {
-        let plan = plan(&[entry("a.txt", Some("Moth 1: Wing")), entry("b.txt", Some("Moth 1: Other"))], None);
+        let plan = plan(
+            &[
+                entry("a.txt", Some("Moth 1: Wing")),
+                entry("b.txt", Some("Moth 1: Other")),
+            ],
+            None,
+        );
         assert_eq!(plan.installments.len(), 2);
         assert_eq!(plan.diagnostics[0].code, Code::W003);
         assert!(plan.diagnostics[0].message.contains("a.txt, b.txt"));
@@ -500,19 +640,40 @@ mod tests {
 
     #[test]
     fn untitled_files_number_from_file_name_or_stand_free() {
-        let plan = plan(&[entry("notes on snow.txt", None), entry("ch-2.txt", None), entry("ch-1.txt", None)], None);
-        let shape: Vec<(Option<u32>, &str)> = plan.installments.iter().map(|i| (i.number, i.title.as_str())).collect();
-        assert_eq!(shape, vec![(Some(1), "ch-1"), (Some(2), "ch-2"), (None, "notes on snow")]);
+        let plan = plan(
+            &[
+                entry("notes on snow.txt", None),
+                entry("ch-2.txt", None),
+                entry("ch-1.txt", None),
+            ],
+            None,
+        );
+        let shape: Vec<(Option<u32>, &str)> = plan
+            .installments
+            .iter()
+            .map(|i| (i.number, i.title.as_str()))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                (Some(1), "ch-1"),
+                (Some(2), "ch-2"),
+                (None, "notes on snow")
+            ]
+        );
         assert_eq!(plan.series_title, None);
     }
 
     #[test]
     fn series_title_uses_the_most_common_spelling() {
-        let plan = plan(&[
-            entry("1.txt", Some("Ember road 01: A")),
-            entry("2.txt", Some("Ember Road 02: B")),
-            entry("3.txt", Some("Ember Road 03: C")),
-        ], None);
+        let plan = plan(
+            &[
+                entry("1.txt", Some("Ember road 01: A")),
+                entry("2.txt", Some("Ember Road 02: B")),
+                entry("3.txt", Some("Ember Road 03: C")),
+            ],
+            None,
+        );
         assert_eq!(plan.series_title.as_deref(), Some("Ember Road"));
     }
 
@@ -527,9 +688,20 @@ mod tests {
         ];
         entries[0].set_title = Some("The Wing".into());
         let plan = plan(&entries, Some(&[1, 0, 2, 3]));
-        let shape: Vec<(Option<u32>, &str, usize)> =
-            plan.installments.iter().map(|i| (i.number, i.title.as_str(), i.parts.len())).collect();
-        assert_eq!(shape, vec![(Some(2), "Lamp", 1), (Some(1), "The Wing", 1), (Some(3), "Dust", 2), (None, "Ash", 1)]);
+        let shape: Vec<(Option<u32>, &str, usize)> = plan
+            .installments
+            .iter()
+            .map(|i| (i.number, i.title.as_str(), i.parts.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                (Some(2), "Lamp", 1),
+                (Some(1), "The Wing", 1),
+                (Some(3), "Dust", 2),
+                (None, "Ash", 1)
+            ]
+        );
     }
 
     #[test]
@@ -537,6 +709,12 @@ mod tests {
         let mut e = entry("x9.txt", None);
         e.heading = Some("Chapter 9: Static".into());
         let plan = plan(&[e], None);
-        assert_eq!((plan.installments[0].number, plan.installments[0].title.as_str()), (Some(9), "Chapter 9: Static"));
+        assert_eq!(
+            (
+                plan.installments[0].number,
+                plan.installments[0].title.as_str()
+            ),
+            (Some(9), "Chapter 9: Static")
+        );
     }
 }

@@ -15,7 +15,8 @@ use crate::error::{Error, Result};
 use crate::header::{FieldKind, RatingLevel};
 use crate::model::{Event, Installment, Part, Series};
 use crate::render::{
-    markup, thousands, BookView, CoverView, FieldView, InstallmentView, PartView, RatingView, SeriesView, Templates,
+    markup, thousands, BookView, CoverView, FieldView, InstallmentView, PartView, RatingView,
+    SeriesView, Templates,
 };
 use crate::xhtml::{write_body, ImageMap};
 
@@ -89,8 +90,15 @@ fn part_href(n: usize) -> String {
 /// The stable identifier: a UUID v5 of the series title and authors, so a rebuilt book
 /// is the same book to a reading system and keeps its reading position.
 pub fn identifier(series: &Series) -> String {
-    let key = format!("ficbind:{}\n{}", series.title.to_lowercase(), series.authors.join(", ").to_lowercase());
-    format!("urn:uuid:{}", uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, key.as_bytes()))
+    let key = format!(
+        "ficbind:{}\n{}",
+        series.title.to_lowercase(),
+        series.authors.join(", ").to_lowercase()
+    );
+    format!(
+        "urn:uuid:{}",
+        uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, key.as_bytes())
+    )
 }
 
 /// Seconds since the Unix epoch → `YYYY-MM-DDThh:mm:ssZ` (proleptic Gregorian, UTC).
@@ -107,24 +115,47 @@ pub fn iso8601(secs: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 fn paragraphs(text: &str) -> Vec<String> {
-    text.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
+    text.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn installment_view(inst: &Installment, first_part: usize) -> InstallmentView {
-    let declared: Vec<u64> = inst.parts.iter().filter_map(|p| p.header.declared_words().and_then(|(_, n)| n)).collect();
+    let declared: Vec<u64> = inst
+        .parts
+        .iter()
+        .filter_map(|p| p.header.declared_words().and_then(|(_, n)| n))
+        .collect();
     let declared_words = (declared.len() == inst.parts.len() && !declared.is_empty())
         .then(|| declared.iter().sum::<u64>())
         .filter(|&d| d != inst.words() as u64)
         .map(|d| thousands(d as usize));
     let mut fields: Vec<FieldView> = Vec::new();
     for part in &inst.parts {
-        for f in part.header.fields.iter().filter(|f| f.kind != FieldKind::WordCount) {
-            let view = FieldView { key: f.key.clone(), lines: f.value.lines().map(str::to_string).collect() };
-            if !fields.iter().any(|v| v.key == view.key && v.lines == view.lines) {
+        for f in part
+            .header
+            .fields
+            .iter()
+            .filter(|f| f.kind != FieldKind::WordCount)
+        {
+            let view = FieldView {
+                key: f.key.clone(),
+                lines: f.value.lines().map(str::to_string).collect(),
+            };
+            if !fields
+                .iter()
+                .any(|v| v.key == view.key && v.lines == view.lines)
+            {
                 fields.push(view);
             }
         }
@@ -136,7 +167,11 @@ fn installment_view(inst: &Installment, first_part: usize) -> InstallmentView {
         .enumerate()
         .map(|(i, p)| PartView {
             href: part_href(first_part + i),
-            label: if inst.parts.len() > 1 { format!("Part {}", p.part.unwrap_or(i as u32 + 1)) } else { label.clone() },
+            label: if inst.parts.len() > 1 {
+                format!("Part {}", p.part.unwrap_or(i as u32 + 1))
+            } else {
+                label.clone()
+            },
             part: p.part,
             heading: p.body.heading.clone(),
             file: p.source.file.clone(),
@@ -145,7 +180,11 @@ fn installment_view(inst: &Installment, first_part: usize) -> InstallmentView {
     InstallmentView {
         number: inst.number,
         title: inst.title.clone(),
-        title_or_label: if inst.title.is_empty() { label.clone() } else { inst.title.clone() },
+        title_or_label: if inst.title.is_empty() {
+            label.clone()
+        } else {
+            inst.title.clone()
+        },
         label,
         href: part_href(first_part),
         words: inst.words(),
@@ -168,27 +207,52 @@ pub fn book_view(series: &Series, extras: &Extras) -> BookView {
             view
         })
         .collect();
-    let declared: Vec<u64> =
-        series.parts().map(|(_, p)| p.header.declared_words().and_then(|(_, n)| n)).collect::<Option<Vec<_>>>().unwrap_or_default();
+    let declared: Vec<u64> = series
+        .parts()
+        .map(|(_, p)| p.header.declared_words().and_then(|(_, n)| n))
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default();
     let declared_total: u64 = declared.iter().sum();
     let words = series.words();
-    let subjects = series.fandoms.iter().chain(&series.pairings).chain(&series.characters).cloned().collect();
-    let numbered_count = series.installments.iter().filter(|i| i.number.is_some()).count();
+    let subjects = series
+        .fandoms
+        .iter()
+        .chain(&series.pairings)
+        .chain(&series.characters)
+        .cloned()
+        .collect();
+    let numbered_count = series
+        .installments
+        .iter()
+        .filter(|i| i.number.is_some())
+        .count();
     BookView {
         title: series.title.clone(),
         language: series.language.clone(),
         identifier: identifier(series),
         modified: iso8601(extras.modified),
         authors: series.authors.clone(),
-        summary: series.summary.as_deref().map(paragraphs).filter(|p| !p.is_empty()),
-        disclaimer: series.disclaimer.as_deref().map(paragraphs).filter(|p| !p.is_empty()),
+        summary: series
+            .summary
+            .as_deref()
+            .map(paragraphs)
+            .filter(|p| !p.is_empty()),
+        disclaimer: series
+            .disclaimer
+            .as_deref()
+            .map(paragraphs)
+            .filter(|p| !p.is_empty()),
         fandoms: series.fandoms.clone(),
         pairings: series.pairings.clone(),
         characters: series.characters.clone(),
         subjects,
         rating: series.rating.as_ref().map(|r| RatingView {
             text: r.text.clone(),
-            scale: if r.level == RatingLevel::Unrecognised { String::new() } else { r.level.describe().to_string() },
+            scale: if r.level == RatingLevel::Unrecognised {
+                String::new()
+            } else {
+                r.level.describe().to_string()
+            },
         }),
         warnings: series.warnings.clone(),
         words,
@@ -199,9 +263,16 @@ pub fn book_view(series: &Series, extras: &Extras) -> BookView {
         numbered_count,
         free_standing_count: series.installments.len() - numbered_count,
         installments,
-        cover: extras.cover.as_ref().map(|c| CoverView { href: c.href.clone(), width: c.width, height: c.height }),
+        cover: extras.cover.as_ref().map(|c| CoverView {
+            href: c.href.clone(),
+            width: c.width,
+            height: c.height,
+        }),
         series: SeriesView {
-            name: extras.series_name.clone().unwrap_or_else(|| series.title.clone()),
+            name: extras
+                .series_name
+                .clone()
+                .unwrap_or_else(|| series.title.clone()),
             position: extras.series_position.clone(),
         },
     }
@@ -209,20 +280,50 @@ pub fn book_view(series: &Series, extras: &Extras) -> BookView {
 
 fn toc(book: &BookView) -> Vec<TocEntry> {
     let mut entries = vec![
-        TocEntry { label: "About this book".into(), href: "about.xhtml".into(), play_order: 0, id: String::new(), children: vec![] },
-        TocEntry { label: "Content warnings".into(), href: "warnings.xhtml".into(), play_order: 0, id: String::new(), children: vec![] },
-        TocEntry { label: "Contents".into(), href: "contents.xhtml".into(), play_order: 0, id: String::new(), children: vec![] },
+        TocEntry {
+            label: "About this book".into(),
+            href: "about.xhtml".into(),
+            play_order: 0,
+            id: String::new(),
+            children: vec![],
+        },
+        TocEntry {
+            label: "Content warnings".into(),
+            href: "warnings.xhtml".into(),
+            play_order: 0,
+            id: String::new(),
+            children: vec![],
+        },
+        TocEntry {
+            label: "Contents".into(),
+            href: "contents.xhtml".into(),
+            play_order: 0,
+            id: String::new(),
+            children: vec![],
+        },
     ];
     for inst in &book.installments {
         let children = if inst.parts.len() > 1 {
             inst.parts
                 .iter()
-                .map(|p| TocEntry { label: p.label.clone(), href: p.href.clone(), play_order: 0, id: String::new(), children: vec![] })
+                .map(|p| TocEntry {
+                    label: p.label.clone(),
+                    href: p.href.clone(),
+                    play_order: 0,
+                    id: String::new(),
+                    children: vec![],
+                })
                 .collect()
         } else {
             vec![]
         };
-        entries.push(TocEntry { label: inst.label.clone(), href: inst.href.clone(), play_order: 0, id: String::new(), children });
+        entries.push(TocEntry {
+            label: inst.label.clone(),
+            href: inst.href.clone(),
+            play_order: 0,
+            id: String::new(),
+            children,
+        });
     }
     // NCX requires one playOrder per target: an installment and its first part share one.
     fn number(entries: &mut [TocEntry], seen: &mut Vec<String>, count: &mut usize) {
@@ -244,7 +345,11 @@ fn toc(book: &BookView) -> Vec<TocEntry> {
 }
 
 fn toc_depth(entries: &[TocEntry]) -> usize {
-    entries.iter().map(|e| 1 + toc_depth(&e.children)).max().unwrap_or(0)
+    entries
+        .iter()
+        .map(|e| 1 + toc_depth(&e.children))
+        .max()
+        .unwrap_or(0)
 }
 
 /// Where the story pages' events come from: the model itself, or (for long books, whose
@@ -269,14 +374,23 @@ pub fn write_book<W: Write>(
 ) -> Result<W> {
     let book = book_view(series, extras);
     let book_value = Value::from_serialize(&book);
-    let images: ImageMap = extras.images.iter().map(|(src, a)| (src.clone(), a.href.clone())).collect();
+    let images: ImageMap = extras
+        .images
+        .iter()
+        .map(|(src, a)| (src.clone(), a.href.clone()))
+        .collect();
 
     let mut entries = Vec::new();
     let page = |name: &str| templates.render(name, context! { book => book_value.clone() });
     let mut manifest = Vec::new();
     let mut spine = Vec::new();
     let mut add_item = |id: &str, href: &str, properties| {
-        manifest.push(ManifestItem { id: id.to_string(), href: href.to_string(), media_type: "application/xhtml+xml", properties });
+        manifest.push(ManifestItem {
+            id: id.to_string(),
+            href: href.to_string(),
+            media_type: "application/xhtml+xml",
+            properties,
+        });
         spine.push(id.to_string());
     };
 
@@ -286,7 +400,10 @@ pub fn write_book<W: Write>(
     }
     for name in ["about", "warnings", "contents"] {
         add_item(name, &format!("{name}.xhtml"), None);
-        entries.push(Entry::new(format!("OEBPS/{name}.xhtml"), page(&format!("{name}.xhtml"))?));
+        entries.push(Entry::new(
+            format!("OEBPS/{name}.xhtml"),
+            page(&format!("{name}.xhtml"))?,
+        ));
     }
 
     // Story pages are rendered later, streamed; here they only take their places.
@@ -303,30 +420,90 @@ pub fn write_book<W: Write>(
     let toc = toc(&book);
     let mut landmarks = Vec::new();
     if extras.cover.is_some() {
-        landmarks.push(Landmark { kind: "cover", guide_type: "cover", label: "Cover".into(), href: "cover.xhtml".into() });
+        landmarks.push(Landmark {
+            kind: "cover",
+            guide_type: "cover",
+            label: "Cover".into(),
+            href: "cover.xhtml".into(),
+        });
     }
-    landmarks.push(Landmark { kind: "titlepage", guide_type: "title-page", label: "About this book".into(), href: "about.xhtml".into() });
-    landmarks.push(Landmark { kind: "toc", guide_type: "toc", label: "Contents".into(), href: "contents.xhtml".into() });
+    landmarks.push(Landmark {
+        kind: "titlepage",
+        guide_type: "title-page",
+        label: "About this book".into(),
+        href: "about.xhtml".into(),
+    });
+    landmarks.push(Landmark {
+        kind: "toc",
+        guide_type: "toc",
+        label: "Contents".into(),
+        href: "contents.xhtml".into(),
+    });
     if let Some(first) = book.installments.first() {
-        landmarks.push(Landmark { kind: "bodymatter", guide_type: "text", label: "Start of the story".into(), href: first.href.clone() });
+        landmarks.push(Landmark {
+            kind: "bodymatter",
+            guide_type: "text",
+            label: "Start of the story".into(),
+            href: first.href.clone(),
+        });
     }
 
-    let nav = templates.render("nav.xhtml", context! { book => book_value.clone(), toc => toc.clone(), landmarks => landmarks.clone() })?;
+    let nav = templates.render(
+        "nav.xhtml",
+        context! { book => book_value.clone(), toc => toc.clone(), landmarks => landmarks.clone() },
+    )?;
     entries.push(Entry::new("OEBPS/nav.xhtml", nav));
-    manifest.push(ManifestItem { id: "nav".into(), href: "nav.xhtml".into(), media_type: "application/xhtml+xml", properties: Some("nav") });
-    let ncx = templates.render("toc.ncx", context! { book => book_value.clone(), toc => toc.clone(), depth => toc_depth(&toc) })?;
+    manifest.push(ManifestItem {
+        id: "nav".into(),
+        href: "nav.xhtml".into(),
+        media_type: "application/xhtml+xml",
+        properties: Some("nav"),
+    });
+    let ncx = templates.render(
+        "toc.ncx",
+        context! { book => book_value.clone(), toc => toc.clone(), depth => toc_depth(&toc) },
+    )?;
     entries.push(Entry::new("OEBPS/toc.ncx", ncx));
-    manifest.push(ManifestItem { id: "ncx".into(), href: "toc.ncx".into(), media_type: "application/x-dtbncx+xml", properties: None });
-    entries.push(Entry::new("OEBPS/style.css", templates.render("style.css", context! { book => book_value.clone() })?));
-    manifest.push(ManifestItem { id: "css".into(), href: "style.css".into(), media_type: "text/css", properties: None });
+    manifest.push(ManifestItem {
+        id: "ncx".into(),
+        href: "toc.ncx".into(),
+        media_type: "application/x-dtbncx+xml",
+        properties: None,
+    });
+    entries.push(Entry::new(
+        "OEBPS/style.css",
+        templates.render("style.css", context! { book => book_value.clone() })?,
+    ));
+    manifest.push(ManifestItem {
+        id: "css".into(),
+        href: "style.css".into(),
+        media_type: "text/css",
+        properties: None,
+    });
 
     if let Some(cover) = &extras.cover {
-        entries.push(Entry::new(format!("OEBPS/{}", cover.href), cover.bytes.clone()));
-        manifest.push(ManifestItem { id: "cover-image".into(), href: cover.href.clone(), media_type: cover.media_type, properties: Some("cover-image") });
+        entries.push(Entry::new(
+            format!("OEBPS/{}", cover.href),
+            cover.bytes.clone(),
+        ));
+        manifest.push(ManifestItem {
+            id: "cover-image".into(),
+            href: cover.href.clone(),
+            media_type: cover.media_type,
+            properties: Some("cover-image"),
+        });
     }
     for (i, (_, image)) in extras.images.iter().enumerate() {
-        entries.push(Entry::new(format!("OEBPS/{}", image.href), image.bytes.clone()));
-        manifest.push(ManifestItem { id: format!("image-{:03}", i + 1), href: image.href.clone(), media_type: image.media_type, properties: None });
+        entries.push(Entry::new(
+            format!("OEBPS/{}", image.href),
+            image.bytes.clone(),
+        ));
+        manifest.push(ManifestItem {
+            id: format!("image-{:03}", i + 1),
+            href: image.href.clone(),
+            media_type: image.media_type,
+            properties: None,
+        });
     }
 
     let has_images = extras.cover.is_some() || !extras.images.is_empty();
@@ -350,13 +527,19 @@ pub fn write_book<W: Write>(
         context! { book => book_value.clone(), manifest => manifest, spine => spine, landmarks => landmarks, accessibility => accessibility },
     )?;
     entries.push(Entry::new("OEBPS/content.opf", opf));
-    entries.push(Entry::new("META-INF/container.xml", templates.render("container.xml", context! {})?));
+    entries.push(Entry::new(
+        "META-INF/container.xml",
+        templates.render("container.xml", context! {})?,
+    ));
 
     // Entries in name order, the story pages (`OEBPS/story-NNN.xhtml`) in the middle.
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     let split = entries.partition_point(|e| e.path.as_str() < "OEBPS/story-");
     let after = entries.split_off(split);
-    let io = |source| Error::Write { path: dest.to_path_buf(), source };
+    let io = |source| Error::Write {
+        path: dest.to_path_buf(),
+        source,
+    };
     let mut zip = ZipWriter::new(out).map_err(io)?;
     for p in entries.into_par_iter().map(pack).collect::<Vec<_>>() {
         zip.add(p).map_err(io)?;
@@ -379,7 +562,10 @@ pub fn write_book<W: Write>(
                         body => markup(body),
                     },
                 )?;
-                Ok(pack(Entry::new(format!("OEBPS/{}", view.parts[*i].href), html)))
+                Ok(pack(Entry::new(
+                    format!("OEBPS/{}", view.parts[*i].href),
+                    html,
+                )))
             })
             .collect();
         for p in packed {

@@ -14,8 +14,14 @@ use crate::xhtml::escape;
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.xhtml", include_str!("../templates/base.xhtml")),
     ("about.xhtml", include_str!("../templates/about.xhtml")),
-    ("warnings.xhtml", include_str!("../templates/warnings.xhtml")),
-    ("contents.xhtml", include_str!("../templates/contents.xhtml")),
+    (
+        "warnings.xhtml",
+        include_str!("../templates/warnings.xhtml"),
+    ),
+    (
+        "contents.xhtml",
+        include_str!("../templates/contents.xhtml"),
+    ),
     ("part.xhtml", include_str!("../templates/part.xhtml")),
     ("cover.xhtml", include_str!("../templates/cover.xhtml")),
     ("nav.xhtml", include_str!("../templates/nav.xhtml")),
@@ -59,18 +65,23 @@ impl Templates {
         env.set_keep_trailing_newline(true);
         for (name, source) in BUILTIN_TEMPLATES {
             if !overrides.iter().any(|(n, _)| n == name) {
-                env.add_template(name, source).map_err(|e| template_error(name, &e))?;
+                env.add_template(name, source)
+                    .map_err(|e| template_error(name, &e))?;
             }
         }
         for (name, source) in overrides {
-            env.add_template_owned(name.clone(), source.clone()).map_err(|e| template_error(name, &e))?;
+            env.add_template_owned(name.clone(), source.clone())
+                .map_err(|e| template_error(name, &e))?;
         }
         Ok(Templates { env })
     }
 
     /// Renders template `name` with `ctx` (a typed context serialized for minijinja).
     pub fn render(&self, name: &str, ctx: Value) -> Result<String> {
-        let template = self.env.get_template(name).map_err(|e| template_error(name, &e))?;
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
         template.render(ctx).map_err(|e| template_error(name, &e))
     }
 }
@@ -80,7 +91,10 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
     if let Some(line) = e.line() {
         message = format!("line {line}: {message}");
     }
-    Error::Template { name: name.to_string(), message }
+    Error::Template {
+        name: name.to_string(),
+        message,
+    }
 }
 
 /// Makes `s` a context value that templates insert as is (already escaped markup).
@@ -199,21 +213,34 @@ mod tests {
     #[test]
     fn values_are_escaped_once_and_markup_passes() {
         let t = Templates::new(&[("x.xhtml".into(), "<p>{{ a }}</p>{{ b }}".into())]).unwrap();
-        let out = t.render("x.xhtml", context! { a => "Tom & \"Jerry\" <3", b => markup("<em>ok</em>".into()) }).unwrap();
+        let out = t
+            .render(
+                "x.xhtml",
+                context! { a => "Tom & \"Jerry\" <3", b => markup("<em>ok</em>".into()) },
+            )
+            .unwrap();
         assert_eq!(out, "<p>Tom &amp; &quot;Jerry&quot; &lt;3</p><em>ok</em>");
     }
 
     #[test]
     fn a_user_template_replaces_the_builtin() {
         let t = Templates::new(&[("style.css".into(), "body { color: red; }".into())]).unwrap();
-        assert_eq!(t.render("style.css", context! {}).unwrap(), "body { color: red; }");
+        assert_eq!(
+            t.render("style.css", context! {}).unwrap(),
+            "body { color: red; }"
+        );
     }
 
     #[test]
     fn a_broken_template_names_itself_and_the_line() {
-        let err = Templates::new(&[("part.xhtml".into(), "ok\n{% if %}".into())]).err().unwrap();
+        let err = Templates::new(&[("part.xhtml".into(), "ok\n{% if %}".into())])
+            .err()
+            .unwrap();
         let msg = err.to_string();
-        assert!(msg.contains("part.xhtml") && msg.contains("line 2"), "{msg}");
+        assert!(
+            msg.contains("part.xhtml") && msg.contains("line 2"),
+            "{msg}"
+        );
     }
 
     #[test]

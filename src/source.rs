@@ -50,24 +50,45 @@ pub fn read_series_dir(dir: &Path) -> Result<Vec<SourceFile>> {
     if !dir.is_dir() {
         return Err(Error::NotAFolder(dir.to_path_buf()));
     }
-    let unreadable = |source| Error::FolderUnreadable { path: dir.to_path_buf(), source };
+    let unreadable = |source| Error::FolderUnreadable {
+        path: dir.to_path_buf(),
+        source,
+    };
     let mut files = Vec::new();
     for entry in fs::read_dir(dir).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(format) = Format::of(&name) else { continue };
+        let Some(format) = Format::of(&name) else {
+            continue;
+        };
         if name.starts_with('.') {
             continue;
         }
         let path = entry.path();
         // Follows symlinks, so a linked story file counts like any other.
-        let meta = fs::metadata(&path).map_err(|source| Error::FileUnreadable { path: path.clone(), source })?;
+        let meta = fs::metadata(&path).map_err(|source| Error::FileUnreadable {
+            path: path.clone(),
+            source,
+        })?;
         if !meta.is_file() {
             continue;
         }
-        let bytes = fs::read(&path).map_err(|source| Error::FileUnreadable { path: path.clone(), source })?;
-        let modified = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_secs());
-        files.push(SourceFile { name, path, format, bytes, modified });
+        let bytes = fs::read(&path).map_err(|source| Error::FileUnreadable {
+            path: path.clone(),
+            source,
+        })?;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_secs());
+        files.push(SourceFile {
+            name,
+            path,
+            format,
+            bytes,
+            modified,
+        });
     }
     if files.is_empty() {
         return Err(Error::NoStories(dir.to_path_buf()));
@@ -93,18 +114,32 @@ pub fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Decoded> {
         if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
             (String::from_utf8_lossy(rest), "UTF-8 (BOM)")
         } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-            (encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0, "UTF-16LE")
+            (
+                encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0,
+                "UTF-16LE",
+            )
         } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-            (encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0, "UTF-16BE")
+            (
+                encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0,
+                "UTF-16BE",
+            )
         } else {
             if let Some(why) = binary_reason(bytes) {
-                return Err(Error::Binary { path: path.to_path_buf(), why });
+                return Err(Error::Binary {
+                    path: path.to_path_buf(),
+                    why,
+                });
             }
             match std::str::from_utf8(bytes) {
                 Ok(s) => (s.into(), "UTF-8"),
                 // WHATWG's windows-1252 maps the five bytes cp1252 leaves undefined to
                 // C1 controls, which makes it a Latin-1 superset: no byte is lost.
-                Err(_) => (encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0, "windows-1252"),
+                Err(_) => (
+                    encoding_rs::WINDOWS_1252
+                        .decode_without_bom_handling(bytes)
+                        .0,
+                    "windows-1252",
+                ),
             }
         };
     if !encoding.starts_with("UTF-8") {
@@ -125,7 +160,11 @@ pub fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Decoded> {
             .at_line(first_line),
         );
     }
-    Ok(Decoded { text, encoding, diagnostics })
+    Ok(Decoded {
+        text,
+        encoding,
+        diagnostics,
+    })
 }
 
 /// Why `bytes` (not UTF-16, no BOM) is not a story file, if it is not.
@@ -146,7 +185,10 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
     if sample.contains(&0) {
         return Some("it contains NUL bytes".into());
     }
-    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)).count();
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+        .count();
     (controls * 100 > sample.len().max(1) * 5).then(|| "it is mostly control bytes".into())
 }
 
@@ -179,7 +221,10 @@ fn clean(raw: &str) -> (String, Option<(usize, usize)>) {
     let mut i = 0;
     while i < bytes.len() {
         // Skip ordinary bytes in a tight loop: a table lookup per byte.
-        match bytes[i..].iter().position(|&b| MAY_NEED_CLEANING[usize::from(b)]) {
+        match bytes[i..]
+            .iter()
+            .position(|&b| MAY_NEED_CLEANING[usize::from(b)])
+        {
             Some(skip) => i += skip,
             None => break,
         }
@@ -209,7 +254,8 @@ fn clean(raw: &str) -> (String, Option<(usize, usize)>) {
         } else if bytes[i..i + len] != [0xEF, 0xBB, 0xBF] {
             // A stray BOM inside the text (files concatenated from several saves) goes
             // silently; anything else is counted. Lines are counted only when needed.
-            let entry = removed.get_or_insert_with(|| (1 + out.bytes().filter(|&b| b == b'\n').count(), 0));
+            let entry =
+                removed.get_or_insert_with(|| (1 + out.bytes().filter(|&b| b == b'\n').count(), 0));
             entry.1 += 1;
         }
         i += len;
@@ -238,8 +284,14 @@ mod tests {
 
     #[test]
     fn utf16_both_byte_orders() {
-        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("Hé\r\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("Hé\r\n".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Hé\r\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Hé\r\n".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
         assert_eq!(dec(&le).text, "Hé\n");
         assert_eq!(dec(&be).text, "Hé\n");
         assert_eq!(dec(&be).encoding, "UTF-16BE");
@@ -251,7 +303,10 @@ mod tests {
         let d = dec(b"\x93Wait\x85\x94 caf\xE9 \x97 it\x92s");
         assert_eq!(d.text, "“Wait…” café — it’s");
         assert_eq!(d.encoding, "windows-1252");
-        assert_eq!(d.diagnostics[0].to_string(), "note[N001]: f.txt: not UTF-8; read as windows-1252");
+        assert_eq!(
+            d.diagnostics[0].to_string(),
+            "note[N001]: f.txt: not UTF-8; read as windows-1252"
+        );
     }
 
     #[test]
@@ -261,8 +316,14 @@ mod tests {
 
     #[test]
     fn forbidden_controls_removed_with_line() {
-        let d = dec("one line of story\ntwo\u{7}x\u{1b}\nthree lines of story, no-break\u{a0}space".as_bytes());
-        assert_eq!(d.text, "one line of story\ntwox\nthree lines of story, no-break\u{a0}space");
+        let d = dec(
+            "one line of story\ntwo\u{7}x\u{1b}\nthree lines of story, no-break\u{a0}space"
+                .as_bytes(),
+        );
+        assert_eq!(
+            d.text,
+            "one line of story\ntwox\nthree lines of story, no-break\u{a0}space"
+        );
         let w = &d.diagnostics[0];
         assert_eq!((w.code, w.line), (Code::W006, Some(2)));
         assert!(w.message.contains("removed 2"));
@@ -314,7 +375,9 @@ mod tests {
     #[test]
     fn binary_files_are_refused() {
         let err = decode("x.txt", Path::new("dir/x.txt"), b"\x89PNG\r\n\x1a\n\0\0").unwrap_err();
-        assert!(err.to_string().contains("dir/x.txt does not look like text (it is a PNG image)"));
+        assert!(err
+            .to_string()
+            .contains("dir/x.txt does not look like text (it is a PNG image)"));
         assert!(decode("y.txt", Path::new("y.txt"), b"abc\0\0def\x01\x02").is_err());
     }
 

@@ -68,8 +68,17 @@ pub struct TextOptions {
 
 /// Reads a plain-text body. `file` and `first_line` (the body's 1-based line in the
 /// file) let diagnostics point at file lines.
-pub fn parse(body: &str, file: &str, first_line: usize, opts: &TextOptions) -> (Body, Vec<Diagnostic>) {
-    let mut lines: Vec<Line> = body.split('\n').enumerate().map(|(i, raw)| Line::new(raw, first_line + i)).collect();
+pub fn parse(
+    body: &str,
+    file: &str,
+    first_line: usize,
+    opts: &TextOptions,
+) -> (Body, Vec<Diagnostic>) {
+    let mut lines: Vec<Line> = body
+        .split('\n')
+        .enumerate()
+        .map(|(i, raw)| Line::new(raw, first_line + i))
+        .collect();
 
     // The installment's own heading: only ever the first non-blank line.
     let mut heading = None;
@@ -127,8 +136,18 @@ impl<'a> Line<'a> {
         } else {
             Kind::Text
         };
-        let width = if kind == Kind::Blank { 0 } else { indent + content.chars().count() };
-        Line { content, indent, width, no, kind }
+        let width = if kind == Kind::Blank {
+            0
+        } else {
+            indent + content.chars().count()
+        };
+        Line {
+            content,
+            indent,
+            width,
+            no,
+            kind,
+        }
     }
 }
 
@@ -137,20 +156,34 @@ impl<'a> Line<'a> {
 /// `-o-`, `x-x-x`. Lines of sentence punctuation only (`...`, `?!`, `:)`) and anything
 /// with a quote mark are text.
 pub fn is_scene_break(line: &str) -> bool {
-    let visible: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).take(64).collect();
+    let visible: Vec<char> = line
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(64)
+        .collect();
     if visible.is_empty() {
         return false;
     }
-    if visible.iter().any(|c| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»' | '„')) {
+    if visible
+        .iter()
+        .any(|c| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»' | '„'))
+    {
         return false;
     }
     let n = line.chars().filter(|c| !c.is_whitespace()).count();
     if visible.iter().all(|c| !c.is_alphanumeric()) {
-        if visible.iter().all(|c| matches!(c, '.' | '…' | '?' | '!' | ',' | ';' | ':' | '(' | ')')) {
+        if visible
+            .iter()
+            .all(|c| matches!(c, '.' | '…' | '?' | '!' | ',' | ';' | ':' | '(' | ')'))
+        {
             return false;
         }
         // Longer rules of symbols (`=-=-=-=-=-=-=-=`) carry no words either.
-        return n <= 80 || line.chars().filter(|c| !c.is_whitespace()).all(|c| c == visible[0]);
+        return n <= 80
+            || line
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .all(|c| c == visible[0]);
     }
     if !(3..=12).contains(&n) {
         return false;
@@ -174,7 +207,8 @@ pub fn is_scene_break(line: &str) -> bool {
         return false;
     }
     let has_symbol = visible.iter().any(|c| !c.is_alphanumeric());
-    let mixed = visible.iter().any(|c| c.is_uppercase()) && visible.iter().any(|c| c.is_lowercase())
+    let mixed = visible.iter().any(|c| c.is_uppercase())
+        && visible.iter().any(|c| c.is_lowercase())
         || visible.contains(&'0');
     has_symbol || mixed
 }
@@ -236,7 +270,9 @@ pub fn is_note_start(line: &str) -> bool {
 /// `Disclaimer: I own nothing.` Only before the story is this set apart as a note.
 fn is_disclaimer(line: &str) -> bool {
     let line = line.trim_start_matches(['(', '[', '*', '_']).trim_start();
-    line.get(..10).is_some_and(|p| p.eq_ignore_ascii_case("disclaimer")) && line[10..].trim_start().starts_with([':', '-', '–', '—'])
+    line.get(..10)
+        .is_some_and(|p| p.eq_ignore_ascii_case("disclaimer"))
+        && line[10..].trim_start().starts_with([':', '-', '–', '—'])
 }
 
 fn starts_dialogue(line: &str) -> bool {
@@ -347,15 +383,22 @@ impl Layout {
                 .enumerate()
                 .filter(|(i, l)| {
                     l.kind == Kind::Text
-                        && !(near(l.width) && lines.get(i + 1).is_some_and(|n| n.kind == Kind::Text))
+                        && !(near(l.width)
+                            && lines.get(i + 1).is_some_and(|n| n.kind == Kind::Text))
                 })
                 .count()
         } else {
             text_lines
         };
         let blank_separated = blocks >= 2 && blocks * 5 > ends * 2;
-        let indent_base = (indented >= 2 && indented * 100 >= text_lines * 10).then_some(min_indent);
-        Layout { wrapped, width, blank_separated, indent_base }
+        let indent_base =
+            (indented >= 2 && indented * 100 >= text_lines * 10).then_some(min_indent);
+        Layout {
+            wrapped,
+            width,
+            blank_separated,
+            indent_base,
+        }
     }
 
     fn slack(&self) -> usize {
@@ -387,7 +430,9 @@ enum Join {
 }
 
 fn first_word_width(line: &str) -> usize {
-    line.split(char::is_whitespace).next().map_or(0, |w| w.chars().count())
+    line.split(char::is_whitespace)
+        .next()
+        .map_or(0, |w| w.chars().count())
 }
 
 /// Whether `b` continues `a` in a hard-wrapped file without blank lines: the first word
@@ -455,7 +500,10 @@ fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
     // opening dialogue, and none but the last ending a sentence, is one paragraph.
     let short = layout.short();
     let verse_line = |l: &Line| {
-        l.kind == Kind::Text && l.width < short && !starts_dialogue(l.content) && !forces_new_paragraph(l.content)
+        l.kind == Kind::Text
+            && l.width < short
+            && !starts_dialogue(l.content)
+            && !forces_new_paragraph(l.content)
     };
     let mut i = 0;
     while i < lines.len() {
@@ -486,7 +534,10 @@ fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Item {
     /// Lines `first..=last`, all text.
-    Para { first: usize, last: usize },
+    Para {
+        first: usize,
+        last: usize,
+    },
     SceneBreak,
     Pause,
 }
@@ -547,10 +598,14 @@ fn assign_roles(items: &[Item], lines: &[Line]) -> Vec<Role> {
         _ => None,
     };
     let note_at = |k: usize| para(k).is_some_and(|(first, _)| is_note_start(lines[first].content));
-    let closing_at = |k: usize| para(k).is_some_and(|(first, last)| first == last && is_closing(lines[first].content));
+    let closing_at = |k: usize| {
+        para(k).is_some_and(|(first, last)| first == last && is_closing(lines[first].content))
+    };
 
     // Notes before the story; a disclaimer there is the writer speaking too.
-    let start_note_at = |k: usize| note_at(k) || para(k).is_some_and(|(first, _)| is_disclaimer(lines[first].content));
+    let start_note_at = |k: usize| {
+        note_at(k) || para(k).is_some_and(|(first, _)| is_disclaimer(lines[first].content))
+    };
     let mut k = 0;
     let mut start_end = 0;
     while k < items.len() && (start_note_at(k) || items[k] == Item::Pause) {
@@ -568,7 +623,11 @@ fn assign_roles(items: &[Item], lines: &[Line]) -> Vec<Role> {
     // Text is measured in bytes: the ratio is what matters, and counting words here
     // would read the whole file once more.
     let words: Vec<usize> = (0..items.len())
-        .map(|k| para(k).map_or(0, |(f, l)| lines[f..=l].iter().map(|l| l.content.len()).sum()))
+        .map(|k| {
+            para(k).map_or(0, |(f, l)| {
+                lines[f..=l].iter().map(|l| l.content.len()).sum()
+            })
+        })
         .collect();
     let total: usize = words.iter().sum();
     let mut after_words = 0;
@@ -605,7 +664,12 @@ fn assign_roles(items: &[Item], lines: &[Line]) -> Vec<Role> {
 
     // Notes in the middle of the story, each set apart.
     let mut group = 3;
-    for (k, role) in roles.iter_mut().enumerate().take(end_region).skip(start_end) {
+    for (k, role) in roles
+        .iter_mut()
+        .enumerate()
+        .take(end_region)
+        .skip(start_end)
+    {
         if note_at(k) && *role == Role::Story {
             *role = Role::Note(group);
             group += 1;
@@ -632,9 +696,15 @@ fn emit(
         let role = roles[k];
         if *item == Item::Pause {
             // Only between two paragraphs of the same kind.
-            let next_para = items.get(k + 1).is_some_and(|i| matches!(i, Item::Para { .. }));
+            let next_para = items
+                .get(k + 1)
+                .is_some_and(|i| matches!(i, Item::Para { .. }));
             let prev_para = k > 0 && matches!(items[k - 1], Item::Para { .. });
-            if prev_para && next_para && roles[k - 1] == roles[k + 1] && roles[k + 1] != Role::Closing {
+            if prev_para
+                && next_para
+                && roles[k - 1] == roles[k + 1]
+                && roles[k + 1] != Role::Closing
+            {
                 events.push(Event::Pause);
             }
             continue;
@@ -656,7 +726,11 @@ fn emit(
             Item::SceneBreak => events.push(Event::SceneBreak),
             Item::Pause => {}
             Item::Para { first, last } => {
-                let block = if role == Role::Closing { Tag::Closing } else { Tag::Paragraph };
+                let block = if role == Role::Closing {
+                    Tag::Closing
+                } else {
+                    Tag::Paragraph
+                };
                 for line in &lines[first..=last] {
                     for word in censored_words(line.content) {
                         diags.push(
@@ -776,7 +850,9 @@ impl Marker {
     fn tag(self) -> Tag {
         match self {
             Marker::EmStar | Marker::EmUnder | Marker::HtmlI | Marker::HtmlEm => Tag::Emphasis,
-            Marker::StrongStar | Marker::StrongUnder | Marker::HtmlB | Marker::HtmlStrong => Tag::Strong,
+            Marker::StrongStar | Marker::StrongUnder | Marker::HtmlB | Marker::HtmlStrong => {
+                Tag::Strong
+            }
             Marker::HtmlU => Tag::Underline,
             Marker::HtmlS => Tag::Strikethrough,
         }
@@ -844,10 +920,19 @@ fn match_markup(text: &str) -> Vec<Delim> {
                 _ => None,
             };
             if let Some(kind) = kind {
-                let can_open = next.is_some_and(|n| !n.is_whitespace()) && !prev.is_some_and(char::is_alphanumeric);
-                let can_close = prev.is_some_and(|p| !p.is_whitespace()) && !next.is_some_and(char::is_alphanumeric);
+                let can_open = next.is_some_and(|n| !n.is_whitespace())
+                    && !prev.is_some_and(char::is_alphanumeric);
+                let can_close = prev.is_some_and(|p| !p.is_whitespace())
+                    && !next.is_some_and(char::is_alphanumeric);
                 if can_open || can_close {
-                    delims.push(Delim { start: i, end: j, kind, can_open, can_close, paired: None });
+                    delims.push(Delim {
+                        start: i,
+                        end: j,
+                        kind,
+                        can_open,
+                        can_close,
+                        paired: None,
+                    });
                 }
             }
             prev = Some(b as char);
@@ -856,7 +941,14 @@ fn match_markup(text: &str) -> Vec<Delim> {
         }
         if b == b'<' {
             if let Some((len, kind, open)) = html_tag(&text[i..]) {
-                delims.push(Delim { start: i, end: i + len, kind, can_open: open, can_close: !open, paired: None });
+                delims.push(Delim {
+                    start: i,
+                    end: i + len,
+                    kind,
+                    can_open: open,
+                    can_close: !open,
+                    paired: None,
+                });
                 prev = Some('>');
                 i += len;
                 continue;
@@ -899,7 +991,11 @@ fn inline_events(text: &str, typography: Typography, events: &mut Vec<Event>) {
     for d in &delims {
         marked.push_str(&text[last..d.start]);
         marked.push(MARK);
-        markup.push(if d.paired == Some(Side::Open) { Event::Start(d.kind.tag()) } else { Event::End(d.kind.tag()) });
+        markup.push(if d.paired == Some(Side::Open) {
+            Event::Start(d.kind.tag())
+        } else {
+            Event::End(d.kind.tag())
+        });
         last = d.end;
     }
     marked.push_str(&text[last..]);
@@ -915,7 +1011,11 @@ fn inline_events(text: &str, typography: Typography, events: &mut Vec<Event>) {
                 if !run.is_empty() {
                     events.push(Event::Text(std::mem::take(&mut run)));
                 }
-                events.push(if c == '\n' { Event::LineBreak } else { markup.next().expect("one event per mark") });
+                events.push(if c == '\n' {
+                    Event::LineBreak
+                } else {
+                    markup.next().expect("one event per mark")
+                });
             }
             _ => run.push(c),
         }
@@ -933,7 +1033,17 @@ mod hyphen_tests {
     fn a_wrap_after_a_hyphen_keeps_the_word_whole() {
         let text = "They could walk to it dry-\nshod over the sand, which was a first for them in all\nthe long year of watching the lamps burn on the causeway at night.\n\nNext paragraph here.\n";
         let (body, _) = parse(text, "f.txt", 1, &TextOptions::default());
-        let joined: String = body.events.iter().filter_map(|e| if let Event::Text(t) = e { Some(t.as_str()) } else { None }).collect();
+        let joined: String = body
+            .events
+            .iter()
+            .filter_map(|e| {
+                if let Event::Text(t) = e {
+                    Some(t.as_str())
+                } else {
+                    None
+                }
+            })
+            .collect();
         assert!(joined.contains("dry-shod over"), "{joined}");
     }
 }
@@ -979,7 +1089,10 @@ mod tests {
 
     #[test]
     fn blank_line_separated_paragraphs() {
-        assert_eq!(paragraphs("One two.\n\nThree  four.\n\n\n"), ["One two.", "Three four."]);
+        assert_eq!(
+            paragraphs("One two.\n\nThree  four.\n\n\n"),
+            ["One two.", "Three four."]
+        );
     }
 
     #[test]
@@ -1102,7 +1215,11 @@ the sea was louder than her voice.
         let input = "    The first paragraph starts here.\n    The second one\there, with  spaces.\n\tA tab works too.\n";
         assert_eq!(
             paragraphs(input),
-            ["The first paragraph starts here.", "The second one here, with spaces.", "A tab works too."]
+            [
+                "The first paragraph starts here.",
+                "The second one here, with spaces.",
+                "A tab works too."
+            ]
         );
         let wrapped = "\
     The lantern keeper climbed the stairs every night at dusk, counting
@@ -1122,7 +1239,10 @@ take, and the old glass hummed as it warmed in her careful, steady hands.
 
     #[test]
     fn no_break_spaces_are_kept_and_other_runs_collapse() {
-        assert_eq!(paragraphs("Mr.\u{a0}Smith  \t came\u{a0}\u{a0}in.\n\nNext."), ["Mr.\u{a0}Smith came\u{a0}\u{a0}in.", "Next."]);
+        assert_eq!(
+            paragraphs("Mr.\u{a0}Smith  \t came\u{a0}\u{a0}in.\n\nNext."),
+            ["Mr.\u{a0}Smith came\u{a0}\u{a0}in.", "Next."]
+        );
     }
 
     #[test]
@@ -1143,47 +1263,114 @@ take, and the old glass hummed as it warmed in her careful, steady hands.
     #[test]
     fn scene_break_styles() {
         for line in [
-            "*    *    *", "* * *", "***", "~~~", "---", "___", "###", "oOo", "xXx", "-x-", "~*~", "<>", "OoO", "-o-",
-            "x-x-x", "o0o", "+", "=-=-=-=-=", "--------------------------------", "♥ ♥ ♥",
-            "=-=-=-=-=-=-=-=-=-=-=-=", "* * * * * * * * * * * * * * *",
+            "*    *    *",
+            "* * *",
+            "***",
+            "~~~",
+            "---",
+            "___",
+            "###",
+            "oOo",
+            "xXx",
+            "-x-",
+            "~*~",
+            "<>",
+            "OoO",
+            "-o-",
+            "x-x-x",
+            "o0o",
+            "+",
+            "=-=-=-=-=",
+            "--------------------------------",
+            "♥ ♥ ♥",
+            "=-=-=-=-=-=-=-=-=-=-=-=",
+            "* * * * * * * * * * * * * * *",
         ] {
             assert!(is_scene_break(line), "{line}");
             let events = read(&format!("Before.\n\n{line}\n\nAfter.\n")).events;
-            assert_eq!(events.iter().filter(|e| **e == Event::SceneBreak).count(), 1, "{line}");
-            assert_eq!(paragraphs(&format!("Before.\n\n{line}\n\nAfter.\n")), ["Before.", "After."], "{line}");
+            assert_eq!(
+                events.iter().filter(|e| **e == Event::SceneBreak).count(),
+                1,
+                "{line}"
+            );
+            assert_eq!(
+                paragraphs(&format!("Before.\n\n{line}\n\nAfter.\n")),
+                ["Before.", "After."],
+                "{line}"
+            );
         }
-        for line in ["...", "…", "\"...\"", "?!", ":)", "xoxo", "xxx", "ox", "o.", "Oh", "<3", "OOO", "I"] {
+        for line in [
+            "...", "…", "\"...\"", "?!", ":)", "xoxo", "xxx", "ox", "o.", "Oh", "<3", "OOO", "I",
+        ] {
             assert!(!is_scene_break(line), "{line}");
         }
-        assert_eq!(paragraphs("\"Well?\"\n\n...\n\n\"...\"\n"), ["“Well?”", "…", "“…”"]);
+        assert_eq!(
+            paragraphs("\"Well?\"\n\n...\n\n\"...\"\n"),
+            ["“Well?”", "…", "“…”"]
+        );
     }
 
     #[test]
     fn headings() {
         for h in [
-            "Part 1", "Chapter 3", "Chapter 3: Undertow", "Chapter 3 - Undertow", "Chapter Three", "Chapter Twenty-One",
-            "Prologue", "Epilogue", "Interlude: The Harbour", "CHAPTER IV", "Part 2 of 3", "Chapter 1.", "Epilogue (Ten Years On)",
+            "Part 1",
+            "Chapter 3",
+            "Chapter 3: Undertow",
+            "Chapter 3 - Undertow",
+            "Chapter Three",
+            "Chapter Twenty-One",
+            "Prologue",
+            "Epilogue",
+            "Interlude: The Harbour",
+            "CHAPTER IV",
+            "Part 2 of 3",
+            "Chapter 1.",
+            "Epilogue (Ten Years On)",
             "Chapter 7 – Salt",
         ] {
             let body = read(&format!("\n{h}\n\nThe story.\n"));
             assert_eq!(body.heading.as_deref(), Some(h));
-            assert_eq!(paragraphs(&format!("\n{h}\n\nThe story.\n")), ["The story."]);
+            assert_eq!(
+                paragraphs(&format!("\n{h}\n\nThe story.\n")),
+                ["The story."]
+            );
         }
-        for not in ["Chapter and verse were quoted.", "Parting was hard.", "Prologues bore me.", "Part I wanted to stay.", "Part of me knew."] {
+        for not in [
+            "Chapter and verse were quoted.",
+            "Parting was hard.",
+            "Prologues bore me.",
+            "Part I wanted to stay.",
+            "Part of me knew.",
+        ] {
             assert_eq!(read(&format!("{not}\n\nMore.")).heading, None, "{not}");
         }
         // Only the first line is a heading.
         assert_eq!(read("Story first.\n\nChapter 2\n").heading, None);
         // A heading right before wrapped text is never joined into it.
-        assert_eq!(read("Chapter 1\nThe story starts.\n").heading.as_deref(), Some("Chapter 1"));
+        assert_eq!(
+            read("Chapter 1\nThe story starts.\n").heading.as_deref(),
+            Some("Chapter 1")
+        );
     }
 
     #[test]
     fn closings_only_at_the_end() {
         for c in [
-            "The end of part 1", "End of chapter 3.", "TBC", "T.B.C.", "To be continued...", "To be continued…", "~fin~",
-            "Fin", "The End", "(To be continued)", "End of part 2 of 3", "End of Chapter 4/10", "*The End*",
-            "To be continued in part 3!", "THE END.",
+            "The end of part 1",
+            "End of chapter 3.",
+            "TBC",
+            "T.B.C.",
+            "To be continued...",
+            "To be continued…",
+            "~fin~",
+            "Fin",
+            "The End",
+            "(To be continued)",
+            "End of part 2 of 3",
+            "End of Chapter 4/10",
+            "*The End*",
+            "To be continued in part 3!",
+            "THE END.",
         ] {
             assert!(is_closing(c), "{c}");
             let h = html(&format!("Story.\n\n{c}\n"));
@@ -1191,12 +1378,20 @@ take, and the old glass hummed as it warmed in her careful, steady hands.
         }
         let h = html("Story.\n\nThe End\n\nMore story.\n");
         assert!(!h.contains("closing"), "{h}");
-        for not in ["The end of the road was near.", "The end of the story was near", "Fine.", "To be continued, he said."] {
+        for not in [
+            "The end of the road was near.",
+            "The end of the story was near",
+            "Fine.",
+            "To be continued, he said.",
+        ] {
             assert!(!is_closing(not), "{not}");
         }
         // Before trailing notes, with its typography.
         let h = html("Story.\n\nTo be continued...\n\nA/N: thanks for reading!\n");
-        assert!(h.contains("<p class=\"closing\">To be continued…</p>"), "{h}");
+        assert!(
+            h.contains("<p class=\"closing\">To be continued…</p>"),
+            "{h}"
+        );
         assert!(h.contains("<div class=\"author-note\""), "{h}");
     }
 
@@ -1220,7 +1415,10 @@ TBC
             html("She was *very* sure, _quite_ sure, *several words here*.\n"),
             "<p>She was <em>very</em> sure, <em>quite</em> sure, <em>several words here</em>.</p>\n"
         );
-        assert_eq!(html("It was **loud**.\n"), "<p>It was <strong>loud</strong>.</p>\n");
+        assert_eq!(
+            html("It was **loud**.\n"),
+            "<p>It was <strong>loud</strong>.</p>\n"
+        );
     }
 
     #[test]
@@ -1231,7 +1429,10 @@ TBC
         );
         assert_eq!(html("An *unclosed star.\n"), "<p>An *unclosed star.</p>\n");
         // Never across paragraphs.
-        assert_eq!(html("One *two\n\nthree* four\n"), "<p>One *two</p>\n<p>three* four</p>\n");
+        assert_eq!(
+            html("One *two\n\nthree* four\n"),
+            "<p>One *two</p>\n<p>three* four</p>\n"
+        );
     }
 
     #[test]
@@ -1241,22 +1442,34 @@ TBC
             "<p><em>Run</em>, <strong>now</strong>, <em>a</em> <strong>b</strong> <u>c</u> <s>d</s>.</p>\n"
         );
         // Across lines of one paragraph.
-        assert_eq!(html("<i>one\ntwo</i>\n\nnext\n"), "<p><em>one<br/>two</em></p>\n<p>next</p>\n");
+        assert_eq!(
+            html("<i>one\ntwo</i>\n\nnext\n"),
+            "<p><em>one<br/>two</em></p>\n<p>next</p>\n"
+        );
         // Unbalanced stays text; crossing tags stay nested.
         assert_eq!(html("a <i>b\n"), "<p>a &lt;i&gt;b</p>\n");
-        assert_eq!(html("<i>a <b>b</i> c</b>\n"), "<p><em>a &lt;b&gt;b</em> c&lt;/b&gt;</p>\n");
+        assert_eq!(
+            html("<i>a <b>b</i> c</b>\n"),
+            "<p><em>a &lt;b&gt;b</em> c&lt;/b&gt;</p>\n"
+        );
     }
 
     #[test]
     fn heart_and_other_angle_brackets_are_text() {
-        assert_eq!(html("I <3 you <span>x</span> <br>\n"), "<p>I &lt;3 you &lt;span&gt;x&lt;/span&gt; &lt;br&gt;</p>\n");
+        assert_eq!(
+            html("I <3 you <span>x</span> <br>\n"),
+            "<p>I &lt;3 you &lt;span&gt;x&lt;/span&gt; &lt;br&gt;</p>\n"
+        );
     }
 
     #[test]
     fn author_notes_at_start_and_end() {
         let input = "A/N: This one is for my sister.\n\nThe story begins.\n\nIt ends.\n\nAuthor's Note: Thanks for reading!\n\nReviews are love.\n";
         let events = read(input).events;
-        let notes = events.iter().filter(|e| **e == Event::Start(Tag::AuthorNote)).count();
+        let notes = events
+            .iter()
+            .filter(|e| **e == Event::Start(Tag::AuthorNote))
+            .count();
         assert_eq!(notes, 2);
         assert_eq!(events[0], Event::Start(Tag::AuthorNote));
         assert_eq!(events.last(), Some(&Event::End(Tag::AuthorNote)));
@@ -1264,12 +1477,27 @@ TBC
         let h = html(input);
         assert!(h.ends_with("<p>Reviews are love.</p>\n</div>\n"), "{h}");
         for prefix in [
-            "AN:", "A/N:", "A/N", "AN2:", "A/N 2:", "Author's Note:", "Author’s note:", "Authors Note:", "Note:", "an:",
+            "AN:",
+            "A/N:",
+            "A/N",
+            "AN2:",
+            "A/N 2:",
+            "Author's Note:",
+            "Author’s note:",
+            "Authors Note:",
+            "Note:",
+            "an:",
             "(A/N: ",
         ] {
             assert!(is_note_start(&format!("{prefix} hi")), "{prefix}");
         }
-        for not in ["An hour later.", "Annie:", "Notes were passed.", "A/Nothing", "Authority figures"] {
+        for not in [
+            "An hour later.",
+            "Annie:",
+            "Notes were passed.",
+            "A/Nothing",
+            "Authority figures",
+        ] {
             assert!(!is_note_start(not), "{not}");
         }
     }
@@ -1277,19 +1505,36 @@ TBC
     #[test]
     fn a_disclaimer_before_the_story_joins_the_start_note() {
         let events = read("A/N: Thanks, Rin!\n\nDisclaimer: I own nothing.\n\nStory.\n\nDisclaimer: a word in the story.\n\nEnd.").events;
-        assert_eq!(events.iter().filter(|e| **e == Event::Start(Tag::AuthorNote)).count(), 1);
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| **e == Event::Start(Tag::AuthorNote))
+                .count(),
+            1
+        );
         assert_eq!(events[7], Event::End(Tag::AuthorNote));
-        assert!(is_disclaimer("Disclaimer: mine") && is_disclaimer("DISCLAIMER - none") && !is_disclaimer("Disclaimers are dull."));
+        assert!(
+            is_disclaimer("Disclaimer: mine")
+                && is_disclaimer("DISCLAIMER - none")
+                && !is_disclaimer("Disclaimers are dull.")
+        );
     }
 
     #[test]
     fn mid_story_note_is_set_apart_without_swallowing_the_story() {
-        let mut input = String::from("Scene one.\n\nNote: the next part is a flashback.\n\n* * *\n\n");
+        let mut input =
+            String::from("Scene one.\n\nNote: the next part is a flashback.\n\n* * *\n\n");
         for i in 0..12 {
             input.push_str(&format!("Story paragraph {i}.\n\n"));
         }
         let events = read(&input).events;
-        assert_eq!(events.iter().filter(|e| **e == Event::Start(Tag::AuthorNote)).count(), 1);
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| **e == Event::Start(Tag::AuthorNote))
+                .count(),
+            1
+        );
         assert_eq!(events[3], Event::Start(Tag::AuthorNote));
         assert_eq!(events[7], Event::End(Tag::AuthorNote));
     }
@@ -1297,17 +1542,36 @@ TBC
     #[test]
     fn typography_smart_and_off() {
         let input = "\"Don't,\" she said--and stopped... 'Tis fine.\n";
-        assert_eq!(paragraphs(input), ["“Don’t,” she said—and stopped… ’Tis fine."]);
-        let off = parse(input, "t", 1, &TextOptions { typography: Typography::Off }).0;
-        assert!(off.events.contains(&Event::Text(input.trim_end().to_string())));
+        assert_eq!(
+            paragraphs(input),
+            ["“Don’t,” she said—and stopped… ’Tis fine."]
+        );
+        let off = parse(
+            input,
+            "t",
+            1,
+            &TextOptions {
+                typography: Typography::Off,
+            },
+        )
+        .0;
+        assert!(off
+            .events
+            .contains(&Event::Text(input.trim_end().to_string())));
         let already = "“Don’t,” she said – ‘no’… —fine.\n";
         assert_eq!(paragraphs(already), [already.trim_end()]);
     }
 
     #[test]
     fn quotes_around_emphasis() {
-        assert_eq!(html("\"*Run!*\" he said.\n"), "<p>“<em>Run!</em>” he said.</p>\n");
-        assert_eq!(html("*\"Run!\"* he said.\n"), "<p><em>“Run!”</em> he said.</p>\n");
+        assert_eq!(
+            html("\"*Run!*\" he said.\n"),
+            "<p>“<em>Run!</em>” he said.</p>\n"
+        );
+        assert_eq!(
+            html("*\"Run!\"* he said.\n"),
+            "<p><em>“Run!”</em> he said.</p>\n"
+        );
     }
 
     #[test]
@@ -1320,12 +1584,21 @@ TBC
 
     #[test]
     fn censor_artefacts_are_kept_and_reported_at_file_lines() {
-        let (body, diags) = parse("Clean line.\n\nWhat a f*ck*ng disc*ssion, *really*.\n", "p.txt", 10, &TextOptions::default());
+        let (body, diags) = parse(
+            "Clean line.\n\nWhat a f*ck*ng disc*ssion, *really*.\n",
+            "p.txt",
+            10,
+            &TextOptions::default(),
+        );
         assert_eq!(diags.len(), 2);
-        assert!(diags.iter().all(|d| d.code == Code::W007 && d.line == Some(12) && d.file.as_deref() == Some("p.txt")));
+        assert!(diags.iter().all(|d| d.code == Code::W007
+            && d.line == Some(12)
+            && d.file.as_deref() == Some("p.txt")));
         assert!(diags[0].message.contains("f*ck*ng"));
         assert!(diags[1].message.contains("disc*ssion"));
-        assert!(body.events.contains(&Event::Text("What a f*ck*ng disc*ssion, ".into())));
+        assert!(body
+            .events
+            .contains(&Event::Text("What a f*ck*ng disc*ssion, ".into())));
     }
 
     /// `cargo test --lib -- --ignored scaling --nocapture` prints times for growing inputs.
@@ -1340,10 +1613,19 @@ TBC
             for i in 0..n * 20_000 {
                 dialogue.push_str(&format!("\"Line {i},\" she said. *Yes* and 'no'.\n"));
             }
-            for (name, input) in [("wrapped", &wrapped), ("one line", &line), ("dialogue", &dialogue)] {
+            for (name, input) in [
+                ("wrapped", &wrapped),
+                ("one line", &line),
+                ("dialogue", &dialogue),
+            ] {
                 let t = std::time::Instant::now();
                 let body = read(input);
-                eprintln!("{name}: {} MB in {:?} ({} events)", input.len() / 1_000_000, t.elapsed(), body.events.len());
+                eprintln!(
+                    "{name}: {} MB in {:?} ({} events)",
+                    input.len() / 1_000_000,
+                    t.elapsed(),
+                    body.events.len()
+                );
             }
         }
     }
@@ -1353,10 +1635,22 @@ TBC
         // Not a timing test: a quadratic path would make this test take minutes.
         let line = "word *em* _x_ <i>i</i> \"q\" it's -- ... ".repeat(100_000);
         let body = read(&line);
-        assert_eq!(body.events.iter().filter(|e| **e == Event::Start(Tag::Paragraph)).count(), 1);
+        assert_eq!(
+            body.events
+                .iter()
+                .filter(|e| **e == Event::Start(Tag::Paragraph))
+                .count(),
+            1
+        );
         let many = "A line of its own, fairly ordinary.\n".repeat(100_000);
         let body = read(&many);
-        assert_eq!(body.events.iter().filter(|e| **e == Event::Start(Tag::Paragraph)).count(), 100_000);
+        assert_eq!(
+            body.events
+                .iter()
+                .filter(|e| **e == Event::Start(Tag::Paragraph))
+                .count(),
+            100_000
+        );
         let stars = "*".repeat(1_000_000) + &"_a".repeat(500_000);
         read(&stars);
     }
@@ -1379,10 +1673,17 @@ TBC
         use std::fs;
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/text");
         let bless = std::env::var("FICBIND_BLESS").is_ok_and(|v| v == "1");
-        let mut cases: Vec<_> =
-            fs::read_dir(&dir).expect("fixture folder").map(|e| e.expect("entry").path()).filter(|p| p.is_dir()).collect();
+        let mut cases: Vec<_> = fs::read_dir(&dir)
+            .expect("fixture folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.is_dir())
+            .collect();
         cases.sort();
-        assert!(cases.len() >= 14, "expected the fixture cases in {}", dir.display());
+        assert!(
+            cases.len() >= 14,
+            "expected the fixture cases in {}",
+            dir.display()
+        );
         let mut failures = Vec::new();
         for case in &cases {
             let input = fs::read_to_string(case.join("input.txt")).expect("input.txt");
@@ -1394,10 +1695,18 @@ TBC
             }
             let expected = fs::read_to_string(&expected_path).unwrap_or_default();
             if expected != out {
-                failures.push(format!("--- {}\nexpected:\n{expected}\nactual:\n{out}", case.display()));
+                failures.push(format!(
+                    "--- {}\nexpected:\n{expected}\nactual:\n{out}",
+                    case.display()
+                ));
             }
         }
-        assert!(failures.is_empty(), "{} fixture(s) differ (FICBIND_BLESS=1 rewrites):\n{}", failures.len(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} fixture(s) differ (FICBIND_BLESS=1 rewrites):\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 
     /// Checks that markup is balanced and every `&` starts a known entity; returns the
@@ -1424,10 +1733,16 @@ TBC
                 }
                 rest = &rest[end + 1..];
             } else if c == '&' {
-                let (entity, ch) = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\'')]
-                    .into_iter()
-                    .find(|(e, _)| rest.starts_with(e))
-                    .ok_or("bare &")?;
+                let (entity, ch) = [
+                    ("&amp;", '&'),
+                    ("&lt;", '<'),
+                    ("&gt;", '>'),
+                    ("&quot;", '"'),
+                    ("&#39;", '\''),
+                ]
+                .into_iter()
+                .find(|(e, _)| rest.starts_with(e))
+                .ok_or("bare &")?;
                 text.push(ch);
                 rest = &rest[entity.len()..];
             } else if c == '>' {
@@ -1476,7 +1791,11 @@ TBC
         /// (which may be consumed as markup) and scene-break lines (ornaments).
         fn kept_alnum(input: &str, heading: Option<&str>) -> Vec<char> {
             let tags = Regex::new(r"(?i)</?(?:i|b|em|strong|u|s)>").unwrap();
-            let mut out: Vec<char> = heading.unwrap_or("").chars().filter(|c| c.is_alphanumeric()).collect();
+            let mut out: Vec<char> = heading
+                .unwrap_or("")
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect();
             let mut heading_skipped = heading.is_none();
             for line in input.split('\n') {
                 let t = line.trim();
@@ -1487,7 +1806,11 @@ TBC
                 if is_scene_break(t) {
                     continue;
                 }
-                out.extend(tags.replace_all(line, "").chars().filter(|c| c.is_alphanumeric()));
+                out.extend(
+                    tags.replace_all(line, "")
+                        .chars()
+                        .filter(|c| c.is_alphanumeric()),
+                );
             }
             out
         }
@@ -1623,5 +1946,4 @@ TBC
             }
         }
     }
-
 }

@@ -14,8 +14,8 @@ pub const MARK: char = '\u{1}';
 /// Words that a leading apostrophe shortens (`'tis`, `'em`, `rock 'n' roll`): there the
 /// straight quote is an apostrophe, not an opening single quote.
 const ELISIONS: [&str; 17] = [
-    "tis", "twas", "twere", "twill", "twould", "em", "n", "cause", "cos", "coz", "til", "bout", "round", "kay",
-    "cept", "nuff", "ello",
+    "tis", "twas", "twere", "twill", "twould", "em", "n", "cause", "cos", "coz", "til", "bout",
+    "round", "kay", "cept", "nuff", "ello",
 ];
 
 /// Curly quotes, em dashes and ellipses from their typewriter forms.
@@ -68,7 +68,9 @@ pub fn smarten(text: &str) -> String {
             }
             '\'' => {
                 let next = next_visible(text, i + len);
-                let q = if prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric) {
+                let q = if prev.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric)
+                {
                     '’' // don't, rock'n'roll
                 } else if opens(prev) {
                     match next {
@@ -113,7 +115,13 @@ pub fn smarten(text: &str) -> String {
 fn opens(prev: Option<char>) -> bool {
     match prev {
         None => true,
-        Some(p) => p.is_whitespace() || matches!(p, '(' | '[' | '{' | '<' | '—' | '–' | '-' | '/' | '“' | '‘' | '"' | '\''),
+        Some(p) => {
+            p.is_whitespace()
+                || matches!(
+                    p,
+                    '(' | '[' | '{' | '<' | '—' | '–' | '-' | '/' | '“' | '‘' | '"' | '\''
+                )
+        }
     }
 }
 
@@ -154,7 +162,10 @@ mod tests {
 
     #[test]
     fn double_quotes_open_and_close() {
-        assert_eq!(smarten(r#""Hello," she said. "Come in.""#), "“Hello,” she said. “Come in.”");
+        assert_eq!(
+            smarten(r#""Hello," she said. "Come in.""#),
+            "“Hello,” she said. “Come in.”"
+        );
         assert_eq!(smarten(r#"He said—"no.""#), "He said—“no.”");
         assert_eq!(smarten(r#""I was—" she began."#), "“I was—” she began.");
         assert_eq!(smarten("(\"aside\")"), "(“aside”)");
@@ -163,10 +174,16 @@ mod tests {
     #[test]
     fn apostrophes_are_right_single_quotes() {
         assert_eq!(smarten("don't won't it's"), "don’t won’t it’s");
-        assert_eq!(smarten("'Tis the season, give 'em hell"), "’Tis the season, give ’em hell");
+        assert_eq!(
+            smarten("'Tis the season, give 'em hell"),
+            "’Tis the season, give ’em hell"
+        );
         assert_eq!(smarten("rock 'n' roll"), "rock ’n’ roll");
         assert_eq!(smarten("back in the '90s"), "back in the ’90s");
-        assert_eq!(smarten("Chris' car and the boys' room"), "Chris’ car and the boys’ room");
+        assert_eq!(
+            smarten("Chris' car and the boys' room"),
+            "Chris’ car and the boys’ room"
+        );
         assert_eq!(smarten("'cause I said so"), "’cause I said so");
     }
 
@@ -174,7 +191,10 @@ mod tests {
     fn single_quotes_nest_inside_double() {
         assert_eq!(smarten(r#""she said 'no' twice""#), "“she said ‘no’ twice”");
         assert_eq!(smarten(r#""'Hi,' he said.""#), "“‘Hi,’ he said.”");
-        assert_eq!(smarten("'I hate this,' she thought."), "‘I hate this,’ she thought.");
+        assert_eq!(
+            smarten("'I hate this,' she thought."),
+            "‘I hate this,’ she thought."
+        );
     }
 
     #[test]
@@ -196,7 +216,10 @@ mod tests {
     #[test]
     fn marks_are_kept_and_invisible_to_context() {
         let s = format!("{MARK}\"Run!\"{MARK} he said, {MARK}'tis{MARK} time");
-        assert_eq!(smarten(&s), format!("{MARK}“Run!”{MARK} he said, {MARK}’tis{MARK} time"));
+        assert_eq!(
+            smarten(&s),
+            format!("{MARK}“Run!”{MARK} he said, {MARK}’tis{MARK} time")
+        );
         let s = format!("\"{MARK}Run{MARK}\"");
         assert_eq!(smarten(&s), format!("“{MARK}Run{MARK}”"));
     }

@@ -36,12 +36,26 @@ pub fn escape(text: &str) -> String {
 pub type ImageMap = HashMap<String, String>;
 
 /// Labels that already say "this is an author's note", so no second label is added.
-const NOTE_PREFIXES: [&str; 9] =
-    ["a/n", "an:", "an ", "an2", "author's note", "author’s note", "authors note", "note:", "note "];
+const NOTE_PREFIXES: [&str; 9] = [
+    "a/n",
+    "an:",
+    "an ",
+    "an2",
+    "author's note",
+    "author’s note",
+    "authors note",
+    "note:",
+    "note ",
+];
 
 /// Writes the body markup for `events` into `out`.
 pub fn write_body(events: &[Event], images: &ImageMap, out: &mut String) {
-    let mut w = Writer { out, images, footnotes: Vec::new(), in_table_head: false };
+    let mut w = Writer {
+        out,
+        images,
+        footnotes: Vec::new(),
+        in_table_head: false,
+    };
     for (i, event) in events.iter().enumerate() {
         w.event(event, &events[i + 1..]);
     }
@@ -124,9 +138,12 @@ impl Writer<'_> {
             Tag::Superscript => self.out.push_str("<sup>"),
             Tag::Subscript => self.out.push_str("<sub>"),
             Tag::AuthorNote => {
-                self.out.push_str("<div class=\"author-note\" role=\"note\" aria-label=\"Author’s note\">\n");
+                self.out.push_str(
+                    "<div class=\"author-note\" role=\"note\" aria-label=\"Author’s note\">\n",
+                );
                 if !starts_with_note_label(rest) {
-                    self.out.push_str("<p class=\"note-label\">Author’s note</p>\n");
+                    self.out
+                        .push_str("<p class=\"note-label\">Author’s note</p>\n");
                 }
             }
             Tag::Closing => self.out.push_str("<p class=\"closing\">"),
@@ -144,7 +161,9 @@ impl Writer<'_> {
                 self.out.push_str("<thead><tr>");
             }
             Tag::TableRow => self.out.push_str("<tr>"),
-            Tag::TableCell => self.out.push_str(if self.in_table_head { "<th>" } else { "<td>" }),
+            Tag::TableCell => self
+                .out
+                .push_str(if self.in_table_head { "<th>" } else { "<td>" }),
             Tag::Link { href, title } => {
                 if is_external(href) {
                     self.out.push_str("<a href=\"");
@@ -194,8 +213,13 @@ impl Writer<'_> {
                 self.out.push_str("</tr></thead>\n<tbody>\n");
             }
             Tag::TableRow => self.out.push_str("</tr>\n"),
-            Tag::TableCell => self.out.push_str(if self.in_table_head { "</th>" } else { "</td>" }),
-            Tag::Link { href, .. } => self.out.push_str(if is_external(href) { "</a>" } else { "</span>" }),
+            Tag::TableCell => self
+                .out
+                .push_str(if self.in_table_head { "</th>" } else { "</td>" }),
+            Tag::Link { href, .. } => {
+                self.out
+                    .push_str(if is_external(href) { "</a>" } else { "</span>" })
+            }
             Tag::FootnoteDefinition(_) => self.out.push_str("</aside>\n"),
         }
     }
@@ -237,8 +261,15 @@ mod tests {
 
     #[test]
     fn escapes_everything_markup_could_hide_in() {
-        assert_eq!(escape(r#"<3 & "x" 'y'"#), "&lt;3 &amp; &quot;x&quot; &#39;y&#39;");
-        let html = render(vec![Event::Start(Tag::Paragraph), Event::Text("a <b> & c".into()), Event::End(Tag::Paragraph)]);
+        assert_eq!(
+            escape(r#"<3 & "x" 'y'"#),
+            "&lt;3 &amp; &quot;x&quot; &#39;y&#39;"
+        );
+        let html = render(vec![
+            Event::Start(Tag::Paragraph),
+            Event::Text("a <b> & c".into()),
+            Event::End(Tag::Paragraph),
+        ]);
         assert_eq!(html, "<p>a &lt;b&gt; &amp; c</p>\n");
     }
 
@@ -270,10 +301,21 @@ mod tests {
 
     #[test]
     fn only_web_links_stay_links() {
-        let link = |href: &str| Tag::Link { href: href.into(), title: String::new() };
-        let html = render(vec![Event::Start(link("notes.md")), Event::Text("notes".into()), Event::End(link("notes.md"))]);
+        let link = |href: &str| Tag::Link {
+            href: href.into(),
+            title: String::new(),
+        };
+        let html = render(vec![
+            Event::Start(link("notes.md")),
+            Event::Text("notes".into()),
+            Event::End(link("notes.md")),
+        ]);
         assert_eq!(html, "<span class=\"link\">notes</span>");
-        let html = render(vec![Event::Start(link("https://x.test/?a=1&b")), Event::Text("x".into()), Event::End(link("https://x.test/?a=1&b"))]);
+        let html = render(vec![
+            Event::Start(link("https://x.test/?a=1&b")),
+            Event::Text("x".into()),
+            Event::End(link("https://x.test/?a=1&b")),
+        ]);
         assert_eq!(html, "<a href=\"https://x.test/?a=1&amp;b\">x</a>");
     }
 
@@ -295,7 +337,11 @@ mod tests {
 
     #[test]
     fn missing_image_keeps_its_description() {
-        let html = render(vec![Event::Image { src: "map.png".into(), alt: "a map".into(), title: String::new() }]);
+        let html = render(vec![Event::Image {
+            src: "map.png".into(),
+            alt: "a map".into(),
+            title: String::new(),
+        }]);
         assert_eq!(html, "<span class=\"missing-image\">[a map]</span>");
     }
 }

@@ -25,7 +25,10 @@ impl Lcg {
         Lcg(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1))
     }
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
     fn below(&mut self, n: usize) -> usize {
@@ -49,13 +52,36 @@ because though while until before after when where which whose would could \
 should might must perhaps maybe certainly slowly softly gently suddenly finally \
 lamplighter guild beacon keeper storm gull heron chandlery harbourmaster twelve";
 
-const NAMES: &[&str] = &["Maren", "Tobin", "Ilse", "Corwin", "Mrs. Abernethy", "the harbourmaster"];
-const SAID: &[&str] = &["said", "asked", "whispered", "muttered", "called", "answered"];
-const ADJ: &[&str] = &["Quiet", "Drowned", "Burning", "Salt", "Lantern", "Ninth", "Grey", "Hollow"];
-const NOUN: &[&str] = &["Keeper", "Tide", "Causeway", "Ledger", "Beacon", "Harbour", "Fog", "Bell"];
+const NAMES: &[&str] = &[
+    "Maren",
+    "Tobin",
+    "Ilse",
+    "Corwin",
+    "Mrs. Abernethy",
+    "the harbourmaster",
+];
+const SAID: &[&str] = &[
+    "said",
+    "asked",
+    "whispered",
+    "muttered",
+    "called",
+    "answered",
+];
+const ADJ: &[&str] = &[
+    "Quiet", "Drowned", "Burning", "Salt", "Lantern", "Ninth", "Grey", "Hollow",
+];
+const NOUN: &[&str] = &[
+    "Keeper", "Tide", "Causeway", "Ledger", "Beacon", "Harbour", "Fog", "Bell",
+];
 const SUFFIX: &[&str] = &[",", ",", ",", ";", " —", "..."];
 const ENDS: &[&str] = &[".", ".", ".", ".", "!", "?", "..."];
-const RATINGS: &[&str] = &["PG-13 for peril", "T", "Teen And Up Audiences", "R for violence"];
+const RATINGS: &[&str] = &[
+    "PG-13 for peril",
+    "T",
+    "Teen And Up Audiences",
+    "R for violence",
+];
 
 fn sentence(rng: &mut Lcg, words: &[&str], n: usize) -> String {
     let mut out = String::new();
@@ -83,9 +109,16 @@ fn sentence(rng: &mut Lcg, words: &[&str], n: usize) -> String {
 /// Installment `n` of about `target` words, as the file a writer would save.
 pub fn installment(rng: &mut Lcg, n: usize, target: usize) -> String {
     let words: Vec<&str> = WORDS.split_whitespace().collect();
-    let title = format!("Synthetic Road {n:02}: The {} {}", rng.pick(ADJ), rng.pick(NOUN));
+    let title = format!(
+        "Synthetic Road {n:02}: The {} {}",
+        rng.pick(ADJ),
+        rng.pick(NOUN)
+    );
     let mut out = String::with_capacity(target * 7);
-    out.push_str(&format!("Title: {title}\nAuthor: Ada Quill\nRating: {}\n", rng.pick(RATINGS)));
+    out.push_str(&format!(
+        "Title: {title}\nAuthor: Ada Quill\nRating: {}\n",
+        rng.pick(RATINGS)
+    ));
     out.push_str("Warnings: violence, angst. Spoilers – everything after part one.\n");
     out.push_str(&format!(
         "Summary: Installment {n} of a generated series: the lamps, the fog and the\n\
@@ -96,7 +129,8 @@ pub fn installment(rng: &mut Lcg, n: usize, target: usize) -> String {
         "A/N: Thanks for reading part {n}! Generated text, seed and all; comments make the lanterns burn brighter."
     );
     let closing = "To be continued...";
-    let budget = target.saturating_sub(note.split_whitespace().count() + closing.split_whitespace().count());
+    let budget =
+        target.saturating_sub(note.split_whitespace().count() + closing.split_whitespace().count());
     let (mut count, mut since_break) = (0, 0);
     while count < budget {
         if since_break >= 12 && rng.below(6) == 0 {
@@ -111,7 +145,10 @@ pub fn installment(rng: &mut Lcg, n: usize, target: usize) -> String {
             let b = sentence(rng, &words, n2);
             let said = rng.pick(SAID);
             let name = rng.pick(NAMES);
-            let t = format!("\u{201c}{},\u{201d} {said} {name}. \u{201c}{b}\u{201d}", &a[..a.len() - a.chars().last().unwrap().len_utf8()]);
+            let t = format!(
+                "\u{201c}{},\u{201d} {said} {name}. \u{201c}{b}\u{201d}",
+                &a[..a.len() - a.chars().last().unwrap().len_utf8()]
+            );
             if rng.below(2) == 0 {
                 t.replace(['\u{201c}', '\u{201d}'], "\"")
             } else {

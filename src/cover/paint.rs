@@ -48,7 +48,11 @@ fn q(v: f32) -> u8 {
 
 impl Canvas {
     pub fn new(width: u32, height: u32) -> Canvas {
-        Canvas { width, height, pixels: vec![0; width as usize * height as usize * 3] }
+        Canvas {
+            width,
+            height,
+            pixels: vec![0; width as usize * height as usize * 3],
+        }
     }
 
     /// Fill with a gradient through `stops` (one stop: a solid colour), darkened towards
@@ -81,8 +85,16 @@ impl Canvas {
             let vyy = vy[y];
             let dither_row = &bayer[y & 3];
             for (x, px) in row.chunks_exact_mut(3).enumerate() {
-                let c = if diagonal { lut[((base + x as f32 * sx) as usize).min(N)] } else { row_colour };
-                let m = if vignette > 0.0 { vignette_factor(vignette, vx[x], vyy) } else { 1.0 };
+                let c = if diagonal {
+                    lut[((base + x as f32 * sx) as usize).min(N)]
+                } else {
+                    row_colour
+                };
+                let m = if vignette > 0.0 {
+                    vignette_factor(vignette, vx[x], vyy)
+                } else {
+                    1.0
+                };
                 let d = dither_row[x & 3];
                 px[0] = q(c[0] * m + d);
                 px[1] = q(c[1] * m + d);
@@ -138,8 +150,14 @@ impl Canvas {
             let p0 = p as f32;
             (hi.min(p0 + 1.0) - lo.max(p0)).clamp(0.0, 1.0)
         };
-        let (px0, px1) = (x0.floor() as usize, (x1.ceil() as usize).min(self.width as usize));
-        let (py0, py1) = (y0.floor() as usize, (y1.ceil() as usize).min(self.height as usize));
+        let (px0, px1) = (
+            x0.floor() as usize,
+            (x1.ceil() as usize).min(self.width as usize),
+        );
+        let (py0, py1) = (
+            y0.floor() as usize,
+            (y1.ceil() as usize).min(self.height as usize),
+        );
         let xs: Vec<f32> = (px0..px1).map(|x| cov(x0, x1, x)).collect();
         for y in py0..py1 {
             let cy = cov(y0, y1, y) * opacity;
@@ -204,7 +222,9 @@ impl Canvas {
 
 /// Squared distance from the centre along one axis, 0 in the middle and 1 at the edge.
 fn vignette_axis(n: usize) -> Vec<f32> {
-    (0..n).map(|i| ((i as f32 + 0.5) / n as f32 * 2.0 - 1.0).powi(2)).collect()
+    (0..n)
+        .map(|i| ((i as f32 + 0.5) / n as f32 * 2.0 - 1.0).powi(2))
+        .collect()
 }
 
 /// Brightness multiplier: 1 in the middle, `1 - amount` in the corners, easing in so the

@@ -93,7 +93,12 @@ impl TryFrom<RegionRaw> for Region {
                 r.y + r.height
             ));
         }
-        Ok(Region { x: r.x, y: r.y, width: r.width, height: r.height })
+        Ok(Region {
+            x: r.x,
+            y: r.y,
+            width: r.width,
+            height: r.height,
+        })
     }
 }
 
@@ -284,7 +289,10 @@ fn default_scrim_opacity() -> f32 {
 
 impl Default for Overlay {
     fn default() -> Self {
-        Overlay { scrim: default_tint(), scrim_opacity: default_scrim_opacity() }
+        Overlay {
+            scrim: default_tint(),
+            scrim_opacity: default_scrim_opacity(),
+        }
     }
 }
 
@@ -324,7 +332,10 @@ impl fmt::Debug for CoverTemplate {
             .field("title", &self.title)
             .field("author", &self.author)
             .field("fandom", &self.fandom)
-            .field("attached_fonts", &self.attached_fonts.iter().map(|f| &f.0).collect::<Vec<_>>())
+            .field(
+                "attached_fonts",
+                &self.attached_fonts.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -364,7 +375,8 @@ impl CoverTemplate {
             )));
         }
         self.attached_fonts.retain(|(n, _)| n != name);
-        self.attached_fonts.push((name.to_string(), Arc::from(bytes)));
+        self.attached_fonts
+            .push((name.to_string(), Arc::from(bytes)));
         Ok(())
     }
 
@@ -404,7 +416,9 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// The key whose value sits at `offset` (the text before `=` on that line), if any.
 fn key_at(text: &str, offset: usize) -> Option<String> {
-    let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let line = text[start..].lines().next()?;
     let (k, _) = line.split_once('=')?;
     let k = k.trim();
@@ -446,21 +460,48 @@ pub fn parse_template(toml_text: &str, path_for_errors: &str) -> Result<CoverTem
     }
     let unit = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
     if !unit(t.background.vignette) || !unit(t.background.image_tint_opacity) {
-        return Err(err_at(None, Some("background.vignette / background.image_tint_opacity".into()), "these are between 0 and 1"));
+        return Err(err_at(
+            None,
+            Some("background.vignette / background.image_tint_opacity".into()),
+            "these are between 0 and 1",
+        ));
     }
     if !unit(t.overlay.scrim_opacity) {
-        return Err(err_at(None, Some("overlay.scrim_opacity".into()), "it is between 0 and 1"));
+        return Err(err_at(
+            None,
+            Some("overlay.scrim_opacity".into()),
+            "it is between 0 and 1",
+        ));
     }
     for (i, d) in t.decorations.iter().enumerate() {
-        let key = format!("decoration #{} ({})", i + 1, match d {
-            Decoration::Frame(_) => "frame",
-            Decoration::Rule(_) => "rule",
-            Decoration::Band(_) => "band",
-        });
+        let key = format!(
+            "decoration #{} ({})",
+            i + 1,
+            match d {
+                Decoration::Frame(_) => "frame",
+                Decoration::Rule(_) => "rule",
+                Decoration::Band(_) => "band",
+            }
+        );
         let ok = match d {
-            Decoration::Frame(f) => unit(f.inset) && f.inset < 0.5 && f.thickness > 0.0 && f.thickness <= 200.0 && unit(f.opacity),
-            Decoration::Rule(r) => unit(r.y) && unit(r.width) && r.x.is_none_or(|x| unit(x) && x + r.width <= 1.0001) && r.thickness > 0.0 && r.thickness <= 200.0 && unit(r.opacity),
-            Decoration::Band(b) => unit(b.top) && unit(b.bottom) && b.top < b.bottom && unit(b.opacity),
+            Decoration::Frame(f) => {
+                unit(f.inset)
+                    && f.inset < 0.5
+                    && f.thickness > 0.0
+                    && f.thickness <= 200.0
+                    && unit(f.opacity)
+            }
+            Decoration::Rule(r) => {
+                unit(r.y)
+                    && unit(r.width)
+                    && r.x.is_none_or(|x| unit(x) && x + r.width <= 1.0001)
+                    && r.thickness > 0.0
+                    && r.thickness <= 200.0
+                    && unit(r.opacity)
+            }
+            Decoration::Band(b) => {
+                unit(b.top) && unit(b.bottom) && b.top < b.bottom && unit(b.opacity)
+            }
         };
         if !ok {
             return Err(err_at(None, Some(key), "positions and opacity are fractions between 0 and 1 (a frame's inset below 0.5, a band's top above its bottom), and thickness is in pixels between 0 and 200"));
@@ -471,13 +512,25 @@ pub fn parse_template(toml_text: &str, path_for_errors: &str) -> Result<CoverTem
     for (name, s) in &blocks {
         let off = Some(s.region.span().start);
         if !(s.size.is_finite() && s.size >= 4.0 && s.size <= 2000.0) {
-            return Err(err_at(off, Some(format!("{name}.size")), "the size is in pixels on the 1600×2560 cover, between 4 and 2000"));
+            return Err(err_at(
+                off,
+                Some(format!("{name}.size")),
+                "the size is in pixels on the 1600×2560 cover, between 4 and 2000",
+            ));
         }
         if !(s.line_height.is_finite() && (0.6..=3.0).contains(&s.line_height)) {
-            return Err(err_at(off, Some(format!("{name}.line_height")), "line_height is a multiple of the size between 0.6 and 3"));
+            return Err(err_at(
+                off,
+                Some(format!("{name}.line_height")),
+                "line_height is a multiple of the size between 0.6 and 3",
+            ));
         }
         if !(s.letter_spacing.is_finite() && (-0.2..=1.0).contains(&s.letter_spacing)) {
-            return Err(err_at(off, Some(format!("{name}.letter_spacing")), "letter_spacing is a fraction of the size between -0.2 and 1"));
+            return Err(err_at(
+                off,
+                Some(format!("{name}.letter_spacing")),
+                "letter_spacing is a fraction of the size between -0.2 and 1",
+            ));
         }
     }
     for i in 0..blocks.len() {

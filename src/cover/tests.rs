@@ -3,12 +3,15 @@ use image::{GenericImageView, ImageBuffer, Rgb, Rgba};
 
 fn png_bytes(img: &DynamicImage) -> Vec<u8> {
     let mut out = Vec::new();
-    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+        .unwrap();
     out
 }
 
 fn rgb_image(w: u32, h: u32) -> DynamicImage {
-    DynamicImage::ImageRgb8(ImageBuffer::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90])))
+    DynamicImage::ImageRgb8(ImageBuffer::from_fn(w, h, |x, y| {
+        Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    }))
 }
 
 fn decoded(c: &CoverImage) -> DynamicImage {
@@ -16,7 +19,11 @@ fn decoded(c: &CoverImage) -> DynamicImage {
 }
 
 fn text(title: &str) -> CoverText {
-    CoverText { title: title.into(), author: "Ada Quill".into(), fandom: Some("The Lantern Cycle".into()) }
+    CoverText {
+        title: title.into(),
+        author: "Ada Quill".into(),
+        fandom: Some("The Lantern Cycle".into()),
+    }
 }
 
 fn codes(ds: &[Diagnostic]) -> Vec<Code> {
@@ -25,7 +32,8 @@ fn codes(ds: &[Diagnostic]) -> Vec<Code> {
 
 /// A baseline JPEG has a SOF0 (or SOF1) frame marker and no progressive SOF2.
 fn is_baseline_jpeg(b: &[u8]) -> bool {
-    b.starts_with(&[0xFF, 0xD8]) && b.windows(2).any(|w| w == [0xFF, 0xC0] || w == [0xFF, 0xC1])
+    b.starts_with(&[0xFF, 0xD8])
+        && b.windows(2).any(|w| w == [0xFF, 0xC0] || w == [0xFF, 0xC1])
         && !b.windows(2).any(|w| w == [0xFF, 0xC2])
 }
 
@@ -63,7 +71,9 @@ fn adequate_image_has_no_warning_and_is_not_upscaled() {
 
 #[test]
 fn transparency_is_kept_as_png() {
-    let img = DynamicImage::ImageRgba8(ImageBuffer::from_fn(800, 1200, |x, _| Rgba([200, 30, 30, if x < 400 { 0 } else { 255 }])));
+    let img = DynamicImage::ImageRgba8(ImageBuffer::from_fn(800, 1200, |x, _| {
+        Rgba([200, 30, 30, if x < 400 { 0 } else { 255 }])
+    }));
     let (c, _) = prepare_cover("logo.png", &png_bytes(&img)).unwrap();
     assert_eq!((c.media_type, c.extension), ("image/png", "png"));
     let back = decoded(&c).to_rgba8();
@@ -73,7 +83,8 @@ fn transparency_is_kept_as_png() {
 
 #[test]
 fn opaque_alpha_channel_becomes_jpeg() {
-    let img = DynamicImage::ImageRgba8(ImageBuffer::from_fn(700, 1000, |_, _| Rgba([1, 2, 3, 255])));
+    let img =
+        DynamicImage::ImageRgba8(ImageBuffer::from_fn(700, 1000, |_, _| Rgba([1, 2, 3, 255])));
     let (c, _) = prepare_cover("c.png", &png_bytes(&img)).unwrap();
     assert_eq!(c.media_type, "image/jpeg");
 }
@@ -82,7 +93,10 @@ fn opaque_alpha_channel_becomes_jpeg() {
 fn pixel_cap_is_respected() {
     for (w, h) in [(1600, 2560), (4000, 4000), (2560, 1600), (10_000, 3000)] {
         let (nw, nh) = fitted_size(w, h);
-        assert!(nw <= COVER_WIDTH && nh <= COVER_HEIGHT, "{w}×{h} → {nw}×{nh}");
+        assert!(
+            nw <= COVER_WIDTH && nh <= COVER_HEIGHT,
+            "{w}×{h} → {nw}×{nh}"
+        );
         assert!(nw as u64 * nh as u64 <= MAX_PIXELS);
         // Aspect kept to within a pixel of rounding.
         assert!(((nw as f64 / nh as f64) - (w as f64 / h as f64)).abs() < 0.01);
@@ -95,11 +109,21 @@ fn pixel_cap_is_respected() {
 #[test]
 fn other_formats_are_read_by_content_not_name() {
     let img = rgb_image(640, 1000);
-    for fmt in [ImageFormat::Jpeg, ImageFormat::Gif, ImageFormat::Bmp, ImageFormat::WebP] {
+    for fmt in [
+        ImageFormat::Jpeg,
+        ImageFormat::Gif,
+        ImageFormat::Bmp,
+        ImageFormat::WebP,
+    ] {
         let mut bytes = Vec::new();
         img.write_to(&mut Cursor::new(&mut bytes), fmt).unwrap();
-        let (c, d) = prepare_cover("misnamed.png", &bytes).unwrap_or_else(|e| panic!("{fmt:?}: {e}"));
-        assert_eq!((c.width, c.height, c.media_type), (640, 1000, "image/jpeg"), "{fmt:?}");
+        let (c, d) =
+            prepare_cover("misnamed.png", &bytes).unwrap_or_else(|e| panic!("{fmt:?}: {e}"));
+        assert_eq!(
+            (c.width, c.height, c.media_type),
+            (640, 1000, "image/jpeg"),
+            "{fmt:?}"
+        );
         assert!(d.is_empty());
     }
 }
@@ -121,12 +145,17 @@ fn corrupt_image_is_a_clear_error() {
         e,
         "cover.png is not an image ficbind can read (corrupt or unsupported format); use a JPEG, PNG, WebP, GIF or BMP file"
     );
-    let e = prepare_cover("notes.txt", b"just some words").unwrap_err().to_string();
+    let e = prepare_cover("notes.txt", b"just some words")
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("notes.txt is not an image"), "{e}");
 }
 
 fn assert_generated(c: &CoverImage) {
-    assert_eq!((c.width, c.height, c.media_type, c.extension), (1600, 2560, "image/jpeg", "jpg"));
+    assert_eq!(
+        (c.width, c.height, c.media_type, c.extension),
+        (1600, 2560, "image/jpeg", "jpg")
+    );
     assert!(is_baseline_jpeg(&c.bytes));
     assert_eq!(decoded(c).dimensions(), (1600, 2560));
 }
@@ -136,7 +165,10 @@ fn every_builtin_template_renders() {
     assert!(builtin_names().len() >= 3);
     for name in builtin_names() {
         let t = builtin_template(name).unwrap();
-        assert!(t.external_fonts().is_empty(), "{name} uses only bundled fonts");
+        assert!(
+            t.external_fonts().is_empty(),
+            "{name} uses only bundled fonts"
+        );
         let (c, d) = generate_cover(&text("The Tide Tables"), &t, None).unwrap();
         assert_generated(&c);
         assert!(d.is_empty(), "{name}: {d:?}");
@@ -192,13 +224,31 @@ fn a_200_character_title_fits_its_region() {
         let mut canvas = Canvas::new(COVER_WIDTH, COVER_HEIGHT);
         let font = font_for(&t, &t.title.font).unwrap();
         let r = *t.title.region.get_ref();
-        let rect = Rect { x0: r.x * 1600.0, y0: r.y * 2560.0, x1: (r.x + r.width) * 1600.0, y1: (r.y + r.height) * 2560.0 };
-        let setting = Setting { max_size: t.title.size, line_height: t.title.line_height, letter_spacing: t.title.letter_spacing, align: t.title.align, valign: t.title.valign, color: [255; 3] };
+        let rect = Rect {
+            x0: r.x * 1600.0,
+            y0: r.y * 2560.0,
+            x1: (r.x + r.width) * 1600.0,
+            y1: (r.y + r.height) * 2560.0,
+        };
+        let setting = Setting {
+            max_size: t.title.size,
+            line_height: t.title.line_height,
+            letter_spacing: t.title.letter_spacing,
+            align: t.title.align,
+            valign: t.title.valign,
+            color: [255; 3],
+        };
         let size = typeset::set_text(&mut canvas, &font, &title, &setting, rect);
         assert!(size > 30.0, "{name}: still readable, got {size}px");
         let (x0, y0, x1, y1) = ink_box(&canvas).unwrap();
-        assert!(x0 as f32 >= rect.x0.floor() && y0 as f32 >= rect.y0.floor(), "{name}");
-        assert!(x1 as f32 <= rect.x1.ceil() && y1 as f32 <= rect.y1.ceil(), "{name}");
+        assert!(
+            x0 as f32 >= rect.x0.floor() && y0 as f32 >= rect.y0.floor(),
+            "{name}"
+        );
+        assert!(
+            x1 as f32 <= rect.x1.ceil() && y1 as f32 <= rect.y1.ceil(),
+            "{name}"
+        );
     }
 }
 
@@ -207,10 +257,31 @@ fn a_word_wider_than_the_box_is_broken() {
     let t = builtin_template("classic").unwrap();
     let font = font_for(&t, "garamond").unwrap();
     let mut canvas = Canvas::new(400, 400);
-    let rect = Rect { x0: 50.0, y0: 50.0, x1: 350.0, y1: 350.0 };
-    let setting = Setting { max_size: 200.0, line_height: 1.0, letter_spacing: 0.0, align: Align::Center, valign: VAlign::Middle, color: [255; 3] };
-    let size = typeset::set_text(&mut canvas, &font, "Supercalifragilisticexpialidocious", &setting, rect);
-    assert!(size > 40.0, "broken across lines rather than shrunk to a sliver: {size}");
+    let rect = Rect {
+        x0: 50.0,
+        y0: 50.0,
+        x1: 350.0,
+        y1: 350.0,
+    };
+    let setting = Setting {
+        max_size: 200.0,
+        line_height: 1.0,
+        letter_spacing: 0.0,
+        align: Align::Center,
+        valign: VAlign::Middle,
+        color: [255; 3],
+    };
+    let size = typeset::set_text(
+        &mut canvas,
+        &font,
+        "Supercalifragilisticexpialidocious",
+        &setting,
+        rect,
+    );
+    assert!(
+        size > 40.0,
+        "broken across lines rather than shrunk to a sliver: {size}"
+    );
     let (x0, y0, x1, y1) = ink_box(&canvas).unwrap();
     assert!(x0 >= 50 && y0 >= 50 && x1 <= 350 && y1 <= 350);
 }
@@ -219,17 +290,30 @@ fn a_word_wider_than_the_box_is_broken() {
 fn cyrillic_and_greek_titles_draw_real_glyphs() {
     for name in fonts::NAMES {
         let font = FontRef::try_from_slice(fonts::bundled(name).unwrap()).unwrap();
-        assert!(typeset::missing_chars(&font, "Война и мир — Ёжик в тумане ЩЪЫЬЭЮЯ").is_empty(), "{name}");
-        assert!(typeset::missing_chars(&font, "Ὀδύσσεια Ωω").is_empty(), "{name}");
+        assert!(
+            typeset::missing_chars(&font, "Война и мир — Ёжик в тумане ЩЪЫЬЭЮЯ").is_empty(),
+            "{name}"
+        );
+        assert!(
+            typeset::missing_chars(&font, "Ὀδύσσεια Ωω").is_empty(),
+            "{name}"
+        );
     }
     for name in builtin_names() {
         let t = builtin_template(name).unwrap();
-        let cover = CoverText { title: "Дорога фонарей".into(), author: "Вера Соловьёва".into(), fandom: Some("Φανάρια".into()) };
+        let cover = CoverText {
+            title: "Дорога фонарей".into(),
+            author: "Вера Соловьёва".into(),
+            fandom: Some("Φανάρια".into()),
+        };
         let (c, d) = generate_cover(&cover, &t, None).unwrap();
         assert_generated(&c);
         assert!(!codes(&d).contains(&Code::W013), "{name}: {d:?}");
         // Real glyphs: the title changes the picture.
-        let blank = CoverText { title: "".into(), ..cover.clone() };
+        let blank = CoverText {
+            title: "".into(),
+            ..cover.clone()
+        };
         assert_ne!(generate_cover(&blank, &t, None).unwrap().0.bytes, c.bytes);
     }
 }
@@ -254,12 +338,22 @@ fn template_errors_name_file_line_and_key() {
     assert!(e.contains("colour"), "{e}");
 
     let bad_color = "[title]\nregion = { x = 0.1, y = 0.1, width = 0.8, height = 0.3 }\nsize = 100\ncolor = \"blue\"\n[author]\nregion = { x = 0.1, y = 0.5, width = 0.8, height = 0.1 }\nsize = 60\n";
-    let e = parse_template(bad_color, "mine.toml").unwrap_err().to_string();
-    assert!(e.contains("mine.toml:4") && e.contains("`color`") && e.contains("#rrggbb"), "{e}");
+    let e = parse_template(bad_color, "mine.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("mine.toml:4") && e.contains("`color`") && e.contains("#rrggbb"),
+        "{e}"
+    );
 
     let overlap = "[title]\nregion = { x = 0.1, y = 0.1, width = 0.8, height = 0.5 }\nsize = 100\n[author]\nregion = { x = 0.1, y = 0.5, width = 0.8, height = 0.1 }\nsize = 60\n";
-    let e = parse_template(overlap, "mine.toml").unwrap_err().to_string();
-    assert!(e.contains("mine.toml:5") && e.contains("author.region") && e.contains("overlaps"), "{e}");
+    let e = parse_template(overlap, "mine.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("mine.toml:5") && e.contains("author.region") && e.contains("overlaps"),
+        "{e}"
+    );
 
     let off = "[title]\nregion = { x = 0.5, y = 0.1, width = 0.8, height = 0.5 }\nsize = 100\n[author]\nregion = { x = 0.1, y = 0.7, width = 0.8, height = 0.1 }\nsize = 60\n";
     let e = parse_template(off, "mine.toml").unwrap_err().to_string();
@@ -267,7 +361,10 @@ fn template_errors_name_file_line_and_key() {
 
     let colors = "[background]\ncolors = [\"#000\", \"#111\", \"#222\", \"#333\"]\n[title]\nregion = { x = 0.1, y = 0.1, width = 0.8, height = 0.3 }\nsize = 100\n[author]\nregion = { x = 0.1, y = 0.5, width = 0.8, height = 0.1 }\nsize = 60\n";
     let e = parse_template(colors, "mine.toml").unwrap_err().to_string();
-    assert!(e.contains("mine.toml:2") && e.contains("background.colors"), "{e}");
+    assert!(
+        e.contains("mine.toml:2") && e.contains("background.colors"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -275,10 +372,21 @@ fn a_font_named_by_path_must_be_attached() {
     let src = "[title]\nregion = { x = 0.1, y = 0.1, width = 0.8, height = 0.3 }\nsize = 100\nfont = \"fonts/Mine.ttf\"\n[author]\nregion = { x = 0.1, y = 0.5, width = 0.8, height = 0.1 }\nsize = 60\n";
     let mut t = parse_template(src, "mine.toml").unwrap();
     assert_eq!(t.external_fonts(), vec!["fonts/Mine.ttf".to_string()]);
-    let e = generate_cover(&text("X"), &t, None).unwrap_err().to_string();
-    assert!(e.contains("fonts/Mine.ttf") && e.contains("mine.toml"), "{e}");
-    assert!(t.attach_font("fonts/Mine.ttf", b"not a font".to_vec()).is_err());
-    t.attach_font("fonts/Mine.ttf", fonts::bundled("biolinum").unwrap().to_vec()).unwrap();
+    let e = generate_cover(&text("X"), &t, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("fonts/Mine.ttf") && e.contains("mine.toml"),
+        "{e}"
+    );
+    assert!(t
+        .attach_font("fonts/Mine.ttf", b"not a font".to_vec())
+        .is_err());
+    t.attach_font(
+        "fonts/Mine.ttf",
+        fonts::bundled("biolinum").unwrap().to_vec(),
+    )
+    .unwrap();
     let (c, _) = generate_cover(&text("X"), &t, None).unwrap();
     assert_generated(&c);
 }
@@ -289,7 +397,9 @@ fn background_image_fills_the_cover() {
     let bg = png_bytes(&rgb_image(900, 600));
     let (c, _) = generate_cover(&text("Harbour"), &t, Some(&bg)).unwrap();
     assert_generated(&c);
-    let e = generate_cover(&text("Harbour"), &t, Some(b"garbage")).unwrap_err().to_string();
+    let e = generate_cover(&text("Harbour"), &t, Some(b"garbage"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("background image"), "{e}");
 }
 
@@ -302,6 +412,10 @@ fn overlay_sets_text_on_the_users_image() {
     assert!(d.is_empty());
     let (plain, _) = prepare_cover("cover.png", &bytes).unwrap();
     assert_ne!(plain.bytes, c.bytes);
-    assert_eq!(overlay_text("cover.png", &bytes, &text("Glass Harbour"), &t).unwrap().0, c);
+    assert_eq!(
+        overlay_text("cover.png", &bytes, &text("Glass Harbour"), &t)
+            .unwrap()
+            .0,
+        c
+    );
 }
-

@@ -105,18 +105,30 @@ fn measure(font: &FontRef<'_>, text: &str, letter_spacing: f32) -> Measured {
             Some(Word { glyphs, width })
         })
         .collect();
-    Measured { words, space, ascent: font.ascent_unscaled() * unit }
+    Measured {
+        words,
+        space,
+        ascent: font.ascent_unscaled() * unit,
+    }
 }
 
 /// Width of a run of glyphs, without the letter spacing after the last one.
 fn glyph_run_width(glyphs: &[G], letter_spacing: f32) -> f32 {
-    glyphs.iter().map(|g| g.adv).sum::<f32>() - if glyphs.is_empty() { 0.0 } else { letter_spacing }
+    glyphs.iter().map(|g| g.adv).sum::<f32>()
+        - if glyphs.is_empty() {
+            0.0
+        } else {
+            letter_spacing
+        }
 }
 
 /// Greedy wrap at width `max` (at size 1).
 fn wrap(m: &Measured, max: f32, letter_spacing: f32) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
-    let mut cur = Line { pieces: Vec::new(), width: 0.0 };
+    let mut cur = Line {
+        pieces: Vec::new(),
+        width: 0.0,
+    };
     for (wi, word) in m.words.iter().enumerate() {
         let extra = if cur.pieces.is_empty() { 0.0 } else { m.space };
         if cur.width + extra + word.width <= max {
@@ -125,7 +137,13 @@ fn wrap(m: &Measured, max: f32, letter_spacing: f32) -> Vec<Line> {
             continue;
         }
         if !cur.pieces.is_empty() {
-            lines.push(std::mem::replace(&mut cur, Line { pieces: Vec::new(), width: 0.0 }));
+            lines.push(std::mem::replace(
+                &mut cur,
+                Line {
+                    pieces: Vec::new(),
+                    width: 0.0,
+                },
+            ));
         }
         if word.width <= max {
             cur.width = word.width;
@@ -142,7 +160,10 @@ fn wrap(m: &Measured, max: f32, letter_spacing: f32) -> Vec<Line> {
                 end += 1;
             }
             let w = glyph_run_width(&word.glyphs[start..end], letter_spacing);
-            let piece = Line { pieces: vec![(wi, start, end)], width: w };
+            let piece = Line {
+                pieces: vec![(wi, start, end)],
+                width: w,
+            };
             if end < word.glyphs.len() {
                 lines.push(piece);
             } else {
@@ -256,8 +277,16 @@ fn largest_fit(m: &Measured, s: &Setting, rect: Rect, max: f32) -> Option<(f32, 
 
 /// Set `text` in `rect` as large as fits up to `s.max_size`, and draw it. Returns the
 /// size used (0 when there was nothing to draw).
-pub fn set_text(canvas: &mut Canvas, font: &FontRef<'_>, text: &str, s: &Setting, rect: Rect) -> f32 {
-    let Some((px, _, outlined)) = layout(font, text, s, rect) else { return 0.0 };
+pub fn set_text(
+    canvas: &mut Canvas,
+    font: &FontRef<'_>,
+    text: &str,
+    s: &Setting,
+    rect: Rect,
+) -> f32 {
+    let Some((px, _, outlined)) = layout(font, text, s, rect) else {
+        return 0.0;
+    };
     // Clip to the box as well, so nothing can ever land on other text.
     let (cx0, cy0) = (rect.x0.floor() as i64, rect.y0.floor() as i64);
     let (cx1, cy1) = (rect.x1.ceil() as i64, rect.y1.ceil() as i64);
@@ -275,7 +304,12 @@ pub fn set_text(canvas: &mut Canvas, font: &FontRef<'_>, text: &str, s: &Setting
 }
 
 /// Where `text` goes in `rect`: the size, the lines and the outlined glyphs.
-fn layout(font: &FontRef<'_>, text: &str, s: &Setting, rect: Rect) -> Option<(f32, Vec<Line>, Vec<ab_glyph::OutlinedGlyph>)> {
+fn layout(
+    font: &FontRef<'_>,
+    text: &str,
+    s: &Setting,
+    rect: Rect,
+) -> Option<(f32, Vec<Line>, Vec<ab_glyph::OutlinedGlyph>)> {
     let m = measure(font, text, s.letter_spacing);
     if m.words.is_empty() || rect.width() < 1.0 || rect.height() < 1.0 {
         return None;
@@ -301,7 +335,10 @@ fn layout(font: &FontRef<'_>, text: &str, s: &Setting, rect: Rect) -> Option<(f3
     let mut outlined;
     loop {
         glyphs = place(&m, &lines, s, rect, px);
-        outlined = glyphs.iter().filter_map(|g| font.outline_glyph(g.clone())).collect::<Vec<_>>();
+        outlined = glyphs
+            .iter()
+            .filter_map(|g| font.outline_glyph(g.clone()))
+            .collect::<Vec<_>>();
         let inside = outlined.iter().all(|o| {
             let b = o.px_bounds();
             b.min.x >= rect.x0.floor() - 0.01
@@ -313,7 +350,8 @@ fn layout(font: &FontRef<'_>, text: &str, s: &Setting, rect: Rect) -> Option<(f3
             break;
         }
         px *= 0.97;
-        lines = fits(&m, s, rect, px).unwrap_or_else(|| wrap(&m, rect.width() / px, s.letter_spacing));
+        lines =
+            fits(&m, s, rect, px).unwrap_or_else(|| wrap(&m, rect.width() / px, s.letter_spacing));
         lines = balance(&m, lines, rect.width() / px, s.letter_spacing);
     }
     Some((px, lines, outlined))
@@ -326,8 +364,13 @@ mod tests {
     #[test]
     fn balancing_lines_never_breaks_a_word() {
         // Two words of unequal width used to balance into `Lanter` / `n Road`.
-        let font = FontRef::try_from_slice(super::super::fonts::bundled("garamond").unwrap()).unwrap();
-        for (title, width) in [("Lantern Road", 1150.0), ("Copperline Echoes", 1150.0), ("Glass Harbour", 900.0)] {
+        let font =
+            FontRef::try_from_slice(super::super::fonts::bundled("garamond").unwrap()).unwrap();
+        for (title, width) in [
+            ("Lantern Road", 1150.0),
+            ("Copperline Echoes", 1150.0),
+            ("Glass Harbour", 900.0),
+        ] {
             let s = Setting {
                 max_size: 260.0,
                 line_height: 1.0,
@@ -336,12 +379,20 @@ mod tests {
                 valign: VAlign::Bottom,
                 color: [0, 0, 0],
             };
-            let rect = Rect { x0: 0.0, y0: 0.0, x1: width, y1: 1000.0 };
+            let rect = Rect {
+                x0: 0.0,
+                y0: 0.0,
+                x1: width,
+                y1: 1000.0,
+            };
             let (_, lines, _) = layout(&font, title, &s, rect).unwrap();
             let m = measure(&font, title, 0.0);
             for line in &lines {
                 for &(wi, a, b) in &line.pieces {
-                    assert!(a == 0 && b == m.words[wi].glyphs.len(), "{title}: a word was broken");
+                    assert!(
+                        a == 0 && b == m.words[wi].glyphs.len(),
+                        "{title}: a word was broken"
+                    );
                 }
             }
         }

@@ -24,10 +24,31 @@ fn library() -> tempfile::TempDir {
             std::fs::write(dir.join(name), bytes).unwrap();
         }
     };
-    series("a/moths", &[("1.txt", b"Title: Moth 1: Wing\nAuthor: W\n\nThe moth woke.\n"), ("2.txt", b"Title: Moth 2: Lamp\n\nThe lamp burned.\n")]);
-    series("b/moths-again", &[("x.txt", b"Title: Moth 1: Other Wing\n\nAnother moth.\n")]);
-    series("c/broken", &[("1.txt", b"Title: Tin 1: Can\n\nFine.\n"), ("2.txt", b"\x89PNG\r\n\x1a\n\0\0\0")]);
-    series("d/lanterns/deep", &[("one.md", b"---\ntitle: \"Glow 1: Start\"\n---\nA *glow*.\n")]);
+    series(
+        "a/moths",
+        &[
+            (
+                "1.txt",
+                b"Title: Moth 1: Wing\nAuthor: W\n\nThe moth woke.\n",
+            ),
+            ("2.txt", b"Title: Moth 2: Lamp\n\nThe lamp burned.\n"),
+        ],
+    );
+    series(
+        "b/moths-again",
+        &[("x.txt", b"Title: Moth 1: Other Wing\n\nAnother moth.\n")],
+    );
+    series(
+        "c/broken",
+        &[
+            ("1.txt", b"Title: Tin 1: Can\n\nFine.\n"),
+            ("2.txt", b"\x89PNG\r\n\x1a\n\0\0\0"),
+        ],
+    );
+    series(
+        "d/lanterns/deep",
+        &[("one.md", b"---\ntitle: \"Glow 1: Start\"\n---\nA *glow*.\n")],
+    );
     tmp
 }
 
@@ -49,16 +70,41 @@ fn a_broken_series_fails_alone_and_the_report_says_why() {
         .arg(&report_path)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("FAILED").and(predicate::str::contains("2.txt does not look like text")))
+        .stderr(
+            predicate::str::contains("FAILED")
+                .and(predicate::str::contains("2.txt does not look like text")),
+        )
         .stderr(predicate::str::contains("3 built, 0 skipped, 1 failed"));
-    let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
-    assert_eq!(names, ["glow.epub", "moth-2.epub", "moth.epub"], "same titles get distinct names, never overwritten");
+    assert_eq!(
+        names,
+        ["glow.epub", "moth-2.epub", "moth.epub"],
+        "same titles get distinct names, never overwritten"
+    );
     let r = report(&report_path);
-    assert_eq!((r["built"].as_u64(), r["skipped"].as_u64(), r["failed"].as_u64()), (Some(3), Some(0), Some(1)));
-    let failed = r["series"].as_array().unwrap().iter().find(|s| s["status"] == "failed").unwrap();
+    assert_eq!(
+        (
+            r["built"].as_u64(),
+            r["skipped"].as_u64(),
+            r["failed"].as_u64()
+        ),
+        (Some(3), Some(0), Some(1))
+    );
+    let failed = r["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] == "failed")
+        .unwrap();
     assert!(failed["series"].as_str().unwrap().ends_with("c/broken"));
-    assert!(failed["reason"].as_str().unwrap().contains("does not look like text"));
+    assert!(failed["reason"]
+        .as_str()
+        .unwrap()
+        .contains("does not look like text"));
     for name in &names {
         assert_epubcheck_clean(&out.join(name));
     }
@@ -66,7 +112,15 @@ fn a_broken_series_fails_alone_and_the_report_says_why() {
 
 fn run_batch(lib: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
     let report_path = out.with_extension("report.json");
-    let _ = ficbind().arg("batch").arg(lib).arg("-o").arg(out).arg("--report").arg(&report_path).args(extra).assert();
+    let _ = ficbind()
+        .arg("batch")
+        .arg(lib)
+        .arg("-o")
+        .arg(out)
+        .arg("--report")
+        .arg(&report_path)
+        .args(extra)
+        .assert();
     report(&report_path)
 }
 
@@ -77,7 +131,10 @@ fn statuses(r: &serde_json::Value) -> Vec<(String, String)> {
         .iter()
         .map(|s| {
             let series = PathBuf::from(s["series"].as_str().unwrap());
-            (series.file_name().unwrap().to_string_lossy().into_owned(), s["status"].as_str().unwrap().to_string())
+            (
+                series.file_name().unwrap().to_string_lossy().into_owned(),
+                s["status"].as_str().unwrap().to_string(),
+            )
         })
         .collect()
 }
@@ -91,22 +148,38 @@ fn up_to_date_books_are_skipped_until_an_input_or_option_changes() {
     let first = run_batch(&lib, &out, &[]);
     assert_eq!(first["built"], 3);
     let second = run_batch(&lib, &out, &[]);
-    assert_eq!((second["built"].as_u64(), second["skipped"].as_u64()), (Some(0), Some(3)));
+    assert_eq!(
+        (second["built"].as_u64(), second["skipped"].as_u64()),
+        (Some(0), Some(3))
+    );
 
     // A story file changes: only its series is rebuilt.
-    let file = std::fs::File::options().write(true).open(lib.join("a/moths/2.txt")).unwrap();
+    let file = std::fs::File::options()
+        .write(true)
+        .open(lib.join("a/moths/2.txt"))
+        .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     file.set_modified(std::time::SystemTime::now()).unwrap();
     let third = run_batch(&lib, &out, &[]);
     assert_eq!(
         statuses(&third),
-        [("moths".into(), "built".into()), ("moths-again".into(), "skipped".into()), ("deep".into(), "skipped".into())]
+        [
+            ("moths".into(), "built".into()),
+            ("moths-again".into(), "skipped".into()),
+            ("deep".into(), "skipped".into())
+        ]
     );
 
     // Other options: everything is rebuilt; so it is with --force.
     assert_eq!(run_batch(&lib, &out, &["--typography", "off"])["built"], 3);
-    assert_eq!(run_batch(&lib, &out, &["--typography", "off"])["skipped"], 3);
-    assert_eq!(run_batch(&lib, &out, &["--typography", "off", "--force"])["built"], 3);
+    assert_eq!(
+        run_batch(&lib, &out, &["--typography", "off"])["skipped"],
+        3
+    );
+    assert_eq!(
+        run_batch(&lib, &out, &["--typography", "off", "--force"])["built"],
+        3
+    );
 }
 
 #[test]
@@ -119,13 +192,29 @@ fn shards_split_the_library_without_overlap_and_agree_on_names() {
     for k in 1..=3 {
         let r = run_batch(&lib, &out, &["--shard", &format!("{k}/3")]);
         for s in r["series"].as_array().unwrap() {
-            seen.push((s["series"].as_str().unwrap().to_string(), s["output"].as_str().unwrap().to_string()));
+            seen.push((
+                s["series"].as_str().unwrap().to_string(),
+                s["output"].as_str().unwrap().to_string(),
+            ));
         }
     }
     seen.sort();
     assert_eq!(seen.len(), 3, "each series in exactly one shard: {seen:?}");
-    let mut outputs: Vec<String> = seen.iter().map(|(_, o)| Path::new(o).file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let mut outputs: Vec<String> = seen
+        .iter()
+        .map(|(_, o)| {
+            Path::new(o)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
     outputs.sort();
     assert_eq!(outputs, ["glow.epub", "moth-2.epub", "moth.epub"]);
-    ficbind().args(["batch", "x", "-o", "y", "--shard", "4/3"]).assert().failure().stderr(predicate::str::contains("write K/N"));
+    ficbind()
+        .args(["batch", "x", "-o", "y", "--shard", "4/3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("write K/N"));
 }

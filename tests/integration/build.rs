@@ -7,7 +7,10 @@ use ficbind::config::{NotesPolicy, Options};
 use crate::support::*;
 
 fn opts() -> Options {
-    Options { source_date_epoch: Some(1_790_000_000), ..Options::default() }
+    Options {
+        source_date_epoch: Some(1_790_000_000),
+        ..Options::default()
+    }
 }
 
 fn build(dir: &Path) -> ficbind::Book {
@@ -17,11 +20,19 @@ fn build(dir: &Path) -> ficbind::Book {
 #[test]
 fn every_sample_and_fixture_passes_epubcheck() {
     let out = tempfile::tempdir().unwrap();
-    let dirs = [sample("lantern-road"), sample("glass-harbour"), fixture("basic"), fixture("messy"), fixture("empty-ish")];
+    let dirs = [
+        sample("lantern-road"),
+        sample("glass-harbour"),
+        fixture("basic"),
+        fixture("messy"),
+        fixture("empty-ish"),
+    ];
     let books: Vec<_> = dirs
         .iter()
         .map(|d| {
-            let path = out.path().join(format!("{}.epub", d.file_name().unwrap().to_string_lossy()));
+            let path = out
+                .path()
+                .join(format!("{}.epub", d.file_name().unwrap().to_string_lossy()));
             std::fs::write(&path, build(d).epub).unwrap();
             path
         })
@@ -36,7 +47,15 @@ fn messy_folder_comes_out_in_reading_order_with_front_matter_first() {
     let book = build(&fixture("messy"));
     let mut epub = Epub::new(book.epub);
     let spine = epub.spine();
-    assert_eq!(&spine[..4], ["cover.xhtml", "about.xhtml", "warnings.xhtml", "contents.xhtml"]);
+    assert_eq!(
+        &spine[..4],
+        [
+            "cover.xhtml",
+            "about.xhtml",
+            "warnings.xhtml",
+            "contents.xhtml"
+        ]
+    );
     let titles: Vec<String> = spine[4..]
         .iter()
         .map(|p| {
@@ -67,8 +86,14 @@ fn lantern_road_parts_nest_in_nav_and_ncx() {
     let nav = epub.text("OEBPS/nav.xhtml");
     let keeper = &nav[nav.find("3. The Lantern Keeper").unwrap()..];
     let nested = &keeper[..keeper.find("</ol>").unwrap()];
-    assert!(nested.contains("Part 1") && nested.contains("Part 2"), "{nested}");
-    assert!(nav.find("Snowfall").unwrap() > nav.find("4. Low Tide").unwrap(), "free-standing after numbered");
+    assert!(
+        nested.contains("Part 1") && nested.contains("Part 2"),
+        "{nested}"
+    );
+    assert!(
+        nav.find("Snowfall").unwrap() > nav.find("4. Low Tide").unwrap(),
+        "free-standing after numbered"
+    );
     let ncx = epub.text("OEBPS/toc.ncx");
     assert_eq!(ncx.matches("<navPoint ").count(), 3 + 5 + 2);
     assert!(nav.contains("epub:type=\"landmarks\""));
@@ -76,13 +101,20 @@ fn lantern_road_parts_nest_in_nav_and_ncx() {
 
 #[test]
 fn no_story_word_is_lost() {
-    for dir in [sample("lantern-road"), sample("glass-harbour"), fixture("messy"), fixture("basic")] {
+    for dir in [
+        sample("lantern-road"),
+        sample("glass-harbour"),
+        fixture("messy"),
+        fixture("basic"),
+    ] {
         let mut epub = Epub::new(build(&dir).epub);
         let book_words = epub.story_words();
         for file in ficbind::source::read_series_dir(&dir).unwrap() {
             let decoded = ficbind::source::decode(&file.name, &file.path, &file.bytes).unwrap();
             let split = match file.format {
-                ficbind::source::Format::Markdown => ficbind::header::split_front_matter(&decoded.text).unwrap(),
+                ficbind::source::Format::Markdown => {
+                    ficbind::header::split_front_matter(&decoded.text).unwrap()
+                }
                 ficbind::source::Format::Text => ficbind::header::split_header(&decoded.text),
             };
             // Markdown syntax is not story text; footnote labels are renumbered.
@@ -92,9 +124,17 @@ fn no_story_word_is_lost() {
                 // Ornament lines (`oOo`, `-x-`) are scene breaks, not words of the story.
                 let ornament = |l: &str| {
                     let t = l.trim();
-                    !t.is_empty() && t.len() <= 12 && t.chars().all(|c| "oOxX".contains(c) || !c.is_alphanumeric())
+                    !t.is_empty()
+                        && t.len() <= 12
+                        && t.chars()
+                            .all(|c| "oOxX".contains(c) || !c.is_alphanumeric())
                 };
-                let text = split.body.lines().filter(|l| !ornament(l)).collect::<Vec<_>>().join("\n");
+                let text = split
+                    .body
+                    .lines()
+                    .filter(|l| !ornament(l))
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 // Leftover emphasis tags become markup; their letters are not story words.
                 let tags = regex::Regex::new(r"(?i)</?(i|b|em|strong|u|s)>").unwrap();
                 tags.replace_all(&text, " ").into_owned()
@@ -115,8 +155,12 @@ fn same_input_gives_the_same_bytes() {
     assert!(a == b, "two builds differ");
     // Without SOURCE_DATE_EPOCH the date comes from the files, not the clock.
     let plain = Options::default();
-    let c = ficbind::build_series(&sample("glass-harbour"), &plain).unwrap().epub;
-    let d = ficbind::build_series(&sample("glass-harbour"), &plain).unwrap().epub;
+    let c = ficbind::build_series(&sample("glass-harbour"), &plain)
+        .unwrap()
+        .epub;
+    let d = ficbind::build_series(&sample("glass-harbour"), &plain)
+        .unwrap()
+        .epub;
     assert!(c == d, "two builds without SOURCE_DATE_EPOCH differ");
 }
 
@@ -124,7 +168,10 @@ fn same_input_gives_the_same_bytes() {
 fn modified_date_comes_from_source_date_epoch() {
     let mut epub = Epub::new(build(&fixture("basic")).epub);
     let opf = epub.text("OEBPS/content.opf");
-    assert!(opf.contains("<meta property=\"dcterms:modified\">2026-09-21T14:13:20Z</meta>"), "{opf}");
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2026-09-21T14:13:20Z</meta>"),
+        "{opf}"
+    );
 }
 
 #[test]
@@ -149,8 +196,16 @@ fn package_metadata_is_complete() {
         assert!(opf.contains(needle), "{needle} missing from\n{opf}");
     }
     // The identifier depends on title and author only: a rebuild is the same book.
-    let other = Epub::new(ficbind::build_series(&sample("lantern-road"), &Options::default()).unwrap().epub).text("OEBPS/content.opf");
-    assert_eq!(attr_text(&opf, "dc:identifier"), attr_text(&other, "dc:identifier"));
+    let other = Epub::new(
+        ficbind::build_series(&sample("lantern-road"), &Options::default())
+            .unwrap()
+            .epub,
+    )
+    .text("OEBPS/content.opf");
+    assert_eq!(
+        attr_text(&opf, "dc:identifier"),
+        attr_text(&other, "dc:identifier")
+    );
     // Every page says its language.
     for name in epub.names().into_iter().filter(|n| n.ends_with(".xhtml")) {
         assert!(epub.text(&name).contains("xml:lang=\"en\""), "{name}");
@@ -171,44 +226,83 @@ fn warnings_notice_dedupes_and_names_installments() {
     assert_eq!(page.to_lowercase().matches("angst").count(), 1, "{page}");
     let angst = &page[page.to_lowercase().find("angst").unwrap()..];
     let line = &angst[..angst.find('•').unwrap_or(angst.len()).min(120)];
-    assert!(line.contains("1. Wires") && line.contains("2. Calling") && line.contains("3. Static"), "{line}");
+    assert!(
+        line.contains("1. Wires") && line.contains("2. Calling") && line.contains("3. Static"),
+        "{line}"
+    );
 }
 
 #[test]
 fn warnings_notice_says_so_when_there_are_none() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.txt"), "Title: Moth 1: Wing\nWarnings: none\n\nA calm story.\n").unwrap();
-    std::fs::write(dir.path().join("b.txt"), "Title: Moth 2: Lamp\n\nAnother calm story.\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "Title: Moth 1: Wing\nWarnings: none\n\nA calm story.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        "Title: Moth 2: Lamp\n\nAnother calm story.\n",
+    )
+    .unwrap();
     let mut epub = Epub::new(build(dir.path()).epub);
     let page = strip_tags(&epub.text("OEBPS/warnings.xhtml"));
     assert!(page.contains("gave no content warnings"), "{page}");
     let mut epub = Epub::new(build(&fixture("basic")).epub);
     let page = strip_tags(&epub.text("OEBPS/warnings.xhtml"));
-    assert!(page.contains("grief") && page.contains("10. Anchor"), "{page}");
+    assert!(
+        page.contains("grief") && page.contains("10. Anchor"),
+        "{page}"
+    );
 }
 
 #[test]
 fn metadata_page_shows_counted_and_declared_words() {
     let book = build(&sample("lantern-road"));
-    let w002: Vec<_> = book.diagnostics.iter().filter(|d| d.code == ficbind::diag::Code::W002).collect();
+    let w002: Vec<_> = book
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == ficbind::diag::Code::W002)
+        .collect();
     assert_eq!(w002.len(), 1);
     assert_eq!(w002[0].file.as_deref(), Some("part2.txt"));
     let mut epub = Epub::new(book.epub);
     let about = strip_tags(&epub.text("OEBPS/about.xhtml"));
     assert!(about.contains("the writer says 1,200"), "{about}");
-    assert!(about.contains("Beta"), "unknown/other header fields are shown");
+    assert!(
+        about.contains("Beta"),
+        "unknown/other header fields are shown"
+    );
 }
 
 #[test]
 fn notes_can_be_omitted() {
     let keep = build(&sample("lantern-road"));
-    let omit = ficbind::build_series(&sample("lantern-road"), &Options { notes: Some(NotesPolicy::Omit), ..opts() }).unwrap();
-    let note = omit.diagnostics.iter().find(|d| d.code == ficbind::diag::Code::N010).expect("N010 says how many");
+    let omit = ficbind::build_series(
+        &sample("lantern-road"),
+        &Options {
+            notes: Some(NotesPolicy::Omit),
+            ..opts()
+        },
+    )
+    .unwrap();
+    let note = omit
+        .diagnostics
+        .iter()
+        .find(|d| d.code == ficbind::diag::Code::N010)
+        .expect("N010 says how many");
     assert!(note.message.contains("author's note"));
     let count = |b: ficbind::Book| {
         let mut e = Epub::new(b.epub);
-        let pages: Vec<String> = e.names().into_iter().filter(|n| n.contains("story-")).collect();
-        pages.iter().map(|p| e.text(p).matches("class=\"author-note\"").count()).sum::<usize>()
+        let pages: Vec<String> = e
+            .names()
+            .into_iter()
+            .filter(|n| n.contains("story-"))
+            .collect();
+        pages
+            .iter()
+            .map(|p| e.text(p).matches("class=\"author-note\"").count())
+            .sum::<usize>()
     };
     assert!(count(keep) > 0);
     assert_eq!(count(omit), 0);
@@ -217,13 +311,23 @@ fn notes_can_be_omitted() {
 #[test]
 fn a_user_template_replaces_the_builtin_one() {
     let templates = tempfile::tempdir().unwrap();
-    std::fs::write(templates.path().join("style.css"), "body { font-family: serif; color: #222; }\n").unwrap();
-    let opts = Options { templates: Some(templates.path().to_path_buf()), ..opts() };
+    std::fs::write(
+        templates.path().join("style.css"),
+        "body { font-family: serif; color: #222; }\n",
+    )
+    .unwrap();
+    let opts = Options {
+        templates: Some(templates.path().to_path_buf()),
+        ..opts()
+    };
     let book = ficbind::build_series(&fixture("basic"), &opts).unwrap();
     let out = tempfile::tempdir().unwrap();
     let path = out.path().join("t.epub");
     std::fs::write(&path, &book.epub).unwrap();
-    assert_eq!(Epub::new(book.epub).text("OEBPS/style.css"), "body { font-family: serif; color: #222; }\n");
+    assert_eq!(
+        Epub::new(book.epub).text("OEBPS/style.css"),
+        "body { font-family: serif; color: #222; }\n"
+    );
     assert_epubcheck_clean(&path);
 }
 
@@ -231,16 +335,30 @@ fn a_user_template_replaces_the_builtin_one() {
 fn the_epubcheck_harness_catches_a_broken_book() {
     // A template that drops the language makes an invalid package: the harness must say so.
     let templates = tempfile::tempdir().unwrap();
-    let opf = ficbind::render::BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == "content.opf").unwrap().1;
-    std::fs::write(templates.path().join("content.opf"), opf.replace("<dc:language>{{ book.language }}</dc:language>", "")).unwrap();
-    let opts = Options { templates: Some(templates.path().to_path_buf()), ..opts() };
+    let opf = ficbind::render::BUILTIN_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "content.opf")
+        .unwrap()
+        .1;
+    std::fs::write(
+        templates.path().join("content.opf"),
+        opf.replace("<dc:language>{{ book.language }}</dc:language>", ""),
+    )
+    .unwrap();
+    let opts = Options {
+        templates: Some(templates.path().to_path_buf()),
+        ..opts()
+    };
     let book = ficbind::build_series(&fixture("basic"), &opts).unwrap();
     let out = tempfile::tempdir().unwrap();
     let path = out.path().join("broken.epub");
     std::fs::write(&path, &book.epub).unwrap();
     let (counts, messages) = epubcheck(&path);
     assert!(counts[1] > 0, "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("language")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("language")),
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -255,17 +373,36 @@ fn markdown_images_are_packaged_and_a_missing_one_is_a_warning() {
     )
     .unwrap();
     let book = build(dir.path());
-    let w009 = book.diagnostics.iter().find(|d| d.code == ficbind::diag::Code::W009).expect("W009 for the missing image");
-    assert!(w009.message.contains("art/gone.png") && w009.file.as_deref() == Some("1.md"), "{w009}");
+    let w009 = book
+        .diagnostics
+        .iter()
+        .find(|d| d.code == ficbind::diag::Code::W009)
+        .expect("W009 for the missing image");
+    assert!(
+        w009.message.contains("art/gone.png") && w009.file.as_deref() == Some("1.md"),
+        "{w009}"
+    );
     let out = dir.path().join("b.epub");
     std::fs::write(&out, &book.epub).unwrap();
     let mut epub = Epub::new(book.epub);
-    assert!(epub.names().contains(&"OEBPS/images/image-001.png".to_string()));
+    assert!(epub
+        .names()
+        .contains(&"OEBPS/images/image-001.png".to_string()));
     let page = epub.text("OEBPS/story-001.xhtml");
-    assert!(page.contains("<img src=\"images/image-001.png\" alt=\"A hand-drawn map of the harbour\"/>"), "{page}");
-    assert!(page.contains("[The lost chart]"), "the missing image's description stays: {page}");
+    assert!(
+        page.contains(
+            "<img src=\"images/image-001.png\" alt=\"A hand-drawn map of the harbour\"/>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("[The lost chart]"),
+        "the missing image's description stays: {page}"
+    );
     assert!(page.contains("epub:type=\"footnote\""), "{page}");
-    assert!(epub.text("OEBPS/content.opf").contains("href=\"images/image-001.png\" media-type=\"image/png\""));
+    assert!(epub
+        .text("OEBPS/content.opf")
+        .contains("href=\"images/image-001.png\" media-type=\"image/png\""));
     assert_epubcheck_clean(&out);
 }
 
@@ -273,9 +410,16 @@ fn markdown_images_are_packaged_and_a_missing_one_is_a_warning() {
 fn the_streaming_writer_gives_the_same_book_as_the_in_memory_one() {
     // The CLI drops story bodies after planning and reads them again while writing; the
     // library's compile keeps them. Both must give the same bytes.
-    for dir in [sample("lantern-road"), sample("glass-harbour"), fixture("messy")] {
+    for dir in [
+        sample("lantern-road"),
+        sample("glass-harbour"),
+        fixture("messy"),
+    ] {
         for notes in [NotesPolicy::Keep, NotesPolicy::End] {
-            let opts = Options { notes: Some(notes), ..opts() };
+            let opts = Options {
+                notes: Some(notes),
+                ..opts()
+            };
             let inputs = ficbind::read_inputs(&dir, &opts).unwrap();
             let read_asset = |rel: &str| std::fs::read(dir.join(rel)).ok();
             let in_memory = ficbind::compile(&inputs, &opts, &read_asset).unwrap().epub;

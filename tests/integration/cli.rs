@@ -28,9 +28,18 @@ fn build_writes_a_book_named_after_the_series() {
 fn the_output_is_byte_identical_run_to_run() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["a.epub", "b.epub"] {
-        ficbind().arg("build").arg(sample("lantern-road")).arg("-o").arg(dir.path().join(name)).assert().success();
+        ficbind()
+            .arg("build")
+            .arg(sample("lantern-road"))
+            .arg("-o")
+            .arg(dir.path().join(name))
+            .assert()
+            .success();
     }
-    assert!(std::fs::read(dir.path().join("a.epub")).unwrap() == std::fs::read(dir.path().join("b.epub")).unwrap());
+    assert!(
+        std::fs::read(dir.path().join("a.epub")).unwrap()
+            == std::fs::read(dir.path().join("b.epub")).unwrap()
+    );
 }
 
 #[test]
@@ -44,7 +53,9 @@ fn warnings_go_to_stderr_with_code_file_and_line() {
         .assert()
         .success()
         .stderr(predicate::str::contains("warning[W002]: part2.txt:7:"))
-        .stderr(predicate::str::contains("note[N001]: 4471.txt: not UTF-8; read as windows-1252"));
+        .stderr(predicate::str::contains(
+            "note[N001]: 4471.txt: not UTF-8; read as windows-1252",
+        ));
 }
 
 #[test]
@@ -53,7 +64,9 @@ fn missing_folder_is_a_clear_error() {
         .args(["build", "no/such/series"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("the series folder no/such/series does not exist"));
+        .stderr(predicate::str::contains(
+            "the series folder no/such/series does not exist",
+        ));
 }
 
 #[test]
@@ -65,7 +78,10 @@ fn folder_without_stories_is_a_clear_error() {
         .arg(dir.path())
         .assert()
         .failure()
-        .stderr(predicate::str::contains("no story files in").and(predicate::str::contains(".txt, .md and .markdown")));
+        .stderr(
+            predicate::str::contains("no story files in")
+                .and(predicate::str::contains(".txt, .md and .markdown")),
+        );
 }
 
 #[test]
@@ -99,9 +115,14 @@ fn binary_file_posing_as_text_is_refused_and_nothing_is_clobbered() {
         .arg(&out)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("two.txt does not look like text (it is a PNG image)"));
+        .stderr(predicate::str::contains(
+            "two.txt does not look like text (it is a PNG image)",
+        ));
     assert_eq!(std::fs::read(&out).unwrap(), b"the old book");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 2, "no temporary files left: {leftovers:?}");
 }
 
@@ -117,7 +138,10 @@ fn unwritable_output_path_is_a_clear_error() {
         .arg(blocker.join("book.epub"))
         .assert()
         .failure()
-        .stderr(predicate::str::contains("cannot write").and(predicate::str::contains("choose an output path")));
+        .stderr(
+            predicate::str::contains("cannot write")
+                .and(predicate::str::contains("choose an output path")),
+        );
 }
 
 #[test]
@@ -141,7 +165,18 @@ fn deny_warnings_fails_and_writes_nothing() {
 fn help_documents_every_build_option() {
     let assert = ficbind().args(["build", "--help"]).assert().success();
     let help = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    for option in ["--output", "--templates", "--typography", "--notes", "--language", "--deny-warnings", "--quiet"] {
-        assert!(help.contains(option), "{option} missing from --help:\n{help}");
+    for option in [
+        "--output",
+        "--templates",
+        "--typography",
+        "--notes",
+        "--language",
+        "--deny-warnings",
+        "--quiet",
+    ] {
+        assert!(
+            help.contains(option),
+            "{option} missing from --help:\n{help}"
+        );
     }
 }

@@ -27,30 +27,60 @@ fn series() -> (tempfile::TempDir, PathBuf) {
 
 /// A picture of `w`×`h` pixels in `format`, with some structure so it compresses like one.
 fn picture(path: &Path, w: u32, h: u32, format: image::ImageFormat) {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, ((x ^ y) & 0xff) as u8]));
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([
+            (x * 255 / w) as u8,
+            (y * 255 / h) as u8,
+            ((x ^ y) & 0xff) as u8,
+        ])
+    });
     img.save_with_format(path, format).unwrap();
 }
 
 fn build(dir: &Path, out: &Path, extra: &[&str]) {
-    ficbind().arg("build").arg(dir).arg("-o").arg(out).arg("-q").args(extra).assert().success();
+    ficbind()
+        .arg("build")
+        .arg(dir)
+        .arg("-o")
+        .arg(out)
+        .arg("-q")
+        .args(extra)
+        .assert()
+        .success();
 }
 
 /// The cover image's (media type, width, height) as the OPF and the image itself say.
 fn cover_of(epub_path: &Path) -> Option<(String, u32, u32)> {
     let mut epub = Epub::new(std::fs::read(epub_path).unwrap());
     let opf = epub.text("OEBPS/content.opf");
-    let item = opf.split("<item ").find(|i| i.contains("properties=\"cover-image\""))?;
+    let item = opf
+        .split("<item ")
+        .find(|i| i.contains("properties=\"cover-image\""))?;
     let href = attr(item, "href");
     let media = attr(item, "media-type");
-    assert!(opf.contains("<meta name=\"cover\" content=\"cover-image\"/>"), "EPUB 2 cover meta");
+    assert!(
+        opf.contains("<meta name=\"cover\" content=\"cover-image\"/>"),
+        "EPUB 2 cover meta"
+    );
     assert_eq!(epub.spine()[0], "cover.xhtml", "the cover page comes first");
     assert!(opf.contains("<reference type=\"cover\""), "guide entry");
-    assert!(epub.text("OEBPS/nav.xhtml").contains("epub:type=\"cover\""), "landmark");
+    assert!(
+        epub.text("OEBPS/nav.xhtml").contains("epub:type=\"cover\""),
+        "landmark"
+    );
     let page = epub.text("OEBPS/cover.xhtml");
-    assert!(page.contains(&format!("xlink:href=\"{href}\"")) && page.contains("preserveAspectRatio=\"xMidYMid meet\""));
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(epub_path).unwrap())).unwrap();
+    assert!(
+        page.contains(&format!("xlink:href=\"{href}\""))
+            && page.contains("preserveAspectRatio=\"xMidYMid meet\"")
+    );
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(epub_path).unwrap())).unwrap();
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut zip.by_name(&format!("OEBPS/{href}")).unwrap(), &mut bytes).unwrap();
+    std::io::Read::read_to_end(
+        &mut zip.by_name(&format!("OEBPS/{href}")).unwrap(),
+        &mut bytes,
+    )
+    .unwrap();
     let img = image::load_from_memory(&bytes).unwrap();
     assert!(page.contains(&format!("viewBox=\"0 0 {} {}\"", img.width(), img.height())));
     Some((media, img.width(), img.height()))
@@ -84,12 +114,40 @@ fn every_cover_option_makes_a_valid_book() {
     let classic = std::fs::read_to_string(root().join("covers/classic.toml")).unwrap();
     std::fs::write(&template, classic.replace("#1d3250", "#502a1d")).unwrap();
     let cases: Vec<(&str, Vec<String>, Option<(String, u32, u32)>)> = vec![
-        ("given", vec!["--cover".into(), big.display().to_string()], Some(("image/jpeg".into(), 1600, 2400))),
-        ("text", vec!["--cover".into(), big.display().to_string(), "--cover-text".into()], Some(("image/jpeg".into(), 1600, 2400))),
-        ("night", vec!["--cover-style".into(), "night".into()], Some(("image/jpeg".into(), 1600, 2560))),
-        ("paper", vec!["--cover-style".into(), "paper".into()], Some(("image/jpeg".into(), 1600, 2560))),
-        ("template", vec!["--cover-template".into(), template.display().to_string()], Some(("image/jpeg".into(), 1600, 2560))),
-        ("background", vec!["--cover-background".into(), big.display().to_string()], Some(("image/jpeg".into(), 1600, 2560))),
+        (
+            "given",
+            vec!["--cover".into(), big.display().to_string()],
+            Some(("image/jpeg".into(), 1600, 2400)),
+        ),
+        (
+            "text",
+            vec![
+                "--cover".into(),
+                big.display().to_string(),
+                "--cover-text".into(),
+            ],
+            Some(("image/jpeg".into(), 1600, 2400)),
+        ),
+        (
+            "night",
+            vec!["--cover-style".into(), "night".into()],
+            Some(("image/jpeg".into(), 1600, 2560)),
+        ),
+        (
+            "paper",
+            vec!["--cover-style".into(), "paper".into()],
+            Some(("image/jpeg".into(), 1600, 2560)),
+        ),
+        (
+            "template",
+            vec!["--cover-template".into(), template.display().to_string()],
+            Some(("image/jpeg".into(), 1600, 2560)),
+        ),
+        (
+            "background",
+            vec!["--cover-background".into(), big.display().to_string()],
+            Some(("image/jpeg".into(), 1600, 2560)),
+        ),
     ];
     for (name, args, expected) in cases {
         let out = tmp.path().join(format!("{name}.epub"));
@@ -101,7 +159,10 @@ fn every_cover_option_makes_a_valid_book() {
     let out = tmp.path().join("none.epub");
     build(&dir, &out, &["--no-cover"]);
     let mut epub = Epub::new(std::fs::read(&out).unwrap());
-    assert!(!epub.names().iter().any(|n| n.contains("cover")), "no cover files");
+    assert!(
+        !epub.names().iter().any(|n| n.contains("cover")),
+        "no cover files"
+    );
     assert!(!epub.text("OEBPS/content.opf").contains("cover-image"));
     assert_epubcheck_clean(&out);
 }
@@ -109,7 +170,11 @@ fn every_cover_option_makes_a_valid_book() {
 #[test]
 fn a_corrupt_cover_is_a_clear_error_and_no_book_is_written() {
     let (tmp, dir) = series();
-    std::fs::write(dir.join("cover.png"), b"\x89PNG\r\n\x1a\nthis is not really a png").unwrap();
+    std::fs::write(
+        dir.join("cover.png"),
+        b"\x89PNG\r\n\x1a\nthis is not really a png",
+    )
+    .unwrap();
     let out = tmp.path().join("b.epub");
     ficbind()
         .arg("build")
@@ -118,7 +183,10 @@ fn a_corrupt_cover_is_a_clear_error_and_no_book_is_written() {
         .arg(&out)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("cover.png is not an image ficbind can read").and(predicate::str::contains("JPEG, PNG, WebP")));
+        .stderr(
+            predicate::str::contains("cover.png is not an image ficbind can read")
+                .and(predicate::str::contains("JPEG, PNG, WebP")),
+        );
     assert!(!out.exists());
 }
 
@@ -131,7 +199,10 @@ fn an_unknown_cover_style_names_the_styles_there_are() {
         .args(["--cover-style", "gothic"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("there is no cover style \"gothic\"").and(predicate::str::contains("classic, night, paper")));
+        .stderr(
+            predicate::str::contains("there is no cover style \"gothic\"")
+                .and(predicate::str::contains("classic, night, paper")),
+        );
 }
 
 #[test]
@@ -140,7 +211,14 @@ fn the_cover_command_renders_the_cover_alone_the_same_every_time() {
     let a = tmp.path().join("a.jpg");
     let b = tmp.path().join("b.jpg");
     for out in [&a, &b] {
-        ficbind().arg("cover").arg(&dir).arg("-o").arg(out).assert().success().stderr(predicate::str::contains("1600×2560"));
+        ficbind()
+            .arg("cover")
+            .arg(&dir)
+            .arg("-o")
+            .arg(out)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("1600×2560"));
     }
     let bytes = std::fs::read(&a).unwrap();
     assert!(bytes == std::fs::read(&b).unwrap());
@@ -152,9 +230,18 @@ fn the_cover_command_renders_the_cover_alone_the_same_every_time() {
 fn the_manifest_chooses_the_cover() {
     let (tmp, dir) = series();
     std::fs::create_dir(dir.join("art")).unwrap();
-    picture(&dir.join("art/front.png"), 700, 1100, image::ImageFormat::Png);
+    picture(
+        &dir.join("art/front.png"),
+        700,
+        1100,
+        image::ImageFormat::Png,
+    );
     let out = tmp.path().join("b.epub");
-    std::fs::write(dir.join("series.toml"), "[cover]\nfile = \"art/front.png\"\n").unwrap();
+    std::fs::write(
+        dir.join("series.toml"),
+        "[cover]\nfile = \"art/front.png\"\n",
+    )
+    .unwrap();
     build(&dir, &out, &[]);
     assert_eq!(cover_of(&out), Some(("image/jpeg".into(), 700, 1100)));
 
@@ -163,10 +250,23 @@ fn the_manifest_chooses_the_cover() {
     assert_eq!(cover_of(&out), None);
 
     let cover_bytes = |style: &str| {
-        std::fs::write(dir.join("series.toml"), format!("[cover]\nstyle = \"{style}\"\n")).unwrap();
+        std::fs::write(
+            dir.join("series.toml"),
+            format!("[cover]\nstyle = \"{style}\"\n"),
+        )
+        .unwrap();
         let img = tmp.path().join(format!("{style}.jpg"));
-        ficbind().arg("cover").arg(&dir).arg("-o").arg(&img).assert().success();
+        ficbind()
+            .arg("cover")
+            .arg(&dir)
+            .arg("-o")
+            .arg(&img)
+            .assert()
+            .success();
         std::fs::read(img).unwrap()
     };
-    assert!(cover_bytes("paper") != cover_bytes("night"), "the manifest's style is used");
+    assert!(
+        cover_bytes("paper") != cover_bytes("night"),
+        "the manifest's style is used"
+    );
 }

@@ -3,8 +3,8 @@
 
 mod support;
 
+mod batch;
 mod build;
 mod cli;
-mod manifest;
-mod batch;
 mod cover;
+mod manifest;

@@ -26,7 +26,14 @@ fn copy_of(src: &Path) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn build_to(dir: &Path, out: &Path) {
-    ficbind().arg("build").arg(dir).arg("-o").arg(out).arg("-q").assert().success();
+    ficbind()
+        .arg("build")
+        .arg(dir)
+        .arg("-o")
+        .arg(out)
+        .arg("-q")
+        .assert()
+        .success();
 }
 
 #[test]
@@ -34,22 +41,45 @@ fn init_then_build_gives_the_same_book_as_build_alone() {
     let (tmp, dir) = copy_of(&sample("lantern-road"));
     let before = tmp.path().join("before.epub");
     build_to(&dir, &before);
-    ficbind().arg("init").arg(&dir).assert().success().stderr(predicate::str::contains("series.toml"));
+    ficbind()
+        .arg("init")
+        .arg(&dir)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("series.toml"));
     let manifest = std::fs::read_to_string(dir.join("series.toml")).unwrap();
-    assert!(manifest.contains("title = \"Lantern Road\"") && manifest.contains("[files.\"part2.txt\"]"), "{manifest}");
+    assert!(
+        manifest.contains("title = \"Lantern Road\"") && manifest.contains("[files.\"part2.txt\"]"),
+        "{manifest}"
+    );
     let after = tmp.path().join("after.epub");
     build_to(&dir, &after);
-    assert!(std::fs::read(&before).unwrap() == std::fs::read(&after).unwrap(), "init changed the book");
+    assert!(
+        std::fs::read(&before).unwrap() == std::fs::read(&after).unwrap(),
+        "init changed the book"
+    );
 }
 
 #[test]
 fn init_never_overwrites_without_force() {
     let (_tmp, dir) = copy_of(&fixture("basic"));
     std::fs::write(dir.join("series.toml"), "title = \"Mine\"\n").unwrap();
-    ficbind().arg("init").arg(&dir).assert().failure().stderr(predicate::str::contains("already exists").and(predicate::str::contains("--force")));
-    assert_eq!(std::fs::read_to_string(dir.join("series.toml")).unwrap(), "title = \"Mine\"\n");
-    ficbind().arg("init").arg(&dir).arg("--force").assert().success();
-    assert!(std::fs::read_to_string(dir.join("series.toml")).unwrap().contains("title = \"Tidewater\""));
+    ficbind().arg("init").arg(&dir).assert().failure().stderr(
+        predicate::str::contains("already exists").and(predicate::str::contains("--force")),
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("series.toml")).unwrap(),
+        "title = \"Mine\"\n"
+    );
+    ficbind()
+        .arg("init")
+        .arg(&dir)
+        .arg("--force")
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(dir.join("series.toml"))
+        .unwrap()
+        .contains("title = \"Tidewater\""));
 }
 
 #[test]
@@ -78,10 +108,16 @@ exclude = true
     let mut epub = Epub::new(std::fs::read(&out).unwrap());
     let contents = strip_tags(&epub.text("OEBPS/contents.xhtml"));
     let contents = contents.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(contents.contains("1. The Anchor, First 2. Salt"), "{contents}");
+    assert!(
+        contents.contains("1. The Anchor, First 2. Salt"),
+        "{contents}"
+    );
     assert!(!contents.contains("Rope"), "a.txt is excluded: {contents}");
     let opf = epub.text("OEBPS/content.opf");
-    assert!(opf.contains(">Salt Pans</dc:title>") && opf.contains(">A. Writer</dc:creator>"), "{opf}");
+    assert!(
+        opf.contains(">Salt Pans</dc:title>") && opf.contains(">A. Writer</dc:creator>"),
+        "{opf}"
+    );
     assert_epubcheck_clean(&out);
 }
 
@@ -90,13 +126,22 @@ fn manifest_sets_notes_typography_and_templates() {
     let (tmp, dir) = copy_of(&fixture("basic"));
     std::fs::create_dir(dir.join("look")).unwrap();
     std::fs::write(dir.join("look/style.css"), "p { margin: 0; }\n").unwrap();
-    std::fs::write(dir.join("series.toml"), "typography = \"off\"\ntemplates = \"look\"\nnotes = \"omit\"\n").unwrap();
+    std::fs::write(
+        dir.join("series.toml"),
+        "typography = \"off\"\ntemplates = \"look\"\nnotes = \"omit\"\n",
+    )
+    .unwrap();
     let out = tmp.path().join("s.epub");
     build_to(&dir, &out);
     let mut epub = Epub::new(std::fs::read(&out).unwrap());
     assert_eq!(epub.text("OEBPS/style.css"), "p { margin: 0; }\n");
-    let pages: String = (1..=3).map(|n| epub.text(&format!("OEBPS/story-{n:03}.xhtml"))).collect();
-    assert!(!pages.contains('’') && !pages.contains('“'), "typography off keeps straight quotes");
+    let pages: String = (1..=3)
+        .map(|n| epub.text(&format!("OEBPS/story-{n:03}.xhtml")))
+        .collect();
+    assert!(
+        !pages.contains('’') && !pages.contains('“'),
+        "typography off keeps straight quotes"
+    );
 }
 
 #[test]
@@ -108,31 +153,59 @@ fn manifest_typo_names_the_key_line_and_allowed_keys() {
         .arg(&dir)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("series.toml: line 2: unknown field `autor`").and(predicate::str::contains("`author`")));
+        .stderr(
+            predicate::str::contains("series.toml: line 2: unknown field `autor`")
+                .and(predicate::str::contains("`author`")),
+        );
 }
 
 #[test]
 fn manifest_naming_a_missing_file_is_an_error() {
     let (_tmp, dir) = copy_of(&fixture("basic"));
     std::fs::write(dir.join("series.toml"), "order = [\"a.txt\", \"zz.txt\"]\n").unwrap();
-    ficbind().arg("build").arg(&dir).assert().failure().stderr(predicate::str::contains("\"zz.txt\", which is not a story file"));
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "\"zz.txt\", which is not a story file",
+        ));
 }
 
 #[test]
 fn manifest_paths_may_not_leave_the_series_folder() {
     let (_tmp, dir) = copy_of(&fixture("basic"));
-    std::fs::write(dir.join("series.toml"), "[files.\"../a.txt\"]\nexclude = true\n").unwrap();
-    ficbind().arg("build").arg(&dir).assert().failure().stderr(predicate::str::contains("outside the series folder"));
+    std::fs::write(
+        dir.join("series.toml"),
+        "[files.\"../a.txt\"]\nexclude = true\n",
+    )
+    .unwrap();
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("outside the series folder"));
 }
 
 #[test]
 fn inspect_json_has_the_documented_schema() {
-    let out = ficbind().arg("inspect").arg(sample("lantern-road")).arg("--json").assert().success();
+    let out = ficbind()
+        .arg("inspect")
+        .arg(sample("lantern-road"))
+        .arg("--json")
+        .assert()
+        .success();
     let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(json["title"], "Lantern Road");
     assert_eq!(json["author"], "Wren Halloway");
     assert_eq!(json["rating"], "M");
-    assert!(json["warnings"].as_array().unwrap().iter().all(|w| w.is_string()));
+    assert!(json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|w| w.is_string()));
     let rows = json["installments"].as_array().unwrap();
     assert_eq!(rows.len(), 6);
     for row in rows {
@@ -146,7 +219,10 @@ fn inspect_json_has_the_documented_schema() {
     assert_eq!(rows[5]["number"], serde_json::Value::Null, "free-standing");
     let diags = json["diagnostics"].as_array().unwrap();
     let w002 = diags.iter().find(|d| d["code"] == "W002").unwrap();
-    assert_eq!((w002["file"].as_str(), w002["line"].as_u64()), (Some("part2.txt"), Some(7)));
+    assert_eq!(
+        (w002["file"].as_str(), w002["line"].as_u64()),
+        (Some("part2.txt"), Some(7))
+    );
     assert!(w002["message"].as_str().unwrap().contains("1200"));
 }
 
@@ -159,16 +235,32 @@ fn inspect_prints_a_table_and_writes_nothing() {
         .arg(".")
         .assert()
         .success()
-        .stdout(predicate::str::contains("Title:     Tidewater").and(predicate::str::contains("10. Anchor")));
-    assert!(!std::fs::read_dir(&dir).unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "epub")));
+        .stdout(
+            predicate::str::contains("Title:     Tidewater")
+                .and(predicate::str::contains("10. Anchor")),
+        );
+    assert!(!std::fs::read_dir(&dir).unwrap().any(|e| e
+        .unwrap()
+        .path()
+        .extension()
+        .is_some_and(|x| x == "epub")));
 }
 
 #[test]
 fn split_gives_one_book_per_installment_in_one_series() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("books");
-    ficbind().args(["build", "--split", "-q"]).arg(sample("lantern-road")).arg("-o").arg(&out).assert().success();
-    let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    ficbind()
+        .args(["build", "--split", "-q"])
+        .arg(sample("lantern-road"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     assert_eq!(
         names,
@@ -184,21 +276,53 @@ fn split_gives_one_book_per_installment_in_one_series() {
         let path = out.join(name);
         let mut epub = Epub::new(std::fs::read(&path).unwrap());
         let opf = epub.text("OEBPS/content.opf");
-        assert!(opf.contains("<meta property=\"belongs-to-collection\" id=\"series\">Lantern Road</meta>"), "{name}");
-        assert!(opf.contains("<meta name=\"calibre:series\" content=\"Lantern Road\"/>"), "{name}");
+        assert!(
+            opf.contains(
+                "<meta property=\"belongs-to-collection\" id=\"series\">Lantern Road</meta>"
+            ),
+            "{name}"
+        );
+        assert!(
+            opf.contains("<meta name=\"calibre:series\" content=\"Lantern Road\"/>"),
+            "{name}"
+        );
         let position = name.split('-').nth(2).and_then(|n| n.parse::<u32>().ok());
         match position {
             Some(n) => {
-                assert!(opf.contains(&format!("property=\"group-position\">{n}</meta>")), "{name}");
-                assert!(opf.contains(&format!("<meta name=\"calibre:series_index\" content=\"{n}\"/>")), "{name}");
+                assert!(
+                    opf.contains(&format!("property=\"group-position\">{n}</meta>")),
+                    "{name}"
+                );
+                assert!(
+                    opf.contains(&format!(
+                        "<meta name=\"calibre:series_index\" content=\"{n}\"/>"
+                    )),
+                    "{name}"
+                );
             }
-            None => assert!(!opf.contains("group-position") && !opf.contains("series_index"), "{name}"),
+            None => assert!(
+                !opf.contains("group-position") && !opf.contains("series_index"),
+                "{name}"
+            ),
         }
-        assert_eq!(&epub.spine()[..4], ["cover.xhtml", "about.xhtml", "warnings.xhtml", "contents.xhtml"], "{name}");
+        assert_eq!(
+            &epub.spine()[..4],
+            [
+                "cover.xhtml",
+                "about.xhtml",
+                "warnings.xhtml",
+                "contents.xhtml"
+            ],
+            "{name}"
+        );
         assert_epubcheck_clean(&path);
     }
-    let mut keeper = Epub::new(std::fs::read(out.join("lantern-road-3-the-lantern-keeper.epub")).unwrap());
+    let mut keeper =
+        Epub::new(std::fs::read(out.join("lantern-road-3-the-lantern-keeper.epub")).unwrap());
     assert_eq!(keeper.spine().len(), 4 + 2, "both parts in one book");
     let warnings = strip_tags(&keeper.text("OEBPS/warnings.xhtml"));
-    assert!(warnings.contains("Graphic Depictions Of Violence") && !warnings.contains("grief"), "its own warnings only");
+    assert!(
+        warnings.contains("Graphic Depictions Of Violence") && !warnings.contains("grief"),
+        "its own warnings only"
+    );
 }

