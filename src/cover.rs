@@ -489,8 +489,8 @@ pub fn overlay_text(
         let mut out = RgbImage::new(rgba.width(), rgba.height());
         for (o, p) in out.pixels_mut().zip(rgba.pixels()) {
             let a = p.0[3] as u32;
-            for k in 0..3 {
-                o.0[k] = ((p.0[k] as u32 * a + base[k] as u32 * (255 - a) + 127) / 255) as u8;
+            for ((o, &c), &b) in o.0.iter_mut().zip(&p.0[..3]).zip(&base) {
+                *o = ((c as u32 * a + b as u32 * (255 - a) + 127) / 255) as u8;
             }
         }
         out

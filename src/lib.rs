@@ -181,10 +181,7 @@ fn parse_source(
     };
     let (body, body_diags) = match f.format {
         Format::Text => {
-            let text_opts = text::TextOptions {
-                typography,
-                ..Default::default()
-            };
+            let text_opts = text::TextOptions { typography };
             text::parse(split.body, &f.name, split.body_line, &text_opts)
         }
         Format::Markdown => markdown::parse(split.body, &f.name, split.body_line, typography),
@@ -519,7 +516,6 @@ pub fn compile_split(
             modified: inputs.modified,
             series_name: Some(series.title.clone()),
             series_position: position,
-            ..Extras::default()
         };
         let comment = fingerprint(inputs, opts);
         let epub = package::write_book(

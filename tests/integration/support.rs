@@ -154,6 +154,8 @@ fn epubcheck_jar() -> PathBuf {
 
 /// One EPUBCheck JVM for the whole test binary (see tests/epubcheck/CheckMany.java).
 struct Checker {
+    /// Kept so the JVM is owned for the whole run; it ends when its stdin closes.
+    _child: std::process::Child,
     stdin: std::process::ChildStdin,
     stdout: std::io::BufReader<std::process::ChildStdout>,
 }
@@ -173,7 +175,11 @@ fn checker() -> &'static std::sync::Mutex<Checker> {
             .expect("java (17 or newer) runs");
         let stdin = child.stdin.take().unwrap();
         let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        std::sync::Mutex::new(Checker { stdin, stdout })
+        std::sync::Mutex::new(Checker {
+            _child: child,
+            stdin,
+            stdout,
+        })
     })
 }
 
