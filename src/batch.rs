@@ -150,11 +150,7 @@ pub fn peek_title(dir: &Path) -> Option<String> {
         let Ok(decoded) = crate::source::decode(&name, &file.path(), &head) else {
             continue;
         };
-        let split = match format {
-            Format::Markdown => crate::header::split_front_matter(&decoded.text)
-                .unwrap_or_else(|| crate::header::split_header(&decoded.text)),
-            Format::Text => crate::header::split_header(&decoded.text),
-        };
+        let split = crate::header::split(&decoded.text, format);
         entries.push(crate::order::Entry {
             file: name,
             title: split.header.title().map(str::to_string),
@@ -201,38 +197,38 @@ fn newest_input(dir: &Path) -> Option<std::time::SystemTime> {
         .max()
 }
 
-/// Why an existing book can be kept, if it can.
-fn up_to_date(dir: &Path, output: &Path, opts: &Options) -> Option<String> {
+/// Why an existing book can be kept, if it can: newer than every input, and built by
+/// this version with the same options (its zip comment holds the fingerprint).
+fn up_to_date(inputs: &crate::Inputs, output: &Path, opts: &Options) -> Option<String> {
     let meta = std::fs::metadata(output).ok()?;
     // Full timestamp precision: an input saved in the same second as the book still counts.
-    if newest_input(dir)? >= meta.modified().ok()? {
+    if newest_input(&inputs.folder)? >= meta.modified().ok()? {
         return None;
     }
     let mut file = std::fs::File::open(output).ok()?;
-    let len = meta.len();
     use std::io::{Seek, SeekFrom};
-    file.seek(SeekFrom::Start(len.saturating_sub(1024))).ok()?;
+    file.seek(SeekFrom::Start(meta.len().saturating_sub(1024)))
+        .ok()?;
     let mut tail = Vec::new();
     file.read_to_end(&mut tail).ok()?;
     let comment = crate::epub::read_comment(&tail)?;
-    // Same options, same version: compare with what this run would write.
-    let inputs = crate::read_inputs(dir, opts).ok()?;
-    (comment == crate::fingerprint(&inputs, opts))
+    (comment == crate::fingerprint(inputs, opts))
         .then(|| "up to date (newer than its inputs, same options)".to_string())
 }
 
 /// Builds one series into `output`, never panicking the batch.
 fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
-    if !opts.force {
-        if let Some(reason) = up_to_date(dir, output, &opts.build) {
-            return Outcome::Skipped {
-                output: output.to_path_buf(),
-                reason,
-            };
-        }
-    }
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Outcome> {
+        // Read once: the up-to-date check and the build share it.
         let inputs = crate::read_inputs(dir, &opts.build)?;
+        if !opts.force {
+            if let Some(reason) = up_to_date(&inputs, output, &opts.build) {
+                return Ok(Outcome::Skipped {
+                    output: output.to_path_buf(),
+                    reason,
+                });
+            }
+        }
         let read_asset = |rel: &str| std::fs::read(dir.join(rel)).ok();
         // Streamed to disk: however many series run at once, each holds only its plan
         // and the pages being written.

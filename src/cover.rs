@@ -236,7 +236,8 @@ fn resolve_colors(t: &CoverTemplate, title: &str) -> Colors {
     if bg.palette == Some(Palette::FromTitle) {
         // A fixed hash of the title picks a hue; saturation and lightness stay in a
         // deep, muted band so light text reads well on every cover of the shelf.
-        let h = paint::fnv1a(title.trim().as_bytes());
+        // A fixed hash, so a title always gets the same palette.
+        let h = crate::Fnv64::of(title.trim().as_bytes());
         let hue = (h % 360) as f32;
         let spread = 20.0 + ((h >> 16) % 30) as f32;
         let sat = 0.35 + ((h >> 24) % 20) as f32 / 100.0;

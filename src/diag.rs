@@ -100,6 +100,11 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How many of `diagnostics` are warnings (what `--deny-warnings` makes fatal).
+pub fn warning_count(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics.iter().filter(|d| !d.code.is_note()).count()
+}
+
 /// Collects diagnostics for one build, keeping each distinct one once.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {

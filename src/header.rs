@@ -442,6 +442,17 @@ pub fn parse_word_count(value: &str) -> Option<u64> {
     Some((number * multiplier).round() as u64)
 }
 
+/// Splits the header off a story file the way its format writes it: YAML front matter
+/// in Markdown (falling back to a `Key: Value` block), a `Key: Value` block in text.
+pub fn split(text: &str, format: crate::source::Format) -> Split<'_> {
+    match format {
+        crate::source::Format::Markdown => {
+            split_front_matter(text).unwrap_or_else(|| split_header(text))
+        }
+        crate::source::Format::Text => split_header(text),
+    }
+}
+
 /// Splits YAML front matter (`---` … `---` or `...`) off a Markdown file. Only the YAML
 /// writers put in front matter is understood: `key: value`, quoted strings, block and
 /// flow lists, and `|`/`>` block scalars; anything else is kept as text.

@@ -48,10 +48,7 @@ pub struct Book {
 impl Book {
     /// Diagnostics that `--deny-warnings` makes fatal.
     pub fn warning_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| !d.code.is_note())
-            .count()
+        diag::warning_count(&self.diagnostics)
     }
 }
 
@@ -174,11 +171,7 @@ fn parse_source(
 ) -> Result<(SourceInfo, header::Header, model::Body, Vec<Diagnostic>)> {
     let decoded = source::decode(&f.name, &f.path, &f.bytes)?;
     let mut found = decoded.diagnostics;
-    let split = match f.format {
-        Format::Markdown => header::split_front_matter(&decoded.text)
-            .unwrap_or_else(|| header::split_header(&decoded.text)),
-        Format::Text => header::split_header(&decoded.text),
-    };
+    let split = header::split(&decoded.text, f.format);
     let (body, body_diags) = match f.format {
         Format::Text => {
             let text_opts = text::TextOptions { typography };
@@ -379,10 +372,7 @@ pub struct Plan {
 impl Plan {
     /// Diagnostics that `--deny-warnings` makes fatal.
     pub fn warning_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| !d.code.is_note())
-            .count()
+        diag::warning_count(&self.diagnostics)
     }
 }
 
@@ -495,6 +485,7 @@ pub fn compile_split(
         diagnostics,
         defaults,
     } = prepare(inputs, opts)?;
+    let comment = fingerprint(inputs, opts);
     let mut books: Vec<(String, Book)> = Vec::new();
     for inst in series.installments {
         let title = match (inst.number, inst.title.is_empty()) {
@@ -517,7 +508,6 @@ pub fn compile_split(
             series_name: Some(series.title.clone()),
             series_position: position,
         };
-        let comment = fingerprint(inputs, opts);
         let epub = package::write_book(
             &one,
             &extras,
@@ -588,14 +578,24 @@ impl Default for Fnv64 {
 }
 
 impl Fnv64 {
+    /// The hash of `bytes` alone.
+    pub fn of(bytes: &[u8]) -> u64 {
+        let mut h = Fnv64::default();
+        h.update(bytes);
+        h.0
+    }
+
+    /// Adds one field; fields are separated, so ("ab", "c") and ("a", "bc") differ.
     pub fn write(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+        self.update(&[0xff]);
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
-        // A separator, so ("ab", "c") and ("a", "bc") differ.
-        self.0 ^= 0xff;
-        self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
     }
 }
 

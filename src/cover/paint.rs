@@ -251,13 +251,3 @@ pub fn hsl(h: f32, s: f32, l: f32) -> [u8; 3] {
     let m = l - c / 2.0;
     [q((r + m) * 255.0), q((g + m) * 255.0), q((b + m) * 255.0)]
 }
-
-/// FNV-1a, 64-bit: a fixed hash so a title always gets the same palette.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
