@@ -14,8 +14,11 @@ pub struct ParsedFile {
     pub source: SourceInfo,
     pub header: Header,
     pub body: Body,
+    /// The body typeset and deflated, when the caller asked for that (see
+    /// `lib::Keep::Typeset`).
+    pub typeset: Option<crate::epub::Deflated>,
     /// Story words (author's notes excepted), counted while the body was whole: a
-    /// long book's bodies may be dropped after this and read again when written.
+    /// build keeps only the typeset body after this.
     pub words: usize,
     /// Author's notes in the body.
     pub notes: usize,
@@ -40,6 +43,7 @@ impl ParsedFile {
             source,
             header,
             body,
+            typeset: None,
             words,
             notes,
             has_text,
@@ -127,21 +131,18 @@ pub fn assemble(
             .parts
             .into_iter()
             .map(|pp| {
+                // The notes policy was applied as the file was parsed.
                 let file = std::mem::take(&mut files[pp.entry]);
-                let (events, _) = apply_notes_policy(file.body.events, defaults.notes);
                 if defaults.notes == NotesPolicy::Omit {
                     omitted_notes += file.notes;
                 }
-                let body = Body {
-                    heading: file.body.heading,
-                    events,
-                };
                 Part {
                     source: file.source,
                     part: pp.part,
                     full_title: pp.full_title,
                     header: file.header,
-                    body,
+                    body: file.body,
+                    typeset: file.typeset,
                     words: file.words,
                 }
             })

@@ -232,7 +232,9 @@ fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
         let read_asset = |rel: &str| std::fs::read(dir.join(rel)).ok();
         // Streamed to disk: however many series run at once, each holds only its plan
         // and the pages being written.
-        let plan = crate::plan(&inputs, &opts.build, &read_asset, true)?;
+        let plan = crate::plan(&inputs, &opts.build, &read_asset)?;
+        // The story files are parsed and typeset; their bytes are not needed again.
+        drop(inputs);
         let warnings = plan.warning_count();
         if opts.deny_warnings && warnings > 0 {
             let first = plan
@@ -245,9 +247,7 @@ fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
                 "{warnings} warning(s) and --deny-warnings was given; first: {first}"
             )));
         }
-        crate::write_atomically_with(output, |w| {
-            crate::write_book(&plan, &inputs, w, output).map(|_| ())
-        })?;
+        crate::write_atomically_with(output, |w| crate::write_book(&plan, w, output).map(|_| ()))?;
         Ok(Outcome::Built {
             output: output.to_path_buf(),
             installments: plan.series.installments.len(),

@@ -187,13 +187,26 @@ fn parse_source(
     Ok((source, split.header, body, found))
 }
 
-/// Decodes and parses every story file, on every core. With `light`, each body keeps
-/// only what planning needs (its heading, counts and image references) and the rest is
-/// dropped at once, so a long book is never held whole; it is read again when written.
+/// What parsing keeps of each story body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Only what planning needs (its heading, counts and image references), so
+    /// `inspect` and `init` never hold a long book whole.
+    Counts,
+    /// The body typeset into XHTML and deflated at once (`Part::typeset`), ready to be
+    /// wrapped in its page: a build parses each file once and holds its text in a
+    /// third of the memory. A body with images keeps its events instead, because
+    /// image file names are given only once the whole series is known.
+    Typeset,
+}
+
+/// Decodes and parses every story file, on every core, applying the notes policy and
+/// keeping of each body what `keep` says.
 pub fn parse_files(
     files: &[SourceFile],
     typography: Typography,
-    light: bool,
+    notes: config::NotesPolicy,
+    keep: Keep,
     diags: &mut Diagnostics,
 ) -> Result<Vec<ParsedFile>> {
     use rayon::prelude::*;
@@ -201,12 +214,23 @@ pub fn parse_files(
         .par_iter()
         .map(|f| {
             let (mut file, found) = parse_one(f, typography)?;
-            if light {
-                file.body
-                    .events
-                    .retain(|e| matches!(e, Event::Image { .. }));
-                file.body.events.shrink_to_fit();
+            let events = std::mem::take(&mut file.body.events);
+            let (mut events, _) = assemble::apply_notes_policy(events, notes);
+            let has_images = events.iter().any(|e| matches!(e, Event::Image { .. }));
+            match keep {
+                Keep::Counts => {
+                    events.retain(|e| matches!(e, Event::Image { .. }));
+                    events.shrink_to_fit();
+                }
+                Keep::Typeset if !has_images => {
+                    let mut xhtml = String::with_capacity(file.words * 7);
+                    xhtml::write_body(&events, &xhtml::ImageMap::new(), &mut xhtml);
+                    file.typeset = Some(epub::Deflated::new(xhtml.as_bytes()));
+                    events = Vec::new();
+                }
+                Keep::Typeset => {}
             }
+            file.body.events = events;
             Ok((file, found))
         })
         .collect();
@@ -228,18 +252,7 @@ pub struct Prepared {
 }
 
 /// Parses and orders the series: everything `inspect` shows and `build` packages.
-pub fn prepare(inputs: &Inputs, opts: &Options) -> Result<Prepared> {
-    prepare_with(inputs, opts, false)
-}
-
-/// `prepare` without keeping the story bodies (see `parse_files`): what `inspect` and
-/// `init` need, in little memory however long the series.
-pub fn prepare_light(inputs: &Inputs, opts: &Options) -> Result<Prepared> {
-    prepare_with(inputs, opts, true)
-}
-
-/// `prepare`, with `light` bodies (see `parse_files`).
-fn prepare_with(inputs: &Inputs, opts: &Options, light: bool) -> Result<Prepared> {
+pub fn prepare(inputs: &Inputs, opts: &Options, keep: Keep) -> Result<Prepared> {
     let manifest = inputs
         .manifest
         .as_ref()
@@ -261,7 +274,7 @@ fn prepare_with(inputs: &Inputs, opts: &Options, light: bool) -> Result<Prepared
     let typography = opts.typography.or(manifest.typography).unwrap_or_default();
     let notes = opts.notes.or(manifest.notes).unwrap_or_default();
     let mut diagnostics = Diagnostics::default();
-    let files = parse_files(&inputs.files, typography, light, &mut diagnostics)?;
+    let files = parse_files(&inputs.files, typography, notes, keep, &mut diagnostics)?;
     let defaults = SeriesDefaults {
         folder_name: inputs.folder_name.clone(),
         language: opts.language.clone(),
@@ -363,10 +376,6 @@ pub struct Plan {
     extras: Extras,
     templates: render::Templates,
     comment: String,
-    /// The bodies were dropped after planning and are read again when written.
-    light: bool,
-    typography: Typography,
-    notes: config::NotesPolicy,
 }
 
 impl Plan {
@@ -376,20 +385,19 @@ impl Plan {
     }
 }
 
-/// Plans the book. With `light`, story bodies are not kept in memory (see
-/// `parse_files`); `write_book` reads them again from `inputs`.
+/// Plans the book: every file parsed and its body typeset, the cover made, every
+/// diagnostic known. The inputs may be dropped once this returns.
 pub fn plan(
     inputs: &Inputs,
     opts: &Options,
     read_asset: &dyn Fn(&str) -> Option<Vec<u8>>,
-    light: bool,
 ) -> Result<Plan> {
     let templates = render::Templates::new(&inputs.templates)?;
     let Prepared {
         series,
         mut diagnostics,
-        defaults,
-    } = prepare_with(inputs, opts, light)?;
+        ..
+    } = prepare(inputs, opts, Keep::Typeset)?;
     let images = collect_images(&series, read_asset, &mut diagnostics);
     let cover = cover_source::make_cover(&inputs.cover, &series)?.map(|(asset, found)| {
         diagnostics.extend(found);
@@ -401,54 +409,21 @@ pub fn plan(
         modified: inputs.modified,
         ..Extras::default()
     };
-    let manifest_typography = inputs.manifest.as_ref().and_then(|(_, m)| m.typography);
     Ok(Plan {
         series,
         diagnostics: diagnostics.into_vec(),
         extras,
         templates,
         comment: fingerprint(inputs, opts),
-        light,
-        typography: opts.typography.or(manifest_typography).unwrap_or_default(),
-        notes: defaults.notes,
     })
 }
 
 /// Writes the planned book to `out` (`dest` names it in errors), story pages streamed.
-pub fn write_book<W: std::io::Write>(
-    plan: &Plan,
-    inputs: &Inputs,
-    out: W,
-    dest: &Path,
-) -> Result<W> {
-    // Spelled out so the closure is generic over the part's lifetime, as `Bodies` asks.
-    fn bodies_fn<F>(f: F) -> F
-    where
-        F: for<'p> Fn(&'p model::Part) -> Result<std::borrow::Cow<'p, [Event]>>,
-    {
-        f
-    }
-    let reread = bodies_fn(|part| {
-        let file = inputs
-            .files
-            .iter()
-            .find(|f| f.name == part.source.file)
-            .expect("every part comes from one of the inputs");
-        // Diagnostics were reported when the book was planned.
-        let (_, _, body, _) = parse_source(file, plan.typography)?;
-        let (events, _) = assemble::apply_notes_policy(body.events, plan.notes);
-        Ok(std::borrow::Cow::Owned(events))
-    });
-    let bodies: &package::Bodies<'_> = if plan.light {
-        &reread
-    } else {
-        &package::bodies_in_model
-    };
+pub fn write_book<W: std::io::Write>(plan: &Plan, out: W, dest: &Path) -> Result<W> {
     package::write_book(
         &plan.series,
         &plan.extras,
         &plan.templates,
-        bodies,
         &plan.comment,
         out,
         dest,
@@ -462,8 +437,8 @@ pub fn compile(
     opts: &Options,
     read_asset: &dyn Fn(&str) -> Option<Vec<u8>>,
 ) -> Result<Book> {
-    let plan = plan(inputs, opts, read_asset, false)?;
-    let epub = write_book(&plan, inputs, Vec::new(), Path::new("the book"))?;
+    let plan = plan(inputs, opts, read_asset)?;
+    let epub = write_book(&plan, Vec::new(), Path::new("the book"))?;
     Ok(Book {
         epub,
         series: plan.series,
@@ -484,7 +459,7 @@ pub fn compile_split(
         series,
         diagnostics,
         defaults,
-    } = prepare(inputs, opts)?;
+    } = prepare(inputs, opts, Keep::Typeset)?;
     let comment = fingerprint(inputs, opts);
     let mut books: Vec<(String, Book)> = Vec::new();
     for inst in series.installments {
@@ -512,7 +487,6 @@ pub fn compile_split(
             &one,
             &extras,
             &templates,
-            &package::bodies_in_model,
             &comment,
             Vec::new(),
             Path::new("the book"),

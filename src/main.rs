@@ -312,7 +312,9 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     let read_asset = |rel: &str| std::fs::read(folder.join(rel)).ok();
     if !args.split {
         // One book, streamed to disk page by page: memory stays small however long it is.
-        let plan = ficbind::plan(&inputs, &opts, &read_asset, true)?;
+        let plan = ficbind::plan(&inputs, &opts, &read_asset)?;
+        // The story files are parsed and typeset; their bytes are not needed again.
+        drop(inputs);
         print_diagnostics(&plan.diagnostics);
         if opts.deny_warnings && plan.warning_count() > 0 {
             return Err(ficbind::error::Error::DeniedWarnings {
@@ -324,9 +326,7 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
             .output
             .clone()
             .unwrap_or_else(|| PathBuf::from(ficbind::default_file_name(&plan.series.title)));
-        ficbind::write_atomically_with(&out, |w| {
-            ficbind::write_book(&plan, &inputs, w, &out).map(|_| ())
-        })?;
+        ficbind::write_atomically_with(&out, |w| ficbind::write_book(&plan, w, &out).map(|_| ()))?;
         if !args.quiet {
             report_written(&out, &plan.series);
         }
@@ -374,7 +374,7 @@ fn report_written(path: &std::path::Path, s: &ficbind::model::Series) {
 fn inspect(args: InspectArgs) -> Result<ExitCode> {
     let opts = options(&args.series.text, args.series.manifest.clone())?;
     let inputs = ficbind::read_inputs(&args.series.series_dir, &opts)?;
-    let prepared = ficbind::prepare_light(&inputs, &opts)?;
+    let prepared = ficbind::prepare(&inputs, &opts, ficbind::Keep::Counts)?;
     let report = ficbind::inspect::inspection(&prepared);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -396,7 +396,7 @@ fn init(args: InitArgs) -> Result<ExitCode> {
         ..Options::default()
     };
     let inputs = ficbind::read_inputs(&args.series_dir, &opts)?;
-    let prepared = ficbind::prepare_light(&inputs, &opts)?;
+    let prepared = ficbind::prepare(&inputs, &opts, ficbind::Keep::Counts)?;
     ficbind::write_atomically(&path, ficbind::init::manifest_text(&prepared).as_bytes())?;
     eprintln!(
         "wrote {}; check it with `ficbind inspect {}`",
@@ -494,7 +494,7 @@ fn cover(args: CoverCmdArgs) -> Result<ExitCode> {
         bail!("--no-cover leaves nothing to render; drop it to preview the cover");
     }
     let inputs = ficbind::read_inputs(&args.series_dir, &opts)?;
-    let prepared = ficbind::prepare_light(&inputs, &opts)?;
+    let prepared = ficbind::prepare(&inputs, &opts, ficbind::Keep::Counts)?;
     let Some((image, diagnostics)) =
         ficbind::cover_source::make_cover(&inputs.cover, &prepared.series)?
     else {

@@ -170,6 +170,9 @@ pub struct Part {
     pub full_title: String,
     pub header: Header,
     pub body: Body,
+    /// The body already written as XHTML and deflated, when a build parsed it (its
+    /// events are then dropped): see `lib::Keep::Typeset`.
+    pub typeset: Option<crate::epub::Deflated>,
     /// Words counted by ficbind (story text, notes excepted).
     pub words: usize,
 }

@@ -6,14 +6,13 @@ use minijinja::{context, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
-use crate::epub::{pack, Entry, ZipWriter};
+use crate::epub::{pack, pack_around, Entry, ZipWriter};
 use crate::error::{Error, Result};
 use crate::header::{FieldKind, RatingLevel};
-use crate::model::{Event, Installment, Part, Series};
+use crate::model::{Installment, Series};
 use crate::render::{
     markup, thousands, BookView, CoverView, FieldView, InstallmentView, PartView, RatingView,
     SeriesView, Templates,
@@ -352,10 +351,6 @@ fn toc_depth(entries: &[TocEntry]) -> usize {
         .unwrap_or(0)
 }
 
-/// Where the story pages' events come from: the model itself, or (for long books, whose
-/// bodies are not all kept in memory) the source file read again.
-pub type Bodies<'a> = dyn for<'p> Fn(&'p Part) -> Result<Cow<'p, [Event]>> + Sync + 'a;
-
 /// How many story pages are rendered and compressed at once: enough to keep every core
 /// busy, few enough that memory stays bounded however long the book is.
 const PAGES_IN_FLIGHT: usize = 16;
@@ -367,7 +362,6 @@ pub fn write_book<W: Write>(
     series: &Series,
     extras: &Extras,
     templates: &Templates,
-    bodies: &Bodies<'_>,
     comment: &str,
     out: W,
     dest: &Path,
@@ -549,23 +543,37 @@ pub fn write_book<W: Write>(
             .par_iter()
             .map(|(inst, view, i)| {
                 let part = &inst.parts[*i];
-                let events = bodies(part)?;
-                let mut body = String::with_capacity(part.words * 7);
-                write_body(&events, &images, &mut body);
-                drop(events);
-                let html = templates.render(
-                    "part.xhtml",
-                    context! {
-                        book => book_value.clone(),
-                        installment => Value::from_serialize(view),
-                        part => Value::from_serialize(&view.parts[*i]),
-                        body => markup(body),
-                    },
-                )?;
-                Ok(pack(Entry::new(
-                    format!("OEBPS/{}", view.parts[*i].href),
-                    html,
-                )))
+                let path = format!("OEBPS/{}", view.parts[*i].href);
+                let ctx = context! {
+                    book => book_value.clone(),
+                    installment => Value::from_serialize(view),
+                    part => Value::from_serialize(&view.parts[*i]),
+                };
+                let body = match &part.typeset {
+                    Some(typeset) if !typeset.is_empty() => {
+                        if let Some((before, after)) =
+                            templates.render_around_body("part.xhtml", ctx.clone())
+                        {
+                            return Ok(pack_around(
+                                path,
+                                before.as_bytes(),
+                                typeset,
+                                after.as_bytes(),
+                            ));
+                        }
+                        String::from_utf8(typeset.inflate())
+                            .expect("a typeset body is the UTF-8 it was made from")
+                    }
+                    Some(_) => String::new(),
+                    None => {
+                        let mut body = String::with_capacity(part.words * 7);
+                        write_body(&part.body.events, &images, &mut body);
+                        body
+                    }
+                };
+                let html =
+                    templates.render("part.xhtml", context! { body => markup(body), ..ctx })?;
+                Ok(pack(Entry::new(path, html)))
             })
             .collect();
         for p in packed {
@@ -576,11 +584,6 @@ pub fn write_book<W: Write>(
         zip.add(p).map_err(io)?;
     }
     zip.finish(comment).map_err(io)
-}
-
-/// The events of a part as the model holds them.
-pub fn bodies_in_model<'p>(part: &'p Part) -> Result<Cow<'p, [Event]>> {
-    Ok(Cow::Borrowed(&part.body.events))
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 //! below, and are escaped by `xhtml::escape` (installed as the minijinja formatter), so
 //! escaping stays in one place.
 
-use minijinja::{AutoEscape, Environment, Value};
+use minijinja::value::Object;
+use minijinja::{context, AutoEscape, Environment, Value};
 use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 use crate::xhtml::escape;
@@ -52,6 +54,11 @@ impl Templates {
             if value.is_undefined() || value.is_none() {
                 return Ok(());
             }
+            if let Some(slot) = value.downcast_object_ref::<BodySlot>() {
+                slot.printed.fetch_add(1, Ordering::Relaxed);
+                out.write_str(BODY_MARK)?;
+                return Ok(());
+            }
             if value.is_safe() || state.auto_escape() == AutoEscape::None {
                 write!(out, "{value}")?;
             } else if let Some(s) = value.as_str() {
@@ -84,7 +91,41 @@ impl Templates {
             .map_err(|e| template_error(name, &e))?;
         template.render(ctx).map_err(|e| template_error(name, &e))
     }
+
+    /// Renders `name` around its `body`: `ctx` gets a stand-in for `body`, and the
+    /// result comes back split where the body goes, so a body typeset and compressed
+    /// earlier can be joined in. `None` when the template does anything with its body
+    /// but print it once as it is (filters it, tests it, prints it twice or not at
+    /// all): the caller then renders it with the real body.
+    pub fn render_around_body(&self, name: &str, ctx: Value) -> Option<(String, String)> {
+        let slot = Value::from_object(BodySlot::default());
+        let page = self
+            .render(name, context! { body => slot.clone(), ..ctx })
+            .ok()?;
+        let printed = slot
+            .downcast_object_ref::<BodySlot>()?
+            .printed
+            .load(Ordering::Relaxed);
+        let mut pieces = page.split(BODY_MARK);
+        match (printed, pieces.next(), pieces.next(), pieces.next()) {
+            (1, Some(before), Some(after), None) => Some((before.to_string(), after.to_string())),
+            _ => None,
+        }
+    }
 }
+
+/// Stands in for a page's body in `render_around_body`, counting how often the
+/// template prints it unchanged; a filtered or tested body is seen as something else.
+#[derive(Debug, Default)]
+struct BodySlot {
+    printed: AtomicUsize,
+}
+
+impl Object for BodySlot {}
+
+/// What the formatter writes for a `BodySlot`: Unicode noncharacters, which no story
+/// text or template holds, around a name.
+const BODY_MARK: &str = "\u{FDD0}ficbind:body\u{FDD1}";
 
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
     let mut message = e.to_string();
@@ -208,7 +249,37 @@ pub fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use minijinja::context;
+
+    #[test]
+    fn a_page_splits_where_its_body_goes() {
+        let t = Templates::new(&[(
+            "p.xhtml".into(),
+            "<h1>{{ title }}</h1>{{ body }}<p>end</p>".into(),
+        )])
+        .unwrap();
+        assert_eq!(
+            t.render_around_body("p.xhtml", context! { title => "A & B" }),
+            Some(("<h1>A &amp; B</h1>".into(), "<p>end</p>".into()))
+        );
+    }
+
+    #[test]
+    fn a_body_used_any_other_way_is_not_split() {
+        for source in [
+            "{{ body | upper }}",
+            "{{ body }}{{ body }}",
+            "no body at all",
+            "{% if body %}{{ body }}{% endif %}x{{ body | length }}",
+            "{{ body | replace('<p>', '<p class=\"x\">') }}",
+        ] {
+            let t = Templates::new(&[("p.xhtml".into(), source.into())]).unwrap();
+            assert_eq!(
+                t.render_around_body("p.xhtml", context! {}),
+                None,
+                "{source}"
+            );
+        }
+    }
 
     #[test]
     fn values_are_escaped_once_and_markup_passes() {

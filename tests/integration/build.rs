@@ -407,25 +407,50 @@ fn markdown_images_are_packaged_and_a_missing_one_is_a_warning() {
 }
 
 #[test]
-fn the_streaming_writer_gives_the_same_book_as_the_in_memory_one() {
-    // The CLI drops story bodies after planning and reads them again while writing; the
-    // library's compile keeps them. Both must give the same bytes.
+fn pages_joined_around_typeset_bodies_match_pages_rendered_whole() {
+    // A build typesets and deflates each body as it parses it, and joins the page
+    // template around it when writing. A template that filters its body (`| safe`
+    // changes nothing) makes the writer render those pages whole instead; every file
+    // of the two books must read back the same.
+    let templates = tempfile::tempdir().unwrap();
+    let part = ficbind::render::BUILTIN_TEMPLATES
+        .iter()
+        .find(|(name, _)| *name == "part.xhtml")
+        .unwrap()
+        .1;
+    assert!(part.contains("{{ body }}"));
+    std::fs::write(
+        templates.path().join("part.xhtml"),
+        part.replace("{{ body }}", "{{ body | safe }}"),
+    )
+    .unwrap();
     for dir in [
         sample("lantern-road"),
         sample("glass-harbour"),
         fixture("messy"),
     ] {
         for notes in [NotesPolicy::Keep, NotesPolicy::End] {
-            let opts = Options {
+            let joined = Options {
                 notes: Some(notes),
                 ..opts()
             };
-            let inputs = ficbind::read_inputs(&dir, &opts).unwrap();
-            let read_asset = |rel: &str| std::fs::read(dir.join(rel)).ok();
-            let in_memory = ficbind::compile(&inputs, &opts, &read_asset).unwrap().epub;
-            let plan = ficbind::plan(&inputs, &opts, &read_asset, true).unwrap();
-            let streamed = ficbind::write_book(&plan, &inputs, Vec::new(), Path::new("x")).unwrap();
-            assert!(in_memory == streamed, "{} with {notes:?}", dir.display());
+            let whole = Options {
+                templates: Some(templates.path().to_path_buf()),
+                ..joined.clone()
+            };
+            let mut a = Epub::new(ficbind::build_series(&dir, &joined).unwrap().epub);
+            let mut b = Epub::new(ficbind::build_series(&dir, &whole).unwrap().epub);
+            let names = a.names();
+            assert_eq!(names, b.names());
+            assert!(names.iter().any(|n| n.contains("story-")));
+            for name in names.iter().filter(|n| n.ends_with(".xhtml")) {
+                assert_eq!(
+                    a.text(name),
+                    b.text(name),
+                    "{} {name} with {notes:?}",
+                    dir.display()
+                );
+            }
         }
     }
 }
