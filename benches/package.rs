@@ -23,7 +23,12 @@ fn bench_compile(c: &mut Criterion) {
     let (count, words) = size();
     let inputs = common::series_inputs(count, words);
     let opts = Options::default();
-    let bytes: usize = inputs.files.iter().map(|f| f.bytes.len()).sum();
+    let bytes: usize = inputs
+        .files
+        .iter()
+        .filter_map(|f| f.bytes.as_ref())
+        .map(Vec::len)
+        .sum();
     let mut group = c.benchmark_group("package");
     group
         .sample_size(10)

@@ -70,7 +70,7 @@ pub struct Inputs {
 
 /// Reads the series folder, its manifest and the template overrides.
 pub fn read_inputs(dir: &Path, opts: &Options) -> Result<Inputs> {
-    let files = source::read_series_dir(dir)?;
+    let files = source::list_story_files(dir)?;
     let manifest_path = opts
         .manifest
         .clone()
@@ -169,7 +169,7 @@ fn parse_source(
     f: &SourceFile,
     typography: Typography,
 ) -> Result<(SourceInfo, header::Header, model::Body, Vec<Diagnostic>)> {
-    let decoded = source::decode(&f.name, &f.path, &f.bytes)?;
+    let decoded = source::decode(&f.name, &f.path, &f.read()?)?;
     let mut found = decoded.diagnostics;
     let split = header::split(&decoded.text, f.format);
     let (body, body_diags) = match f.format {

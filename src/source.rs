@@ -2,6 +2,7 @@
 //! only stage that reads the disk. Files arrive in UTF-8 (with or without a BOM),
 //! UTF-16 with a BOM or Windows-1252, with LF, CRLF or old-Mac CR line endings.
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -28,22 +29,39 @@ impl Format {
     }
 }
 
-/// A story file as read from disk, before decoding.
+/// A story file of the series, found on disk or given in memory.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The file name inside the series folder.
     pub name: String,
     pub path: PathBuf,
     pub format: Format,
-    pub bytes: Vec<u8>,
+    /// The bytes, when the caller gives them (tests, benchmarks). Files found on disk
+    /// are read when they are parsed, so a long series is never held whole.
+    pub bytes: Option<Vec<u8>>,
     /// Modification time in seconds since the Unix epoch, when the system knows it.
     pub modified: Option<u64>,
 }
 
-/// Lists and reads the installment files directly inside `dir`, sorted by name so the
-/// result never depends on directory order. Hidden files (`.notes.txt`, macOS `._x.txt`)
+impl SourceFile {
+    /// The file's bytes: those given, or read from disk now.
+    pub fn read(&self) -> Result<Cow<'_, [u8]>> {
+        match &self.bytes {
+            Some(bytes) => Ok(Cow::Borrowed(bytes)),
+            None => fs::read(&self.path)
+                .map(Cow::Owned)
+                .map_err(|source| Error::FileUnreadable {
+                    path: self.path.clone(),
+                    source,
+                }),
+        }
+    }
+}
+
+/// Lists the installment files directly inside `dir`, sorted by name so the result
+/// never depends on directory order. Hidden files (`.notes.txt`, macOS `._x.txt`)
 /// are not installments.
-pub fn read_series_dir(dir: &Path) -> Result<Vec<SourceFile>> {
+pub fn list_story_files(dir: &Path) -> Result<Vec<SourceFile>> {
     if !dir.exists() {
         return Err(Error::FolderMissing(dir.to_path_buf()));
     }
@@ -73,10 +91,6 @@ pub fn read_series_dir(dir: &Path) -> Result<Vec<SourceFile>> {
         if !meta.is_file() {
             continue;
         }
-        let bytes = fs::read(&path).map_err(|source| Error::FileUnreadable {
-            path: path.clone(),
-            source,
-        })?;
         let modified = meta
             .modified()
             .ok()
@@ -86,7 +100,7 @@ pub fn read_series_dir(dir: &Path) -> Result<Vec<SourceFile>> {
             name,
             path,
             format,
-            bytes,
+            bytes: None,
             modified,
         });
     }

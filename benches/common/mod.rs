@@ -204,7 +204,7 @@ pub fn series_inputs(count: usize, words: usize) -> Inputs {
                 path: PathBuf::from("/synthetic").join(&name),
                 name,
                 format: Format::Text,
-                bytes: installment(&mut rng, n, words).into_bytes(),
+                bytes: Some(installment(&mut rng, n, words).into_bytes()),
                 modified: Some(0),
             }
         })

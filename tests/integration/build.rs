@@ -110,8 +110,9 @@ fn no_story_word_is_lost() {
     ] {
         let mut epub = Epub::new(build(&dir).epub);
         let book_words = epub.story_words();
-        for file in ficbind::source::read_series_dir(&dir).unwrap() {
-            let decoded = ficbind::source::decode(&file.name, &file.path, &file.bytes).unwrap();
+        for file in ficbind::source::list_story_files(&dir).unwrap() {
+            let decoded =
+                ficbind::source::decode(&file.name, &file.path, &file.read().unwrap()).unwrap();
             let split = match file.format {
                 ficbind::source::Format::Markdown => {
                     ficbind::header::split_front_matter(&decoded.text).unwrap()
