@@ -1,7 +1,6 @@
 //! The deflate floor: how long it takes just to compress a book's files with the
-//! compressor ficbind's zip writer uses (flate2 on zlib-rs, default level), every file
-//! on its own and all files in parallel on every core, exactly as `epub::write_epub`
-//! does. No build can be faster than this, so `scripts/bench.sh` reports ficbind's
+//! compressor ficbind's zip writer uses (`ficbind::epub::deflate`: flate2 on zlib-rs at
+//! ficbind's level), every file on its own and all files in parallel on every core. No build can be faster than this, so `scripts/bench.sh` reports ficbind's
 //! time as a multiple of it.
 //!
 //!     cargo run --release --example deflate_floor -- DIR [RUNS]
@@ -9,12 +8,9 @@
 //! Reads every file under DIR (an unzipped EPUB, say) into memory first; only the
 //! compression is timed. Prints one line per run and then `median_seconds=…`.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use flate2::write::DeflateEncoder;
-use flate2::Compression;
 use rayon::prelude::*;
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -27,12 +23,6 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-fn deflate(data: &[u8]) -> usize {
-    let mut enc = DeflateEncoder::new(Vec::with_capacity(data.len() / 3), Compression::default());
-    enc.write_all(data).expect("writing to a Vec cannot fail");
-    enc.finish().expect("writing to a Vec cannot fail").len()
 }
 
 fn main() {
@@ -55,7 +45,7 @@ fn main() {
     let mut total_out = 0;
     for run in 0..runs {
         let start = Instant::now();
-        total_out = data.par_iter().map(|d| deflate(d)).sum::<usize>();
+        total_out = data.par_iter().map(|d| ficbind::epub::deflate(d).len()).sum::<usize>();
         let secs = start.elapsed().as_secs_f64();
         println!("run {run}: {secs:.6} s");
         times.push(secs);

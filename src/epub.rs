@@ -157,6 +157,14 @@ pub fn pack_around(path: String, before: &[u8], middle: &Deflated, after: &[u8])
     }
 }
 
+/// `bytes` as one closed raw deflate stream, as the zip writer compresses every entry
+/// (`examples/deflate_floor.rs` times exactly this).
+pub fn deflate(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    deflate_onto(bytes, &mut out, FlushCompress::Finish);
+    out
+}
+
 /// Takes the entry by value so its uncompressed bytes are freed as soon as they are
 /// packed.
 fn pack_with(entry: Entry, store: bool) -> Packed {
@@ -165,8 +173,7 @@ fn pack_with(entry: Entry, store: bool) -> Packed {
     let (method, data) = if store || entry.data.is_empty() {
         (0, entry.data)
     } else {
-        let mut deflated = Vec::new();
-        deflate_onto(&entry.data, &mut deflated, FlushCompress::Finish);
+        let deflated = deflate(&entry.data);
         // Already-compressed images can grow when deflated; store those.
         if deflated.len() >= entry.data.len() {
             (0, entry.data)
