@@ -243,12 +243,20 @@ impl ImageBuffer for SceneRows<'_> {
             };
             self.scene.paint(canvas, masks);
         }
-        // The same conversion jpeg-encoder's own RGB input uses, so the bytes match.
-        for px in canvas.row_mut(y).chunks_exact(3) {
-            let (l, cb, cr) = jpeg_encoder::rgb_to_ycbcr(px[0], px[1], px[2]);
-            buffers[0].push(l);
-            buffers[1].push(cb);
-            buffers[2].push(cr);
+        // The same conversion jpeg-encoder's own RGB input uses, so the bytes match;
+        // written into place rather than pushed, which saves a capacity check per value.
+        let [l, cb, cr, _] = buffers;
+        let start = l.len();
+        let end = start + self.scene.width as usize;
+        for plane in [&mut *l, &mut *cb, &mut *cr] {
+            plane.resize(end, 0);
+        }
+        let planes = l[start..]
+            .iter_mut()
+            .zip(&mut cb[start..])
+            .zip(&mut cr[start..]);
+        for (px, ((l, cb), cr)) in canvas.row_mut(y).chunks_exact(3).zip(planes) {
+            (*l, *cb, *cr) = jpeg_encoder::rgb_to_ycbcr(px[0], px[1], px[2]);
         }
     }
 }
