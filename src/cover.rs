@@ -5,6 +5,7 @@
 
 mod fonts;
 mod paint;
+mod scene;
 mod template;
 mod typeset;
 
@@ -24,7 +25,10 @@ pub use template::{
     Direction, Palette, Region, VAlign,
 };
 
+#[cfg(test)]
 use paint::Canvas;
+use paint::Gradient;
+use scene::{Background, Scene};
 use template::TextStyle;
 use typeset::{Rect, Setting};
 
@@ -134,13 +138,9 @@ fn fitted_size(w: u32, h: u32) -> (u32, u32) {
 /// same bytes on every machine.
 fn encode_jpeg(img: &RgbImage) -> CoverImage {
     let (w, h) = img.dimensions();
-    let mut bytes = Vec::with_capacity(img.as_raw().len() / 8);
-    let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, JPEG_QUALITY);
-    // 4:2:0 chroma, as cameras and most e-book covers use: half the work of 4:4:4 and no
-    // visible difference at this size and quality.
-    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    let mut bytes = Vec::new();
     // Dimensions are at most 1600×2560 here, well inside a JPEG's 16-bit sizes.
-    encoder
+    jpeg_encoder(&mut bytes)
         .encode(
             img.as_raw(),
             w as u16,
@@ -148,12 +148,36 @@ fn encode_jpeg(img: &RgbImage) -> CoverImage {
             jpeg_encoder::ColorType::Rgb,
         )
         .expect("encoding a JPEG into memory cannot fail");
+    jpeg_cover(bytes, w, h)
+}
+
+/// A generated cover as a JPEG, painted band by band as the encoder goes (see
+/// [`scene`]), so the whole picture is never in memory at once.
+fn encode_scene(scene: &Scene) -> CoverImage {
+    let mut bytes = Vec::new();
+    jpeg_encoder(&mut bytes)
+        .encode_image(scene.rows())
+        .expect("encoding a JPEG into memory cannot fail");
+    jpeg_cover(bytes, scene.width, scene.height)
+}
+
+fn jpeg_encoder(bytes: &mut Vec<u8>) -> jpeg_encoder::Encoder<&mut Vec<u8>> {
+    let mut encoder = jpeg_encoder::Encoder::new(bytes, JPEG_QUALITY);
+    // 4:2:0 chroma, as cameras and most e-book covers use: half the work of 4:4:4 and no
+    // visible difference at this size and quality. It also makes the encoder code one
+    // interleaved scan, reading rows top to bottom 16 at a time, which is what lets
+    // `encode_scene` paint the picture in bands.
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    encoder
+}
+
+fn jpeg_cover(bytes: Vec<u8>, width: u32, height: u32) -> CoverImage {
     CoverImage {
         bytes,
         media_type: "image/jpeg",
         extension: "jpg",
-        width: w,
-        height: h,
+        width,
+        height,
     }
 }
 
@@ -315,9 +339,9 @@ fn texts<'t>(t: &'t CoverTemplate, text: &CoverText) -> Vec<(&'static str, &'t T
 }
 
 /// Set the title, author and fandom. `scale` maps template pixels (on 1600×2560) to the
-/// canvas; `scrim` darkens behind each block first (for photographs).
+/// scene; `scrim` darkens behind each block first (for photographs).
 fn draw_texts(
-    canvas: &mut Canvas,
+    scene: &mut Scene,
     t: &CoverTemplate,
     text: &CoverText,
     colors: &Colors,
@@ -326,7 +350,7 @@ fn draw_texts(
     diag_file: &str,
 ) -> Result<Vec<Diagnostic>, Error> {
     let mut diags = Vec::new();
-    let (cw, ch) = (canvas.width as f32, canvas.height as f32);
+    let (cw, ch) = (scene.width as f32, scene.height as f32);
     for (name, style, s) in texts(t, text) {
         let font = font_for(t, &style.font)?;
         let missing = typeset::missing_chars(&font, &s);
@@ -356,7 +380,7 @@ fn draw_texts(
         };
         if let Some((color, opacity)) = scrim {
             let feather = (rect.y1 - rect.y0).max(ch * 0.04) * 0.6;
-            canvas.scrim(rect.y0, rect.y1, feather, color, opacity);
+            scene.scrim(rect.y0, rect.y1, feather, color, opacity);
         }
         let setting = Setting {
             max_size: style.size * scale,
@@ -366,16 +390,18 @@ fn draw_texts(
             valign: style.valign,
             color: colors.of(style.color),
         };
-        typeset::set_text(canvas, &font, &s, &setting, rect);
+        if let Some((_, run)) = typeset::text_run(&font, &s, &setting, rect) {
+            scene.text(run);
+        }
     }
     Ok(diags)
 }
 
-fn draw_decorations(canvas: &mut Canvas, t: &CoverTemplate, colors: &Colors) {
-    let (w, h) = (canvas.width as f32, canvas.height as f32);
+fn draw_decorations(scene: &mut Scene, t: &CoverTemplate, colors: &Colors) {
+    let (w, h) = (scene.width as f32, scene.height as f32);
     for d in &t.decorations {
         match d {
-            Decoration::Band(b) => canvas.fill_rect(
+            Decoration::Band(b) => scene.fill_rect(
                 0.0,
                 b.top * h,
                 w,
@@ -387,10 +413,10 @@ fn draw_decorations(canvas: &mut Canvas, t: &CoverTemplate, colors: &Colors) {
                 let c = colors.of(f.color);
                 let mut ring = |inset: f32, th: f32| {
                     let (x0, y0, x1, y1) = (inset, inset, w - inset, h - inset);
-                    canvas.fill_rect(x0, y0, x1, y0 + th, c, f.opacity);
-                    canvas.fill_rect(x0, y1 - th, x1, y1, c, f.opacity);
-                    canvas.fill_rect(x0, y0 + th, x0 + th, y1 - th, c, f.opacity);
-                    canvas.fill_rect(x1 - th, y0 + th, x1, y1 - th, c, f.opacity);
+                    scene.fill_rect(x0, y0, x1, y0 + th, c, f.opacity);
+                    scene.fill_rect(x0, y1 - th, x1, y1, c, f.opacity);
+                    scene.fill_rect(x0, y0 + th, x0 + th, y1 - th, c, f.opacity);
+                    scene.fill_rect(x1 - th, y0 + th, x1, y1 - th, c, f.opacity);
                 };
                 let inset = f.inset * w;
                 ring(inset, f.thickness);
@@ -408,13 +434,13 @@ fn draw_decorations(canvas: &mut Canvas, t: &CoverTemplate, colors: &Colors) {
                 if r.ornament {
                     let rad = (r.thickness * 4.5).max(12.0);
                     let gap = rad * 2.2;
-                    canvas.fill_rect(cx - half, y0, cx - gap, y1, c, r.opacity);
-                    canvas.fill_rect(cx + gap, y0, cx + half, y1, c, r.opacity);
-                    canvas.diamond(cx, cy, rad, c, r.opacity);
-                    canvas.diamond(cx - gap * 0.62, cy, rad * 0.32, c, r.opacity);
-                    canvas.diamond(cx + gap * 0.62, cy, rad * 0.32, c, r.opacity);
+                    scene.fill_rect(cx - half, y0, cx - gap, y1, c, r.opacity);
+                    scene.fill_rect(cx + gap, y0, cx + half, y1, c, r.opacity);
+                    scene.diamond(cx, cy, rad, c, r.opacity);
+                    scene.diamond(cx - gap * 0.62, cy, rad * 0.32, c, r.opacity);
+                    scene.diamond(cx + gap * 0.62, cy, rad * 0.32, c, r.opacity);
                 } else {
-                    canvas.fill_rect(cx - half, y0, cx + half, y1, c, r.opacity);
+                    scene.fill_rect(cx - half, y0, cx + half, y1, c, r.opacity);
                 }
             }
         }
@@ -441,31 +467,42 @@ pub fn generate_cover(
     template: &CoverTemplate,
     background: Option<&[u8]>,
 ) -> Result<(CoverImage, Vec<Diagnostic>), Error> {
+    let (scene, diags) = cover_scene(text, template, background)?;
+    Ok((encode_scene(&scene), diags))
+}
+
+/// What [`generate_cover`] draws, before it is painted.
+fn cover_scene(
+    text: &CoverText,
+    template: &CoverTemplate,
+    background: Option<&[u8]>,
+) -> Result<(Scene, Vec<Diagnostic>), Error> {
     let colors = resolve_colors(template, &text.title);
-    let mut canvas = Canvas::new(COVER_WIDTH, COVER_HEIGHT);
-    match background {
+    let bg = &template.background;
+    let background = match background {
         Some(bytes) => {
             let img = decode(
                 &format!("the background image of {}", template.source),
                 bytes,
             )?;
-            let filled = cover_fill(&img, COVER_WIDTH, COVER_HEIGHT);
-            canvas.pixels = filled.into_raw();
-            canvas.tint(
-                template.background.image_tint_rgb(),
-                template.background.image_tint_opacity,
-            );
-            canvas.vignette(template.background.vignette);
+            Background::Image {
+                rgb: cover_fill(&img, COVER_WIDTH, COVER_HEIGHT),
+                tint: Some((bg.image_tint_rgb(), bg.image_tint_opacity)),
+                vignette: bg.vignette,
+            }
         }
-        None => {
-            let diagonal = template.background.direction == Direction::Diagonal;
-            canvas.fill(&colors.stops, diagonal, template.background.vignette);
-        }
-    }
-    draw_decorations(&mut canvas, template, &colors);
-    let diags = draw_texts(&mut canvas, template, text, &colors, 1.0, None, "cover")?;
-    let img = RgbImage::from_raw(canvas.width, canvas.height, canvas.pixels).expect("canvas size");
-    Ok((encode_jpeg(&img), diags))
+        None => Background::Gradient(Gradient::new(
+            &colors.stops,
+            bg.direction == Direction::Diagonal,
+            bg.vignette,
+            COVER_WIDTH,
+            COVER_HEIGHT,
+        )),
+    };
+    let mut scene = Scene::new(COVER_WIDTH, COVER_HEIGHT, background);
+    draw_decorations(&mut scene, template, &colors);
+    let diags = draw_texts(&mut scene, template, text, &colors, 1.0, None, "cover")?;
+    Ok((scene, diags))
 }
 
 /// The user's own image with the title, author and fandom set on top, using the
@@ -501,11 +538,15 @@ pub fn overlay_text(
     if (w, h) != rgb.dimensions() {
         rgb = image::imageops::resize(&rgb, w, h, FilterType::CatmullRom);
     }
-    let mut canvas = Canvas {
-        width: w,
-        height: h,
-        pixels: rgb.into_raw(),
-    };
+    let mut scene = Scene::new(
+        w,
+        h,
+        Background::Image {
+            rgb,
+            tint: None,
+            vignette: 0.0,
+        },
+    );
     let scale = (w as f32 / COVER_WIDTH as f32).min(h as f32 / COVER_HEIGHT as f32);
     let o = &template.overlay;
     let scrim = match o.scrim {
@@ -513,7 +554,7 @@ pub fn overlay_text(
         Color::Accent => colors.accent,
     };
     diags.extend(draw_texts(
-        &mut canvas,
+        &mut scene,
         template,
         text,
         &colors,
@@ -521,8 +562,7 @@ pub fn overlay_text(
         Some((scrim, o.scrim_opacity)),
         file_name,
     )?);
-    let img = RgbImage::from_raw(canvas.width, canvas.height, canvas.pixels).expect("canvas size");
-    Ok((encode_jpeg(&img), diags))
+    Ok((encode_scene(&scene), diags))
 }
 
 impl template::Background {

@@ -185,6 +185,33 @@ fn generated_cover_is_deterministic() {
 }
 
 #[test]
+fn painting_in_bands_gives_the_picture_painted_whole() {
+    // Covers are painted a band at a time as the JPEG encoder reads them; glyphs and
+    // shapes straddling band edges must come out exactly as on one whole canvas. Odd
+    // band heights put the edges through the middle of letters and the ornament.
+    let title = "The Lantern Road: Seven Winters, Three Wars and Одна кошка";
+    let bg = png_bytes(&rgb_image(900, 600));
+    for name in builtin_names() {
+        let t = builtin_template(name).unwrap();
+        for background in [None, Some(bg.as_slice())] {
+            let (scene, _) = cover_scene(&text(title), &t, background).unwrap();
+            let whole = scene.paint_in_bands(COVER_HEIGHT);
+            assert!(
+                whole.iter().any(|&v| v != whole[0]),
+                "{name}: a blank picture"
+            );
+            for rows in [1, 7, scene::BAND_ROWS, 113] {
+                assert!(
+                    scene.paint_in_bands(rows) == whole,
+                    "{name}, bands of {rows} rows, background {}",
+                    background.is_some()
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn from_title_palette_differs_between_titles() {
     let t = builtin_template("night").unwrap();
     let a = resolve_colors(&t, "Glass Harbour");

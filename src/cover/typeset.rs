@@ -276,7 +276,9 @@ fn largest_fit(m: &Measured, s: &Setting, rect: Rect, max: f32) -> Option<(f32, 
 }
 
 /// Set `text` in `rect` as large as fits up to `s.max_size`, and draw it. Returns the
-/// size used (0 when there was nothing to draw).
+/// size used (0 when there was nothing to draw). Covers go through [`text_run`] and a
+/// scene; this draws at once, for tests.
+#[cfg(test)]
 pub fn set_text(
     canvas: &mut Canvas,
     font: &FontRef<'_>,
@@ -284,23 +286,118 @@ pub fn set_text(
     s: &Setting,
     rect: Rect,
 ) -> f32 {
-    let Some((px, _, outlined)) = layout(font, text, s, rect) else {
-        return 0.0;
-    };
-    // Clip to the box as well, so nothing can ever land on other text.
-    let (cx0, cy0) = (rect.x0.floor() as i64, rect.y0.floor() as i64);
-    let (cx1, cy1) = (rect.x1.ceil() as i64, rect.y1.ceil() as i64);
-    for o in &outlined {
-        let b = o.px_bounds();
-        let (bx, by) = (b.min.x as i64, b.min.y as i64);
-        o.draw(|gx, gy, c| {
-            let (x, y) = (bx + gx as i64, by + gy as i64);
-            if x >= cx0 && x < cx1 && y >= cy0 && y < cy1 {
-                canvas.blend(x, y, s.color, c);
-            }
-        });
+    match text_run(font, text, s, rect) {
+        Some((px, run)) => {
+            run.draw(canvas, &mut run.no_masks());
+            px
+        }
+        None => 0.0,
     }
-    px
+}
+
+/// Set `text` in `rect` as large as fits up to `s.max_size`: the size used and the
+/// glyphs to draw, or `None` when there is nothing to draw.
+pub fn text_run(font: &FontRef<'_>, text: &str, s: &Setting, rect: Rect) -> Option<(f32, TextRun)> {
+    let (px, _, glyphs) = layout(font, text, s, rect)?;
+    let clip = [
+        rect.x0.floor() as i64,
+        rect.y0.floor() as i64,
+        rect.x1.ceil() as i64,
+        rect.y1.ceil() as i64,
+    ];
+    let run = TextRun {
+        glyphs,
+        clip,
+        color: s.color,
+    };
+    Some((px, run))
+}
+
+/// Outlined glyphs in one colour, clipped to their box so nothing can ever land on other
+/// text.
+pub struct TextRun {
+    glyphs: Vec<ab_glyph::OutlinedGlyph>,
+    /// x0, y0, x1, y1 in whole pixels, ends excluded.
+    clip: [i64; 4],
+    color: [u8; 3],
+}
+
+/// One glyph's coverage in 1/256 steps, clipped, over rows `y0..` from column `x0`.
+pub struct Mask {
+    x0: i64,
+    y0: i64,
+    width: usize,
+    alpha: Vec<u16>,
+}
+
+impl Mask {
+    fn y1(&self) -> i64 {
+        self.y0 + (self.alpha.len() / self.width.max(1)) as i64
+    }
+}
+
+impl TextRun {
+    /// A place for each glyph's rasterised coverage, for [`TextRun::draw`].
+    pub fn no_masks(&self) -> Vec<Option<Mask>> {
+        self.glyphs.iter().map(|_| None).collect()
+    }
+
+    /// Draw the glyphs that touch the canvas's rows, in order (where two glyphs overlap
+    /// the later one lies on top). A glyph is rasterised once, into `masks`, the first
+    /// time a band reaches it, and its mask dropped once a band is below it: drawing a
+    /// picture band by band from the top then holds the masks of about one line of type.
+    pub fn draw(&self, canvas: &mut Canvas, masks: &mut [Option<Mask>]) {
+        let rows = canvas.rows();
+        let (top, bottom) = (rows.start as i64, rows.end as i64);
+        let [_, cy0, _, cy1] = self.clip;
+        for (o, slot) in self.glyphs.iter().zip(masks.iter_mut()) {
+            // The rows the glyph can ink: its bounds inside the clip.
+            let b = o.px_bounds();
+            let (gy0, gy1) = ((b.min.y as i64).max(cy0), (b.max.y as i64).min(cy1));
+            if gy1 <= top {
+                *slot = None;
+                continue;
+            }
+            if gy0 >= bottom {
+                continue;
+            }
+            let mask = slot.get_or_insert_with(|| rasterise(o, self.clip));
+            for y in top.max(mask.y0)..bottom.min(mask.y1()) {
+                let row = (y - mask.y0) as usize * mask.width;
+                for (i, &a) in mask.alpha[row..row + mask.width].iter().enumerate() {
+                    if a > 0 {
+                        canvas.blend_fixed(mask.x0 + i as i64, y, self.color, a as u32);
+                    }
+                }
+            }
+            if mask.y1() <= bottom {
+                *slot = None;
+            }
+        }
+    }
+}
+
+/// A glyph's coverage inside `clip`, as [`Canvas::blend`] would quantise it.
+fn rasterise(o: &ab_glyph::OutlinedGlyph, clip: [i64; 4]) -> Mask {
+    let b = o.px_bounds();
+    let (bx, by) = (b.min.x as i64, b.min.y as i64);
+    let (width, height) = (b.width() as usize, b.height() as usize);
+    let mut alpha = vec![0u16; width * height];
+    let [cx0, cy0, cx1, cy1] = clip;
+    o.draw(|gx, gy, c| {
+        let (x, y) = (bx + gx as i64, by + gy as i64);
+        if x >= cx0 && x < cx1 && y >= cy0 && y < cy1 && c > 0.0 {
+            if let Some(a) = alpha.get_mut(gy as usize * width + gx as usize) {
+                *a = (c.min(1.0) * 256.0) as u16;
+            }
+        }
+    });
+    Mask {
+        x0: bx,
+        y0: by,
+        width,
+        alpha,
+    }
 }
 
 /// Where `text` goes in `rect`: the size, the lines and the outlined glyphs.
