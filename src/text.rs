@@ -156,18 +156,29 @@ impl<'a> Line<'a> {
 /// `-o-`, `x-x-x`. Lines of sentence punctuation only (`...`, `?!`, `:)`) and anything
 /// with a quote mark are text.
 pub fn is_scene_break(line: &str) -> bool {
-    let visible: Vec<char> = line
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .take(64)
-        .collect();
-    if visible.is_empty() {
-        return false;
+    // Ornaments: letters from one family (o/O/0 or x/X), framed alike at both ends.
+    let family = |c: char| match c {
+        'o' | 'O' | '0' => Some('o'),
+        'x' | 'X' => Some('x'),
+        _ => None,
+    };
+    // Nearly every line is prose, and its first character settles it: a quote, or a
+    // letter or digit that no ornament uses, makes the line text whatever follows (the
+    // rules below give the same answer, only after reading the whole line).
+    match line.trim_start().chars().next() {
+        None => return false,
+        Some(c) if is_quote(c) || (c.is_alphanumeric() && family(c).is_none()) => return false,
+        Some(_) => {}
     }
-    if visible
-        .iter()
-        .any(|c| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»' | '„'))
-    {
+    // The first 64 visible characters, on the stack: this runs for every line.
+    let mut buf = ['\0'; 64];
+    let mut len = 0;
+    for c in line.chars().filter(|c| !c.is_whitespace()).take(buf.len()) {
+        buf[len] = c;
+        len += 1;
+    }
+    let visible = &buf[..len];
+    if visible.iter().any(|&c| is_quote(c)) {
         return false;
     }
     let n = line.chars().filter(|c| !c.is_whitespace()).count();
@@ -188,12 +199,6 @@ pub fn is_scene_break(line: &str) -> bool {
     if !(3..=12).contains(&n) {
         return false;
     }
-    // Ornaments: letters from one family (o/O/0 or x/X), framed alike at both ends.
-    let family = |c: char| match c {
-        'o' | 'O' | '0' => Some('o'),
-        'x' | 'X' => Some('x'),
-        _ => None,
-    };
     let mut fam = None;
     for &c in visible.iter().filter(|c| c.is_alphanumeric()) {
         match (family(c), fam) {
@@ -211,6 +216,10 @@ pub fn is_scene_break(line: &str) -> bool {
         && visible.iter().any(|c| c.is_lowercase())
         || visible.contains(&'0');
     has_symbol || mixed
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»' | '„')
 }
 
 fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
@@ -242,6 +251,11 @@ pub fn is_closing(line: &str) -> bool {
         return false;
     }
     let core = line.trim_matches(|c: char| c.is_whitespace() || "~*-_=()[]<>#•·".contains(c));
+    // Every form starts with `the`, `t`, `to`, `end` or `fin`; this is asked of nearly
+    // every line, so most are turned away before the regex.
+    if !core.starts_with(['t', 'T', 'e', 'E', 'f', 'F']) {
+        return false;
+    }
     regex(
         &RE,
         r"(?i)^(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:part|chapter|book|story|installment|episode)(?:\s+(?:\d+(?:\s*/\s*\d+|\s+of\s+\d+)?|\p{L}+))?|t\.?\s?b\.?\s?c\.?|to\s+be\s+continued(?:\s+(?:in|next)\b[^.!?…]{0,40})?|fin|the\s+end|end)\s*(?:\.{1,3}|…|!+|\?)*$",
@@ -254,6 +268,12 @@ pub fn is_closing(line: &str) -> bool {
 /// inside a bracket).
 pub fn is_note_start(line: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
+    // Every label starts with `a` or `n` after the optional bracket; this is asked of
+    // nearly every line, so most are turned away before the regex.
+    let label = line.trim_start_matches(['(', '[', '*', '_']).trim_start();
+    if !label.starts_with(['a', 'A', 'n', 'N']) {
+        return false;
+    }
     // The label is at the start; looking at a bounded prefix keeps huge lines cheap.
     let mut cut = line.len().min(120);
     while !line.is_char_boundary(cut) {
