@@ -41,7 +41,6 @@
 //!   a scene break, heading, note boundary or closing means nothing and is dropped.
 //! - Closing lines (`TBC`, `~fin~`) count only as the last story lines, before notes.
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -765,7 +764,7 @@ fn emit(
                 }
                 let text = paragraph_text(&lines[first..=last], &joins[first..=last]);
                 events.push(Event::Start(block.clone()));
-                inline_events(&text, opts.typography, &mut events);
+                inline_events(text, opts.typography, &mut events);
                 events.push(Event::End(block));
             }
         }
@@ -792,22 +791,55 @@ fn paragraph_text(lines: &[Line], joins: &[Join]) -> String {
                 out.push(if *join == Join::Break { '\n' } else { ' ' });
             }
         }
-        let mut in_space = false;
-        for c in line.content.chars() {
-            if is_collapsible_space(c) {
-                if !in_space {
-                    out.push(' ');
-                }
-                in_space = true;
-            } else if c.is_control() {
-                // Not story text, and XML forbids most of them.
-            } else {
-                out.push(c);
-                in_space = false;
-            }
-        }
+        push_collapsed(&mut out, line.content);
     }
     out
+}
+
+/// Appends `line` with its whitespace runs collapsed to one space and control
+/// characters removed. Most of a line is copied as it is, so it goes over in slices
+/// between the characters that change; only non-ASCII characters are decoded.
+fn push_collapsed(out: &mut String, line: &str) {
+    let bytes = line.as_bytes();
+    // `line[copied..i]` is waiting to be copied unchanged.
+    let mut copied = 0;
+    let mut in_space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b' ' && !in_space {
+            in_space = true;
+            i += 1;
+            continue;
+        }
+        if b.is_ascii_graphic() {
+            in_space = false;
+            i += 1;
+            continue;
+        }
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            line[i..].chars().next().expect("in bounds")
+        };
+        let len = c.len_utf8();
+        if is_collapsible_space(c) {
+            out.push_str(&line[copied..i]);
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+            copied = i + len;
+        } else if c.is_control() {
+            // Not story text, and XML forbids most of them.
+            out.push_str(&line[copied..i]);
+            copied = i + len;
+        } else {
+            in_space = false;
+        }
+        i += len;
+    }
+    out.push_str(&line[copied..]);
 }
 
 /// Whitespace that collapses; no-break spaces (U+00A0, U+202F, U+2007) are kept as
@@ -922,9 +954,17 @@ fn match_markup(text: &str) -> Vec<Delim> {
     let mut delims: Vec<Delim> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
-    let mut prev: Option<char> = None;
-    while i < bytes.len() {
+    // Only `*`, `_` and `<` can start markup, so the scan jumps from one to the next.
+    // All three are ASCII, so `i` stays on a char boundary.
+    while let Some(p) = bytes[i..]
+        .iter()
+        .position(|&b| matches!(b, b'*' | b'_' | b'<'))
+    {
+        i += p;
         let b = bytes[i];
+        // The character before, as written: a run or tag skipped below ends in the
+        // character that was last in it.
+        let prev = text[..i].chars().next_back();
         if b == b'*' || b == b'_' {
             let mut j = i;
             while j < bytes.len() && bytes[j] == b {
@@ -955,28 +995,20 @@ fn match_markup(text: &str) -> Vec<Delim> {
                     });
                 }
             }
-            prev = Some(b as char);
             i = j;
-            continue;
+        } else if let Some((len, kind, open)) = html_tag(&text[i..]) {
+            delims.push(Delim {
+                start: i,
+                end: i + len,
+                kind,
+                can_open: open,
+                can_close: !open,
+                paired: None,
+            });
+            i += len;
+        } else {
+            i += 1;
         }
-        if b == b'<' {
-            if let Some((len, kind, open)) = html_tag(&text[i..]) {
-                delims.push(Delim {
-                    start: i,
-                    end: i + len,
-                    kind,
-                    can_open: open,
-                    can_close: !open,
-                    paired: None,
-                });
-                prev = Some('>');
-                i += len;
-                continue;
-            }
-        }
-        let c = text[i..].chars().next().expect("in bounds");
-        prev = Some(c);
-        i += c.len_utf8();
     }
 
     // Pair them with one stack; each delimiter is pushed and popped at most once.
@@ -1003,45 +1035,55 @@ fn match_markup(text: &str) -> Vec<Delim> {
 }
 
 /// Emits a paragraph's inline events: text, emphasis and line breaks.
-fn inline_events(text: &str, typography: Typography, events: &mut Vec<Event>) {
-    let delims = match_markup(text);
-    let mut marked = String::with_capacity(text.len());
+fn inline_events(text: String, typography: Typography, events: &mut Vec<Event>) {
+    let delims = match_markup(&text);
+    // Most paragraphs carry no markup: then the text is used as it is, not copied.
     let mut markup = Vec::with_capacity(delims.len());
-    let mut last = 0;
-    for d in &delims {
-        marked.push_str(&text[last..d.start]);
-        marked.push(MARK);
-        markup.push(if d.paired == Some(Side::Open) {
-            Event::Start(d.kind.tag())
-        } else {
-            Event::End(d.kind.tag())
-        });
-        last = d.end;
-    }
-    marked.push_str(&text[last..]);
-    let marked = match typography {
-        Typography::Smart => Cow::Owned(smarten(&marked)),
-        Typography::Off => Cow::Borrowed(marked.as_str()),
-    };
-    let mut markup = markup.into_iter();
-    let mut run = String::new();
-    for c in marked.chars() {
-        match c {
-            MARK | '\n' => {
-                if !run.is_empty() {
-                    events.push(Event::Text(std::mem::take(&mut run)));
-                }
-                events.push(if c == '\n' {
-                    Event::LineBreak
-                } else {
-                    markup.next().expect("one event per mark")
-                });
-            }
-            _ => run.push(c),
+    let marked = if delims.is_empty() {
+        text
+    } else {
+        let mut marked = String::with_capacity(text.len());
+        let mut last = 0;
+        for d in &delims {
+            marked.push_str(&text[last..d.start]);
+            marked.push(MARK);
+            markup.push(if d.paired == Some(Side::Open) {
+                Event::Start(d.kind.tag())
+            } else {
+                Event::End(d.kind.tag())
+            });
+            last = d.end;
         }
+        marked.push_str(&text[last..]);
+        marked
+    };
+    let marked = match typography {
+        Typography::Smart => smarten(&marked),
+        Typography::Off => marked,
+    };
+    // Marks and line breaks split the text; a paragraph with neither (most of them)
+    // becomes one text event without another copy.
+    if markup.is_empty() && !marked.contains('\n') {
+        if !marked.is_empty() {
+            events.push(Event::Text(marked));
+        }
+        return;
     }
-    if !run.is_empty() {
-        events.push(Event::Text(run));
+    let mut markup = markup.into_iter();
+    let mut last = 0;
+    for (at, sep) in marked.match_indices([MARK, '\n']) {
+        if at > last {
+            events.push(Event::Text(marked[last..at].to_string()));
+        }
+        events.push(if sep == "\n" {
+            Event::LineBreak
+        } else {
+            markup.next().expect("one event per mark")
+        });
+        last = at + sep.len();
+    }
+    if last < marked.len() {
+        events.push(Event::Text(marked[last..].to_string()));
     }
 }
 
