@@ -119,6 +119,10 @@ pub fn count_words(text: &str) -> usize {
     let alnum = |c: char| {
         if c.is_ascii() {
             c.is_ascii_alphanumeric()
+        } else if matches!(c, '’' | '‘' | '“' | '”' | '—' | '–' | '…' | '\u{a0}') {
+            // Typeset punctuation is in every sentence of a smartened book, and the
+            // Unicode tables are slow to say it is not a letter.
+            false
         } else {
             c.is_alphanumeric()
         }
@@ -128,6 +132,25 @@ pub fn count_words(text: &str) -> usize {
     let mut prev = ' ';
     let mut i = 0;
     while i < bytes.len() {
+        // The common cases first: a run of ASCII letters and digits, and a space, need
+        // no look around.
+        if bytes[i].is_ascii_alphanumeric() {
+            if !in_word {
+                count += 1;
+                in_word = true;
+            }
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            prev = char::from(bytes[i - 1]);
+            continue;
+        }
+        if bytes[i] == b' ' {
+            in_word = false;
+            prev = ' ';
+            i += 1;
+            continue;
+        }
         let (c, len) = char_at(i);
         if alnum(c) {
             if !in_word {

@@ -41,7 +41,6 @@
 //!   a scene break, heading, note boundary or closing means nothing and is dropped.
 //! - Closing lines (`TBC`, `~fin~`) count only as the last story lines, before notes.
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -156,18 +155,29 @@ impl<'a> Line<'a> {
 /// `-o-`, `x-x-x`. Lines of sentence punctuation only (`...`, `?!`, `:)`) and anything
 /// with a quote mark are text.
 pub fn is_scene_break(line: &str) -> bool {
-    let visible: Vec<char> = line
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .take(64)
-        .collect();
-    if visible.is_empty() {
-        return false;
+    // Ornaments: letters from one family (o/O/0 or x/X), framed alike at both ends.
+    let family = |c: char| match c {
+        'o' | 'O' | '0' => Some('o'),
+        'x' | 'X' => Some('x'),
+        _ => None,
+    };
+    // Nearly every line is prose, and its first character settles it: a quote, or a
+    // letter or digit that no ornament uses, makes the line text whatever follows (the
+    // rules below give the same answer, only after reading the whole line).
+    match line.trim_start().chars().next() {
+        None => return false,
+        Some(c) if is_quote(c) || (c.is_alphanumeric() && family(c).is_none()) => return false,
+        Some(_) => {}
     }
-    if visible
-        .iter()
-        .any(|c| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»' | '„'))
-    {
+    // The first 64 visible characters, on the stack: this runs for every line.
+    let mut buf = ['\0'; 64];
+    let mut len = 0;
+    for c in line.chars().filter(|c| !c.is_whitespace()).take(buf.len()) {
+        buf[len] = c;
+        len += 1;
+    }
+    let visible = &buf[..len];
+    if visible.iter().any(|&c| is_quote(c)) {
         return false;
     }
     let n = line.chars().filter(|c| !c.is_whitespace()).count();
@@ -188,12 +198,6 @@ pub fn is_scene_break(line: &str) -> bool {
     if !(3..=12).contains(&n) {
         return false;
     }
-    // Ornaments: letters from one family (o/O/0 or x/X), framed alike at both ends.
-    let family = |c: char| match c {
-        'o' | 'O' | '0' => Some('o'),
-        'x' | 'X' => Some('x'),
-        _ => None,
-    };
     let mut fam = None;
     for &c in visible.iter().filter(|c| c.is_alphanumeric()) {
         match (family(c), fam) {
@@ -211,6 +215,10 @@ pub fn is_scene_break(line: &str) -> bool {
         && visible.iter().any(|c| c.is_lowercase())
         || visible.contains(&'0');
     has_symbol || mixed
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»' | '„')
 }
 
 fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
@@ -242,6 +250,11 @@ pub fn is_closing(line: &str) -> bool {
         return false;
     }
     let core = line.trim_matches(|c: char| c.is_whitespace() || "~*-_=()[]<>#•·".contains(c));
+    // Every form starts with `the`, `t`, `to`, `end` or `fin`; this is asked of nearly
+    // every line, so most are turned away before the regex.
+    if !core.starts_with(['t', 'T', 'e', 'E', 'f', 'F']) {
+        return false;
+    }
     regex(
         &RE,
         r"(?i)^(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:part|chapter|book|story|installment|episode)(?:\s+(?:\d+(?:\s*/\s*\d+|\s+of\s+\d+)?|\p{L}+))?|t\.?\s?b\.?\s?c\.?|to\s+be\s+continued(?:\s+(?:in|next)\b[^.!?…]{0,40})?|fin|the\s+end|end)\s*(?:\.{1,3}|…|!+|\?)*$",
@@ -254,6 +267,12 @@ pub fn is_closing(line: &str) -> bool {
 /// inside a bracket).
 pub fn is_note_start(line: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
+    // Every label starts with `a` or `n` after the optional bracket; this is asked of
+    // nearly every line, so most are turned away before the regex.
+    let label = line.trim_start_matches(['(', '[', '*', '_']).trim_start();
+    if !label.starts_with(['a', 'A', 'n', 'N']) {
+        return false;
+    }
     // The label is at the start; looking at a bounded prefix keeps huge lines cheap.
     let mut cut = line.len().min(120);
     while !line.is_char_boundary(cut) {
@@ -745,7 +764,7 @@ fn emit(
                 }
                 let text = paragraph_text(&lines[first..=last], &joins[first..=last]);
                 events.push(Event::Start(block.clone()));
-                inline_events(&text, opts.typography, &mut events);
+                inline_events(text, opts.typography, &mut events);
                 events.push(Event::End(block));
             }
         }
@@ -772,22 +791,68 @@ fn paragraph_text(lines: &[Line], joins: &[Join]) -> String {
                 out.push(if *join == Join::Break { '\n' } else { ' ' });
             }
         }
-        let mut in_space = false;
-        for c in line.content.chars() {
-            if is_collapsible_space(c) {
-                if !in_space {
-                    out.push(' ');
-                }
-                in_space = true;
-            } else if c.is_control() {
-                // Not story text, and XML forbids most of them.
-            } else {
-                out.push(c);
-                in_space = false;
-            }
-        }
+        push_collapsed(&mut out, line.content);
     }
     out
+}
+
+/// Appends `line` with its whitespace runs collapsed to one space and control
+/// characters removed. Most of a line is copied as it is, so it goes over in slices
+/// between the characters that change; only non-ASCII characters are decoded.
+fn push_collapsed(out: &mut String, line: &str) {
+    let bytes = line.as_bytes();
+    // Most lines need no change at all: printable ASCII without two spaces in a row.
+    // Both tests look at every byte without stopping early, which vectorises.
+    let printable = bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b' '..=b'~').contains(&b));
+    let double_space = bytes
+        .iter()
+        .zip(bytes.iter().skip(1))
+        .fold(false, |hit, (&a, &b)| hit | ((a == b' ') & (b == b' ')));
+    if printable && !double_space {
+        out.push_str(line);
+        return;
+    }
+    // `line[copied..i]` is waiting to be copied unchanged.
+    let mut copied = 0;
+    let mut in_space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b' ' && !in_space {
+            in_space = true;
+            i += 1;
+            continue;
+        }
+        if b.is_ascii_graphic() {
+            in_space = false;
+            i += 1;
+            continue;
+        }
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            line[i..].chars().next().expect("in bounds")
+        };
+        let len = c.len_utf8();
+        if is_collapsible_space(c) {
+            out.push_str(&line[copied..i]);
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+            copied = i + len;
+        } else if c.is_control() {
+            // Not story text, and XML forbids most of them.
+            out.push_str(&line[copied..i]);
+            copied = i + len;
+        } else {
+            in_space = false;
+        }
+        i += len;
+    }
+    out.push_str(&line[copied..]);
 }
 
 /// Whitespace that collapses; no-break spaces (U+00A0, U+202F, U+2007) are kept as
@@ -902,9 +967,17 @@ fn match_markup(text: &str) -> Vec<Delim> {
     let mut delims: Vec<Delim> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
-    let mut prev: Option<char> = None;
-    while i < bytes.len() {
+    // Only `*`, `_` and `<` can start markup, so the scan jumps from one to the next.
+    // All three are ASCII, so `i` stays on a char boundary.
+    loop {
+        i = find_byte(bytes, i, |b| matches!(b, b'*' | b'_' | b'<'));
+        if i == bytes.len() {
+            break;
+        }
         let b = bytes[i];
+        // The character before, as written: a run or tag skipped below ends in the
+        // character that was last in it.
+        let prev = text[..i].chars().next_back();
         if b == b'*' || b == b'_' {
             let mut j = i;
             while j < bytes.len() && bytes[j] == b {
@@ -935,28 +1008,20 @@ fn match_markup(text: &str) -> Vec<Delim> {
                     });
                 }
             }
-            prev = Some(b as char);
             i = j;
-            continue;
+        } else if let Some((len, kind, open)) = html_tag(&text[i..]) {
+            delims.push(Delim {
+                start: i,
+                end: i + len,
+                kind,
+                can_open: open,
+                can_close: !open,
+                paired: None,
+            });
+            i += len;
+        } else {
+            i += 1;
         }
-        if b == b'<' {
-            if let Some((len, kind, open)) = html_tag(&text[i..]) {
-                delims.push(Delim {
-                    start: i,
-                    end: i + len,
-                    kind,
-                    can_open: open,
-                    can_close: !open,
-                    paired: None,
-                });
-                prev = Some('>');
-                i += len;
-                continue;
-            }
-        }
-        let c = text[i..].chars().next().expect("in bounds");
-        prev = Some(c);
-        i += c.len_utf8();
     }
 
     // Pair them with one stack; each delimiter is pushed and popped at most once.
@@ -982,46 +1047,74 @@ fn match_markup(text: &str) -> Vec<Delim> {
     delims
 }
 
-/// Emits a paragraph's inline events: text, emphasis and line breaks.
-fn inline_events(text: &str, typography: Typography, events: &mut Vec<Event>) {
-    let delims = match_markup(text);
-    let mut marked = String::with_capacity(text.len());
-    let mut markup = Vec::with_capacity(delims.len());
-    let mut last = 0;
-    for d in &delims {
-        marked.push_str(&text[last..d.start]);
-        marked.push(MARK);
-        markup.push(if d.paired == Some(Side::Open) {
-            Event::Start(d.kind.tag())
-        } else {
-            Event::End(d.kind.tag())
-        });
-        last = d.end;
-    }
-    marked.push_str(&text[last..]);
-    let marked = match typography {
-        Typography::Smart => Cow::Owned(smarten(&marked)),
-        Typography::Off => Cow::Borrowed(marked.as_str()),
-    };
-    let mut markup = markup.into_iter();
-    let mut run = String::new();
-    for c in marked.chars() {
-        match c {
-            MARK | '\n' => {
-                if !run.is_empty() {
-                    events.push(Event::Text(std::mem::take(&mut run)));
-                }
-                events.push(if c == '\n' {
-                    Event::LineBreak
-                } else {
-                    markup.next().expect("one event per mark")
-                });
-            }
-            _ => run.push(c),
+/// The index of the first byte at or after `from` that is `wanted` (or the length).
+/// Whole 16-byte chunks are tested without stopping inside them, which the compiler
+/// turns into a few vector instructions; for bytes as rare as markup that is faster
+/// than a byte-at-a-time search.
+fn find_byte(bytes: &[u8], from: usize, wanted: impl Fn(u8) -> bool) -> usize {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        if chunk.iter().fold(false, |hit, &b| hit | wanted(b)) {
+            break;
         }
+        i += 16;
     }
-    if !run.is_empty() {
-        events.push(Event::Text(run));
+    bytes[i..]
+        .iter()
+        .position(|&b| wanted(b))
+        .map_or(bytes.len(), |p| i + p)
+}
+
+/// Emits a paragraph's inline events: text, emphasis and line breaks.
+fn inline_events(text: String, typography: Typography, events: &mut Vec<Event>) {
+    let delims = match_markup(&text);
+    // Most paragraphs carry no markup: then the text is used as it is, not copied.
+    let mut markup = Vec::with_capacity(delims.len());
+    let marked = if delims.is_empty() {
+        text
+    } else {
+        let mut marked = String::with_capacity(text.len());
+        let mut last = 0;
+        for d in &delims {
+            marked.push_str(&text[last..d.start]);
+            marked.push(MARK);
+            markup.push(if d.paired == Some(Side::Open) {
+                Event::Start(d.kind.tag())
+            } else {
+                Event::End(d.kind.tag())
+            });
+            last = d.end;
+        }
+        marked.push_str(&text[last..]);
+        marked
+    };
+    let marked = match typography {
+        Typography::Smart => smarten(&marked),
+        Typography::Off => marked,
+    };
+    // Marks and line breaks split the text; a paragraph with neither (most of them)
+    // becomes one text event without another copy.
+    if markup.is_empty() && !marked.contains('\n') {
+        if !marked.is_empty() {
+            events.push(Event::Text(marked));
+        }
+        return;
+    }
+    let mut markup = markup.into_iter();
+    let mut last = 0;
+    for (at, sep) in marked.match_indices([MARK, '\n']) {
+        if at > last {
+            events.push(Event::Text(marked[last..at].to_string()));
+        }
+        events.push(if sep == "\n" {
+            Event::LineBreak
+        } else {
+            markup.next().expect("one event per mark")
+        });
+        last = at + sep.len();
+    }
+    if last < marked.len() {
+        events.push(Event::Text(marked[last..].to_string()));
     }
 }
 

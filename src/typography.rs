@@ -10,6 +10,7 @@
 /// Stands for a piece of consumed markup inside a paragraph's text. XML forbids this
 /// control character, so it never occurs in story text (the text reader removes it).
 pub const MARK: char = '\u{1}';
+const MARK_BYTE: u8 = MARK as u8;
 
 /// Words that a leading apostrophe shortens (`'tis`, `'em`, `rock 'n' roll`): there the
 /// straight quote is an apostrophe, not an opening single quote.
@@ -32,9 +33,24 @@ pub fn smarten(text: &str) -> String {
     let mut single_open = false;
     let mut i = 0;
     let bytes = text.as_bytes();
-    while i < text.len() {
-        let c = text[i..].chars().next().expect("in bounds");
-        let len = c.len_utf8();
+    while i < bytes.len() {
+        // Most of a paragraph is copied unchanged: find the next byte that may need
+        // work and copy everything before it in one go. Only the run's last character
+        // matters as context. All those bytes are ASCII, so `i` stays on a char boundary.
+        let special = bytes[i..]
+            .iter()
+            .position(|&b| matches!(b, b'.' | b'-' | b'"' | b'\'' | MARK_BYTE))
+            .map_or(bytes.len(), |p| i + p);
+        if special > i {
+            let run = &text[i..special];
+            out.push_str(run);
+            prev = run.chars().next_back();
+            i = special;
+            if i == bytes.len() {
+                break;
+            }
+        }
+        let c = char::from(bytes[i]);
         match c {
             '.' if bytes[i..].starts_with(b"...") => {
                 out.push('…');
@@ -49,7 +65,7 @@ pub fn smarten(text: &str) -> String {
                 continue;
             }
             '"' => {
-                let next = next_visible(text, i + len);
+                let next = next_visible(text, i + 1);
                 let q = if opens(prev) && next.is_some_and(|n| !n.is_whitespace()) {
                     double_open = true;
                     '“'
@@ -67,7 +83,7 @@ pub fn smarten(text: &str) -> String {
                 out.push(q);
             }
             '\'' => {
-                let next = next_visible(text, i + len);
+                let next = next_visible(text, i + 1);
                 let q = if prev.is_some_and(char::is_alphanumeric)
                     && next.is_some_and(char::is_alphanumeric)
                 {
@@ -84,7 +100,7 @@ pub fn smarten(text: &str) -> String {
                             }
                         }
                         None => '’',
-                        Some(_) if is_elision(text, i + len) => '’',
+                        Some(_) if is_elision(text, i + 1) => '’',
                         Some(_) => {
                             single_open = true;
                             '‘'
@@ -99,13 +115,14 @@ pub fn smarten(text: &str) -> String {
             }
             MARK => {
                 out.push(c);
-                i += len;
+                i += 1;
                 continue; // marks are invisible to context
             }
+            // A lone `.` or `-`.
             _ => out.push(c),
         }
         prev = Some(c);
-        i += len;
+        i += 1;
     }
     out
 }
