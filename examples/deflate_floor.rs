@@ -45,7 +45,10 @@ fn main() {
     let mut total_out = 0;
     for run in 0..runs {
         let start = Instant::now();
-        total_out = data.par_iter().map(|d| ficbind::epub::deflate(d).len()).sum::<usize>();
+        total_out = data
+            .par_iter()
+            .map(|d| ficbind::epub::deflate(d).len())
+            .sum::<usize>();
         let secs = start.elapsed().as_secs_f64();
         println!("run {run}: {secs:.6} s");
         times.push(secs);

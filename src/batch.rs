@@ -136,28 +136,19 @@ pub fn peek_title(dir: &Path) -> Option<String> {
         }
     }
     let mut entries = Vec::new();
-    for file in std::fs::read_dir(dir).ok()?.flatten() {
-        let name = file.file_name().to_string_lossy().into_owned();
-        let Some(format) = Format::of(&name) else {
+    // The same files, in the same order, as a build reads.
+    for file in crate::source::list_story_files(dir).ok()? {
+        let head = file.read_head(16 * 1024).ok()?;
+        let Ok(decoded) = crate::source::decode(&file.name, &file.path, &head) else {
             continue;
         };
-        let mut head = Vec::new();
-        std::fs::File::open(file.path())
-            .ok()?
-            .take(16 * 1024)
-            .read_to_end(&mut head)
-            .ok()?;
-        let Ok(decoded) = crate::source::decode(&name, &file.path(), &head) else {
-            continue;
-        };
-        let split = crate::header::split(&decoded.text, format);
+        let split = crate::header::split(&decoded.text, file.format);
         entries.push(crate::order::Entry {
-            file: name,
+            file: file.name,
             title: split.header.title().map(str::to_string),
             ..Default::default()
         });
     }
-    entries.sort_by(|a, b| a.file.cmp(&b.file));
     crate::order::plan(&entries, None).series_title
 }
 

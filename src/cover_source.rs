@@ -157,10 +157,24 @@ pub fn cover_text(series: &Series) -> CoverText {
     }
 }
 
-/// Makes the cover image for `series` from the plan.
+impl CoverPlan {
+    /// Whether the cover sets the series' title and author (so depends on them).
+    pub fn sets_text(&self) -> bool {
+        matches!(
+            self,
+            CoverPlan::Generated { .. }
+                | CoverPlan::Given {
+                    text_over: Some(_),
+                    ..
+                }
+        )
+    }
+}
+
+/// Makes the cover image from the plan, with `text` on it if the plan sets text.
 pub fn make_cover(
     plan: &CoverPlan,
-    series: &Series,
+    text: &CoverText,
 ) -> Result<Option<(ImageAsset, Vec<Diagnostic>)>> {
     let made = match plan {
         CoverPlan::None => return Ok(None),
@@ -173,12 +187,12 @@ pub fn make_cover(
             name,
             bytes,
             text_over: Some(template),
-        } => cover::overlay_text(name, bytes, &cover_text(series), template)?,
+        } => cover::overlay_text(name, bytes, text, template)?,
         CoverPlan::Generated {
             template,
             background,
         } => cover::generate_cover(
-            &cover_text(series),
+            text,
             template,
             background.as_ref().map(|(_, b)| b.as_slice()),
         )?,

@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use crate::assemble::{ParsedFile, SeriesDefaults};
 use crate::config::{Manifest, Options, Typography};
+use crate::cover::CoverText;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::model::{Event, SourceInfo};
@@ -275,12 +276,7 @@ pub fn prepare(inputs: &Inputs, opts: &Options, keep: Keep) -> Result<Prepared> 
     let notes = opts.notes.or(manifest.notes).unwrap_or_default();
     let mut diagnostics = Diagnostics::default();
     let files = parse_files(&inputs.files, typography, notes, keep, &mut diagnostics)?;
-    let defaults = SeriesDefaults {
-        folder_name: inputs.folder_name.clone(),
-        language: opts.language.clone(),
-        notes,
-        manifest,
-    };
+    let defaults = series_defaults(inputs, opts, notes);
     let series = assemble::assemble(files, &defaults, &mut diagnostics);
     if series.installments.is_empty() {
         return Err(Error::NoStories(inputs.folder.clone()));
@@ -290,6 +286,46 @@ pub fn prepare(inputs: &Inputs, opts: &Options, keep: Keep) -> Result<Prepared> 
         diagnostics,
         defaults,
     })
+}
+
+/// What a generated cover will say, guessed from the headers alone (the first 16 KiB
+/// of each file), the way `assemble` would put the series together; `None` when the
+/// headers give no series.
+fn guess_cover_text(inputs: &Inputs, opts: &Options) -> Option<CoverText> {
+    let files: Vec<ParsedFile> = inputs
+        .files
+        .iter()
+        .filter_map(|f| {
+            let head = f.read_head(16 * 1024).ok()?;
+            let decoded = source::decode(&f.name, &f.path, &head).ok()?;
+            let split = header::split(&decoded.text, f.format);
+            let source = SourceInfo {
+                file: f.name.clone(),
+                encoding: String::new(),
+            };
+            let mut file = ParsedFile::new(source, split.header, model::Body::default());
+            // The bodies are not read: take it that each holds its story.
+            file.has_text = true;
+            Some(file)
+        })
+        .collect();
+    let defaults = series_defaults(inputs, opts, config::NotesPolicy::Keep);
+    let series = assemble::assemble(files, &defaults, &mut Diagnostics::default());
+    (!series.installments.is_empty()).then(|| cover_source::cover_text(&series))
+}
+
+/// What the caller knows of the series that its files may not say.
+fn series_defaults(inputs: &Inputs, opts: &Options, notes: config::NotesPolicy) -> SeriesDefaults {
+    SeriesDefaults {
+        folder_name: inputs.folder_name.clone(),
+        language: opts.language.clone(),
+        notes,
+        manifest: inputs
+            .manifest
+            .as_ref()
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default(),
+    }
 }
 
 /// Sniffs an image's media type from its first bytes.
@@ -393,13 +429,34 @@ pub fn plan(
     read_asset: &dyn Fn(&str) -> Option<Vec<u8>>,
 ) -> Result<Plan> {
     let templates = render::Templates::new(&inputs.templates)?;
+    // A generated cover takes a core about as long as parsing a few hundred thousand
+    // words, so it is painted while the bodies are parsed, with the title and author
+    // the headers give; and painted again in the rare case the whole series says
+    // otherwise (say, a title only the bodies' heading lines give).
+    let (prepared, early_cover) = rayon::join(
+        || prepare(inputs, opts, Keep::Typeset),
+        || {
+            let text = if inputs.cover.sets_text() {
+                guess_cover_text(inputs, opts)?
+            } else {
+                CoverText::default()
+            };
+            let made = cover_source::make_cover(&inputs.cover, &text);
+            Some((text, made))
+        },
+    );
     let Prepared {
         series,
         mut diagnostics,
         ..
-    } = prepare(inputs, opts, Keep::Typeset)?;
+    } = prepared?;
+    let text = cover_source::cover_text(&series);
+    let made = match early_cover {
+        Some((guess, made)) if guess == text || !inputs.cover.sets_text() => made?,
+        _ => cover_source::make_cover(&inputs.cover, &text)?,
+    };
     let images = collect_images(&series, read_asset, &mut diagnostics);
-    let cover = cover_source::make_cover(&inputs.cover, &series)?.map(|(asset, found)| {
+    let cover = made.map(|(asset, found)| {
         diagnostics.extend(found);
         asset
     });
@@ -472,10 +529,12 @@ pub fn compile_split(
         let one = assemble::summarize(title, vec![inst], &defaults);
         let mut diags = Diagnostics::default();
         let images = collect_images(&one, read_asset, &mut diags);
-        let cover = cover_source::make_cover(&inputs.cover, &one)?.map(|(asset, found)| {
-            diags.extend(found);
-            asset
-        });
+        let cover = cover_source::make_cover(&inputs.cover, &cover_source::cover_text(&one))?.map(
+            |(asset, found)| {
+                diags.extend(found);
+                asset
+            },
+        );
         let extras = Extras {
             images,
             cover,
@@ -667,5 +726,66 @@ mod tests {
             Some("image/webp")
         );
         assert_eq!(image_media_type(b"<svg"), None);
+    }
+
+    fn series_dir(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+    }
+
+    #[test]
+    fn the_cover_painted_early_says_what_the_series_says() {
+        let opts = Options::default();
+        for rel in [
+            "samples/lantern-road",
+            "samples/glass-harbour",
+            "tests/fixtures/series/basic",
+            "tests/fixtures/series/messy",
+        ] {
+            let inputs = read_inputs(&series_dir(rel), &opts).unwrap();
+            let plan = plan(&inputs, &opts, &|_| None).unwrap();
+            let text = cover_source::cover_text(&plan.series);
+            let (expected, _) = cover_source::make_cover(&inputs.cover, &text)
+                .unwrap()
+                .unwrap();
+            assert_eq!(plan.extras.cover.as_ref(), Some(&expected), "{rel}");
+            // Headers alone name these series, so the early cover is the one used.
+            assert_eq!(guess_cover_text(&inputs, &opts), Some(text), "{rel}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_guess_is_painted_again() {
+        // The guess does not read bodies, so it cannot know the second file is empty
+        // and left out, which makes the first installment the whole book (and its
+        // title the book's).
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Lantern Road 1.txt"),
+            "The lamp was lit at dusk.\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("zz.txt"), "\n\n").unwrap();
+        let opts = Options::default();
+        let inputs = read_inputs(dir.path(), &opts).unwrap();
+        let plan = plan(&inputs, &opts, &|_| None).unwrap();
+        let text = cover_source::cover_text(&plan.series);
+        assert_ne!(guess_cover_text(&inputs, &opts), Some(text.clone()));
+        let (expected, _) = cover_source::make_cover(&inputs.cover, &text)
+            .unwrap()
+            .unwrap();
+        assert_eq!(plan.extras.cover.as_ref(), Some(&expected));
+    }
+
+    #[test]
+    fn a_head_ends_at_a_line_break() {
+        let file = SourceFile {
+            name: "a.txt".into(),
+            path: PathBuf::from("a.txt"),
+            format: Format::Text,
+            bytes: Some("Title: Ä\nRating: G\nééé".as_bytes().to_vec()),
+            modified: None,
+        };
+        assert_eq!(file.read_head(14).unwrap(), b"Title: \xc3\x84\n");
+        assert_eq!(file.read_head(100).unwrap(), file.bytes.unwrap());
     }
 }

@@ -495,8 +495,10 @@ fn cover(args: CoverCmdArgs) -> Result<ExitCode> {
     }
     let inputs = ficbind::read_inputs(&args.series_dir, &opts)?;
     let prepared = ficbind::prepare(&inputs, &opts, ficbind::Keep::Counts)?;
-    let Some((image, diagnostics)) =
-        ficbind::cover_source::make_cover(&inputs.cover, &prepared.series)?
+    let Some((image, diagnostics)) = ficbind::cover_source::make_cover(
+        &inputs.cover,
+        &ficbind::cover_source::cover_text(&prepared.series),
+    )?
     else {
         bail!("this series is set to have no cover (series.toml [cover] none = true)");
     };

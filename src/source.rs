@@ -44,6 +44,35 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// About the first `limit` bytes, ending at a line break when the file is longer
+    /// (so a character is never cut in two): enough for the header.
+    pub fn read_head(&self, limit: usize) -> Result<Vec<u8>> {
+        use std::io::Read;
+        let unreadable = |source| Error::FileUnreadable {
+            path: self.path.clone(),
+            source,
+        };
+        let mut head = Vec::new();
+        match &self.bytes {
+            Some(bytes) => head.extend_from_slice(&bytes[..bytes.len().min(limit + 1)]),
+            None => {
+                fs::File::open(&self.path)
+                    .map_err(unreadable)?
+                    .take(limit as u64 + 1)
+                    .read_to_end(&mut head)
+                    .map_err(unreadable)?;
+            }
+        }
+        if head.len() > limit {
+            let end = head
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(limit, |i| i + 1);
+            head.truncate(end);
+        }
+        Ok(head)
+    }
+
     /// The file's bytes: those given, or read from disk now.
     pub fn read(&self) -> Result<Cow<'_, [u8]>> {
         match &self.bytes {
