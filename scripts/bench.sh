@@ -66,7 +66,10 @@ if [ ! -d "$SERIES" ]; then
 fi
 
 # ---- one book, side by side ----------------------------------------------------------
-cmds=(-n ficbind "$FICBIND build -q $SERIES -o $OUT/ficbind.epub")
+# ficbind makes a generated cover by default; crowbook and pandoc make none, so the
+# table also shows ficbind without one.
+cmds=(-n ficbind "$FICBIND build -q $SERIES -o $OUT/ficbind.epub"
+      -n "ficbind --no-cover" "$FICBIND build -q --no-cover $SERIES -o $OUT/ficbind-no-cover.epub")
 if [ -z "${SKIP_CROWBOOK:-}" ]; then
     # crowbook writes output.epub relative to the .book file.
     cmds+=(-n crowbook "cd $WORK/md && crowbook -q series.book")
@@ -97,18 +100,22 @@ peak_rss() {
     done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}' >"$WORK/rss-$name.txt"
 }
 peak_rss ficbind "$FICBIND build -q $SERIES -o $OUT/ficbind.epub"
+peak_rss ficbind-no-cover "$FICBIND build -q --no-cover $SERIES -o $OUT/ficbind-no-cover.epub"
 [ -z "${SKIP_CROWBOOK:-}" ] && peak_rss crowbook "cd $WORK/md && crowbook -q series.book"
 [ -n "$PANDOC" ] && RSS_RUNS=1 peak_rss pandoc "$PANDOC -o $OUT/pandoc.epub $WORK/md/series.md"
 
 # ---- the deflate floor ----------------------------------------------------------------
-rm -rf "$WORK/unzipped"
-python3 - "$OUT/ficbind.epub" "$WORK/unzipped" <<'EOF'
+# For each of ficbind's books (with and without the cover), its own files.
+for book in ficbind ficbind-no-cover; do
+    rm -rf "$WORK/unzipped"
+    python3 - "$OUT/$book.epub" "$WORK/unzipped" <<'EOF'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
     # mimetype is stored, not deflated: it is not part of the compression work.
     z.extractall(sys.argv[2], [n for n in z.namelist() if n != "mimetype"])
 EOF
-"$FLOOR" "$WORK/unzipped" "$FLOOR_RUNS" >"$WORK/floor.txt"
+    "$FLOOR" "$WORK/unzipped" "$FLOOR_RUNS" >"$WORK/floor-$book.txt"
+done
 
 # ---- the table ------------------------------------------------------------------------
 python3 - "$WORK" <<'EOF'
@@ -120,24 +127,30 @@ if os.path.exists(f"{work}/times-pandoc.json"):
 def median(r): return sorted(r["times"])[len(r["times"]) // 2]
 base = median(results["ficbind"])
 rows = []
-for name in ["ficbind", "crowbook", "pandoc"]:
+for name in ["ficbind", "ficbind --no-cover", "crowbook", "pandoc"]:
     if name not in results:
         continue
     r = results[name]
-    rss = int(open(f"{work}/rss-{name}.txt").read().strip())
-    size = os.path.getsize(f"{work}/out/{name}.epub")
+    file = name.replace(" --", "-")
+    rss = int(open(f"{work}/rss-{file}.txt").read().strip())
+    size = os.path.getsize(f"{work}/out/{file}.epub")
     rows.append((name, median(r), len(r["times"]), f"{rss / 1024:.1f} MiB", size))
-floor = open(f"{work}/floor.txt").read()
-m = re.search(r"bytes_out=(\d+) threads=(\d+) median_seconds=([\d.]+)", floor)
-runs = len(re.findall(r"^run ", floor, re.M))
-rows.append((f"deflate floor ({m.group(2)} threads)", float(m.group(3)), runs, "—", int(m.group(1))))
+def floor_of(book):
+    text = open(f"{work}/floor-{book}.txt").read()
+    m = re.search(r"bytes_out=(\d+) threads=(\d+) median_seconds=([\d.]+)", text)
+    return float(m.group(3)), len(re.findall(r"^run ", text, re.M)), int(m.group(2)), int(m.group(1))
+floor, runs, threads, floor_bytes = floor_of("ficbind")
+rows.append((f"deflate floor ({threads} threads)", floor, runs, "—", floor_bytes))
+floor_nc, runs_nc, _, bytes_nc = floor_of("ficbind-no-cover")
+rows.append(("  …of the no-cover book", floor_nc, runs_nc, "—", bytes_nc))
 print(open(f"{work}/versions.txt").read().rstrip())
 print()
 print(f"{'tool':<26} {'median wall':>12} {'runs':>5} {'÷ ficbind':>10} {'peak RSS':>11} {'output bytes':>13}")
 for name, t, n, rss, size in rows:
     print(f"{name:<26} {t:>10.3f} s {n:>5} {t / base:>10.3f} {rss:>11} {size:>13,}")
 print()
-print(f"ficbind ÷ deflate floor: {base / float(m.group(3)):.2f}")
+print(f"ficbind ÷ deflate floor: {base / floor:.2f}"
+      f" (without a cover: {median(results['ficbind --no-cover']) / floor_nc:.2f})")
 EOF
 
 # ---- a library: batch against one-by-one ----------------------------------------------
