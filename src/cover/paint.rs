@@ -1,6 +1,11 @@
-//! Drawing on an RGB canvas: gradient fills, vignette, rectangles, the ornament and
+//! Drawing on a YCbCr canvas: gradient fills, vignette, rectangles, the ornament and
 //! coverage blending. Every routine is a plain loop over the pixel buffer with no
 //! allocation per pixel, because a cover is four million pixels and must draw fast.
+//!
+//! Colours are given in RGB and painted as the JPEG encoder codes them: luma and two
+//! chroma planes (see [`ycc`]). The conversion is affine, so blending, tinting and
+//! darkening work on YCbCr values as they would on RGB ones, and painting in YCbCr
+//! spares converting four million pixels after painting them.
 //!
 //! A canvas may hold only a horizontal band of a taller picture (see [`Canvas::band`]):
 //! every routine takes picture coordinates and touches only the rows the band holds, and
@@ -9,14 +14,32 @@
 
 use std::ops::Range;
 
-/// An 8-bit RGB canvas, rows top to bottom: rows `top..top + rows` of a picture
-/// `width`×`height` pixels.
+/// A YCbCr canvas, three planes of one byte a pixel, rows top to bottom: rows
+/// `top..top + rows` of a picture `width`×`height` pixels.
 pub struct Canvas {
     pub width: u32,
     pub height: u32,
-    /// The first picture row `pixels` holds.
+    /// The first picture row the planes hold.
     pub top: u32,
-    pub pixels: Vec<u8>,
+    /// Luma (Y), blue chroma (Cb) and red chroma (Cr).
+    pub planes: [Vec<u8>; 3],
+}
+
+/// An RGB colour as YCbCr, by the conversion jpeg-encoder uses for RGB input.
+pub fn ycc(rgb: [u8; 3]) -> [u8; 3] {
+    let (y, cb, cr) = jpeg_encoder::rgb_to_ycbcr(rgb[0], rgb[1], rgb[2]);
+    [y, cb, cr]
+}
+
+/// The same conversion in floating point, unrounded, for gradient colours.
+fn ycc_f32(c: [f32; 3]) -> [f32; 3] {
+    let [r, g, b] = c;
+    let k = 1.0 / 65536.0;
+    [
+        (19595.0 * r + 38470.0 * g + 7471.0 * b) * k,
+        (-11059.0 * r - 21709.0 * g + 32768.0 * b) * k + 128.0,
+        (32768.0 * r - 27439.0 * g - 5329.0 * b) * k + 128.0,
+    ]
 }
 
 /// A 4×4 ordered-dither matrix, centred on zero, in 1/16 steps. It breaks up the bands a
@@ -62,22 +85,28 @@ const LUT_STEPS: usize = 2048;
 /// A gradient through `stops` (one stop: a solid colour), darkened towards the edges by
 /// `vignette` (0..=1), with everything that does not depend on the pixel worked out once
 /// for the whole picture, however many bands it is then painted in.
+///
+/// Filling is fixed-point arithmetic on 16-bit lanes (values in 1/256 steps, factors in
+/// 1/65536 steps), which the compiler turns into SIMD code on any x86-64 (SSE2), so the
+/// pixels do not depend on the processor.
 pub struct Gradient {
-    /// Colours along the gradient, looked up by position, so filling does no
-    /// interpolation of its own.
-    lut: Vec<[f32; 3]>,
+    /// Y, Cb and Cr along the gradient in 1/256 steps, looked up by position, so filling
+    /// does no interpolation of its own.
+    lut: Box<[[u16; 3]; LUT_STEPS + 1]>,
     diagonal: bool,
     /// Position along the gradient is t = sx·x + sy·y, scaled to the table.
-    sx: f32,
     sy: f32,
-    /// 0 for none.
-    vignette: f32,
-    /// The horizontal vignette term of each pixel, once for each of its channels.
-    vx3: Vec<f32>,
-    vy: Vec<f32>,
-    /// The dither value of each pixel of a row, once for each channel, for each of the
-    /// four Bayer rows.
-    dither: [Vec<f32>; 4],
+    /// x·sx - ½ for each column, for diagonal gradients.
+    xs: Vec<f32>,
+    /// How dark the corners get, in 1/65536 steps; 0 for none.
+    vignette: u16,
+    /// Half the vignette's squared distance from the centre of each column and row, in
+    /// 1/65536 steps (each below 32768, so their sum fits 16 bits).
+    vx: Vec<u16>,
+    vy: Vec<u16>,
+    /// For each of the four Bayer rows, the dither value of each pixel plus ½ for
+    /// rounding, in 1/256 steps (8..=248).
+    dither: [Vec<u16>; 4],
 }
 
 impl Gradient {
@@ -92,15 +121,29 @@ impl Gradient {
         } else {
             (0.0, N as f32 / (h.max(2) - 1) as f32)
         };
+        let colours: Vec<[f32; 3]> = (0..=N)
+            .map(|i| ycc_f32(along(stops, i as f32 / N as f32)))
+            .collect();
+        let half = |v: Vec<f32>| -> Vec<u16> {
+            v.iter()
+                .map(|&v| ((v * 32768.0).round() as u32).min(32767) as u16)
+                .collect()
+        };
         Gradient {
-            lut: (0..=N).map(|i| along(stops, i as f32 / N as f32)).collect(),
+            lut: Box::new(std::array::from_fn(|i| {
+                colours[i].map(|v| (v * 256.0).round().clamp(0.0, 255.0 * 256.0) as u16)
+            })),
             diagonal,
-            sx,
             sy,
-            vignette: vignette.max(0.0),
-            vx3: vignette_axis(w).iter().flat_map(|&v| [v; 3]).collect(),
-            vy: vignette_axis(h),
-            dither: std::array::from_fn(|y| (0..w).flat_map(|x| [dither(x, y); 3]).collect()),
+            xs: (0..w).map(|x| x as f32 * sx - 0.5).collect(),
+            vignette: (vignette.clamp(0.0, 1.0) * 65535.0).round() as u16,
+            vx: half(vignette_axis(w)),
+            vy: half(vignette_axis(h)),
+            dither: std::array::from_fn(|y| {
+                (0..w)
+                    .map(|x| ((dither(x, y) + 0.5) * 256.0).round() as u16)
+                    .collect()
+            }),
         }
     }
 }
@@ -115,25 +158,26 @@ impl Canvas {
     /// Black rows `rows` of a picture `width`×`height`.
     pub fn band(width: u32, height: u32, rows: Range<u32>) -> Canvas {
         let rows = rows.start.min(height)..rows.end.min(height);
+        let n = width as usize * rows.len();
         Canvas {
             width,
             height,
             top: rows.start,
-            pixels: vec![0; width as usize * rows.len() * 3],
+            planes: [vec![0; n], vec![128; n], vec![128; n]],
         }
     }
 
     /// The picture rows this canvas holds.
     pub fn rows(&self) -> Range<usize> {
         let top = self.top as usize;
-        top..top + self.pixels.len() / (self.width as usize * 3).max(1)
+        top..top + self.planes[0].len() / (self.width as usize).max(1)
     }
 
-    /// The pixels of picture row `y`, which must be one the canvas holds.
-    pub fn row_mut(&mut self, y: usize) -> &mut [u8] {
-        let stride = self.width as usize * 3;
-        let i = (y - self.top as usize) * stride;
-        &mut self.pixels[i..i + stride]
+    /// Picture row `y` of each plane; the row must be one the canvas holds.
+    pub fn row_mut(&mut self, y: usize) -> [&mut [u8]; 3] {
+        let w = self.width as usize;
+        let i = (y - self.top as usize) * w;
+        self.planes.each_mut().map(|p| &mut p[i..i + w])
     }
 
     /// Picture rows `y0..y1` (clamped) that this canvas holds.
@@ -147,30 +191,40 @@ impl Canvas {
     /// Fill the rows held with `gradient`.
     pub fn fill(&mut self, gradient: &Gradient) {
         let g = gradient;
-        // Each row is worked out channel by channel over flat arrays of equal length, a
-        // shape the compiler turns into SIMD code; per pixel with a saturating cast for
-        // each channel it was most of the time a cover took. The arithmetic and its order
-        // are unchanged, so are the pixels.
-        let mut colours = vec![0.0f32; self.width as usize * 3];
+        let w = self.width as usize;
+        // Row-wide scratch: the vignette factor m (1/65536 steps), what chroma adds as
+        // it is darkened towards grey, and one plane's colours (1/256 steps).
+        let (mut m, mut grey) = (vec![0u16; w], vec![0u16; w]);
+        let mut colours: [Vec<u16>; 3] = std::array::from_fn(|_| vec![0u16; w]);
         for y in self.rows() {
+            let vy = g.vy[y];
+            for ((m, grey), &vx) in m.iter_mut().zip(grey.iter_mut()).zip(&g.vx) {
+                // m = 1 - amount·d², d the mean of the squared axis distances.
+                let d = (vx + vy) as u32;
+                let d2 = ((d * d) >> 16) as u16;
+                *m = 65535 - ((g.vignette as u32 * d2 as u32) >> 16) as u16;
+                // Chroma darkens towards 128: C' = m·C + 128·(1 - m), plus ½ to round.
+                *grey = ((65535 - *m) >> 1) + 128;
+            }
             let base = y as f32 * g.sy;
             if g.diagonal {
-                for (x, c) in colours.chunks_exact_mut(3).enumerate() {
-                    c.copy_from_slice(&g.lut[((base + x as f32 * g.sx) as usize).min(LUT_STEPS)]);
-                }
+                diagonal_row(&g.lut, &g.xs, base, colours.each_mut().map(|c| &mut c[..]));
             } else {
                 // A vertical gradient is one colour per row.
                 let c = g.lut[(base as usize).min(LUT_STEPS)];
-                for px in colours.chunks_exact_mut(3) {
-                    px.copy_from_slice(&c);
+                for (plane, c) in colours.iter_mut().zip(c) {
+                    plane.fill(c);
                 }
             }
-            let vyy = g.vy[y];
-            let (amount, dither) = (g.vignette, &g.dither[y & 3]);
-            let row = self.row_mut(y);
-            for (((o, &c), &vx), &d) in row.iter_mut().zip(&colours).zip(&g.vx3).zip(dither) {
-                // With no vignette, `amount` is 0 and the factor exactly 1.
-                *o = q(c * vignette_factor(amount, vx, vyy) + d);
+            let dither = &g.dither[y & 3];
+            for ((k, row), c) in self.row_mut(y).into_iter().enumerate().zip(&colours) {
+                // Luma takes the dither; chroma, which the encoder keeps one pixel in
+                // four of, would only be biased by it.
+                let add = if k == 0 { dither } else { &grey };
+                for (((o, &c), &m), &a) in row.iter_mut().zip(c).zip(&m).zip(add) {
+                    // c·m fits below 65280 and adding at most 248 cannot overflow.
+                    *o = ((((c as u32 * m as u32) >> 16) as u16 + a) >> 8) as u8;
+                }
             }
         }
     }
@@ -184,39 +238,40 @@ impl Canvas {
         let w = self.width as usize;
         let vx = vignette_axis(w);
         let vy = vignette_axis(self.height as usize);
-        let top = self.top as usize;
-        for (y, row) in (top..).zip(self.pixels.chunks_exact_mut(w * 3)) {
-            for (x, px) in row.chunks_exact_mut(3).enumerate() {
-                let m = (vignette_factor(amount, vx[x], vy[y]) * 256.0) as u32;
-                for c in px.iter_mut() {
-                    *c = ((*c as u32 * m + 128) >> 8) as u8;
+        for y in self.rows() {
+            let [l, cb, cr] = self.row_mut(y);
+            for (x, ((l, cb), cr)) in l.iter_mut().zip(cb).zip(cr).enumerate() {
+                let m = (vignette_factor(amount, vx[x], vy[y]) * 256.0) as i32;
+                *l = ((*l as i32 * m + 128) >> 8) as u8;
+                for c in [cb, cr] {
+                    *c = ((((*c as i32 - 128) * m + 128) >> 8) + 128) as u8;
                 }
             }
         }
     }
 
-    /// Blend `color` into one pixel with coverage `a` (0..=1).
+    /// Blend `color`, already in YCbCr (see [`ycc`]), into one pixel with coverage `a`
+    /// (0..=1).
     #[inline]
-    pub fn blend(&mut self, x: i64, y: i64, color: [u8; 3], a: f32) {
+    fn blend(&mut self, x: i64, y: i64, color: [u8; 3], a: f32) {
         if a <= 0.0 {
             return;
         }
         self.blend_fixed(x, y, color, (a.min(1.0) * 256.0) as u32);
     }
 
-    /// [`Canvas::blend`] with the coverage already in 1/256 steps (0..=256), as
-    /// pre-rasterised glyphs keep it.
+    /// Blend `color`, already in YCbCr (see [`ycc`]), into one pixel with the coverage in
+    /// 1/256 steps (0..=256), as pre-rasterised glyphs keep it.
     #[inline]
     pub fn blend_fixed(&mut self, x: i64, y: i64, color: [u8; 3], a: u32) {
         let r = self.rows();
         if x < 0 || y < r.start as i64 || x >= self.width as i64 || y >= r.end as i64 {
             return;
         }
-        let i = ((y as usize - r.start) * self.width as usize + x as usize) * 3;
-        let px = &mut self.pixels[i..i + 3];
-        for k in 0..3 {
-            let d = px[k] as u32;
-            px[k] = ((d * (256 - a) + color[k] as u32 * a + 128) >> 8) as u8;
+        let i = (y as usize - r.start) * self.width as usize + x as usize;
+        for (p, &c) in self.planes.iter_mut().zip(&color) {
+            let d = p[i] as u32;
+            p[i] = ((d * (256 - a) + c as u32 * a + 128) >> 8) as u8;
         }
     }
 
@@ -229,6 +284,7 @@ impl Canvas {
         if x1 <= x0 || y1 <= y0 || opacity <= 0.0 {
             return;
         }
+        let color = ycc(color);
         let cov = |lo: f32, hi: f32, p: usize| -> f32 {
             let p0 = p as f32;
             (hi.min(p0 + 1.0) - lo.max(p0)).clamp(0.0, 1.0)
@@ -242,16 +298,30 @@ impl Canvas {
             return;
         }
         let xs: Vec<f32> = (px0..px1).map(|x| cov(x0, x1, x)).collect();
+        let mut alpha = vec![0u16; xs.len()];
         for y in ys {
             let cy = cov(y0, y1, y) * opacity;
-            for (i, cx) in xs.iter().enumerate() {
-                self.blend((px0 + i) as i64, y as i64, color, cx * cy);
+            // The coverage of each pixel as `blend` quantises it, then one pass a plane.
+            for (a, cx) in alpha.iter_mut().zip(&xs) {
+                let v = cx * cy;
+                *a = if v <= 0.0 {
+                    0
+                } else {
+                    (v.min(1.0) * 256.0) as u16
+                };
+            }
+            for (row, &c) in self.row_mut(y).into_iter().zip(&color) {
+                // In 16 bits, which vectorizes best: at most 255·256 + 128.
+                for (p, &a) in row[px0..px1].iter_mut().zip(&alpha) {
+                    *p = ((*p as u16 * (256 - a) + c as u16 * a + 128) >> 8) as u8;
+                }
             }
         }
     }
 
     /// A diamond (a square on its point) centred at (cx, cy) with half-diagonal `r`.
     pub fn diamond(&mut self, cx: f32, cy: f32, r: f32, color: [u8; 3], opacity: f32) {
+        let color = ycc(color);
         let x0 = (cx - r - 1.0).floor().max(0.0) as i64;
         let x1 = (cx + r + 1.0).ceil() as i64;
         let y0 = (cy - r - 1.0).floor().max(0.0) as i64;
@@ -270,9 +340,9 @@ impl Canvas {
     /// Lay `color` over the whole canvas at `opacity`.
     pub fn tint(&mut self, color: [u8; 3], opacity: f32) {
         let a = (opacity.clamp(0.0, 1.0) * 256.0) as u32;
-        for px in self.pixels.chunks_exact_mut(3) {
-            for k in 0..3 {
-                px[k] = ((px[k] as u32 * (256 - a) + color[k] as u32 * a + 128) >> 8) as u8;
+        for (plane, &c) in self.planes.iter_mut().zip(&ycc(color)) {
+            for p in plane.iter_mut() {
+                *p = ((*p as u32 * (256 - a) + c as u32 * a + 128) >> 8) as u8;
             }
         }
     }
@@ -280,6 +350,7 @@ impl Canvas {
     /// Darken a horizontal band from `y0` to `y1` with soft edges of `feather` pixels,
     /// so text laid over a photograph stays readable.
     pub fn scrim(&mut self, y0: f32, y1: f32, feather: f32, color: [u8; 3], opacity: f32) {
+        let color = ycc(color);
         let top = (y0 - feather).floor().max(0.0) as i64;
         let bottom = ((y1 + feather).ceil() as i64).min(self.height as i64);
         for y in self.held(top, bottom) {
@@ -293,12 +364,33 @@ impl Canvas {
             };
             let t = t.clamp(0.0, 1.0);
             let a = ((t * t * (3.0 - 2.0 * t)) * opacity * 256.0) as u32;
-            for px in self.row_mut(y).chunks_exact_mut(3) {
-                for k in 0..3 {
-                    px[k] = ((px[k] as u32 * (256 - a) + color[k] as u32 * a + 128) >> 8) as u8;
+            for (row, &c) in self.row_mut(y).into_iter().zip(&color) {
+                for p in row.iter_mut() {
+                    *p = ((*p as u32 * (256 - a) + c as u32 * a + 128) >> 8) as u8;
                 }
             }
         }
+    }
+}
+
+/// One row of a diagonal gradient's colours: `lut` at floor(base + xs) for each column.
+/// (A function of its own, with the table's size in its type, so the loop keeps its
+/// pointers in registers and needs no bounds check.)
+fn diagonal_row(
+    lut: &[[u16; 3]; LUT_STEPS + 1],
+    xs: &[f32],
+    base: f32,
+    [cy, cb, cr]: [&mut [u16]; 3],
+) {
+    for (((cy, cb), cr), &xs) in cy.iter_mut().zip(cb).zip(cr).zip(xs) {
+        // floor(base + x·sx) without a saturating float-to-integer conversion (one of
+        // those per pixel is slow): adding 2²³ leaves the value rounded to a whole number
+        // in the low bits of the float, and taking ½ off first (in `xs`) makes that
+        // rounding a floor (bar exact ties, which only pick the neighbouring colour).
+        // Positions are at most 2048, far inside 2²³.
+        let t = (base + xs).max(0.0) + 8_388_608.0;
+        let i = (t.to_bits() & 0x7f_ffff).min(LUT_STEPS as u32);
+        [*cy, *cb, *cr] = lut[i as usize];
     }
 }
 

@@ -118,11 +118,15 @@ impl Scene {
                 tint,
                 vignette,
             } => {
-                let stride = self.width as usize * 3;
-                let rows = canvas.rows();
-                canvas
-                    .pixels
-                    .copy_from_slice(&rgb.as_raw()[rows.start * stride..rows.end * stride]);
+                let w = self.width as usize;
+                for y in canvas.rows() {
+                    let rgb = &rgb.as_raw()[y * w * 3..(y + 1) * w * 3];
+                    let [l, cb, cr] = canvas.row_mut(y);
+                    for (px, ((l, cb), cr)) in rgb.chunks_exact(3).zip(l.iter_mut().zip(cb).zip(cr))
+                    {
+                        (*l, *cb, *cr) = jpeg_encoder::rgb_to_ycbcr(px[0], px[1], px[2]);
+                    }
+                }
                 if let Some((color, opacity)) = *tint {
                     canvas.tint(color, opacity);
                 }
@@ -172,7 +176,8 @@ impl Scene {
             .collect()
     }
 
-    /// The picture painted in bands of `rows` rows, top to bottom, joined (for tests:
+    /// The picture painted in bands of `rows` rows, top to bottom, joined as each
+    /// row's Y, Cb and Cr (for tests:
     /// whatever the band height, this must be the picture painted whole).
     #[cfg(test)]
     pub fn paint_in_bands(&self, rows: u32) -> Vec<u8> {
@@ -181,7 +186,11 @@ impl Scene {
         for top in (0..self.height).step_by(rows as usize) {
             let mut band = Canvas::band(self.width, self.height, top..top + rows);
             self.paint(&mut band, &mut masks);
-            out.extend_from_slice(&band.pixels);
+            for y in band.rows() {
+                for row in band.row_mut(y) {
+                    out.extend_from_slice(row);
+                }
+            }
         }
         out
     }
@@ -231,32 +240,24 @@ impl ImageBuffer for SceneRows<'_> {
         if !canvas.rows().contains(&y) {
             let top = y as u32 / BAND_ROWS * BAND_ROWS;
             let (w, h) = (self.scene.width, self.scene.height);
-            // Reuse the band's buffer: every background fully overwrites it.
-            let mut pixels = std::mem::take(&mut canvas.pixels);
-            let rows = top..(top + BAND_ROWS).min(h);
-            pixels.resize(w as usize * rows.len() * 3, 0);
+            // Reuse the band's buffers: every background fully overwrites them.
+            let n = w as usize * (top..(top + BAND_ROWS).min(h)).len();
+            let planes = std::mem::take(&mut canvas.planes).map(|mut p| {
+                p.resize(n, 0);
+                p
+            });
             *canvas = Canvas {
                 width: w,
                 height: h,
                 top,
-                pixels,
+                planes,
             };
             self.scene.paint(canvas, masks);
         }
-        // The same conversion jpeg-encoder's own RGB input uses, so the bytes match;
-        // written into place rather than pushed, which saves a capacity check per value.
-        let [l, cb, cr, _] = buffers;
-        let start = l.len();
-        let end = start + self.scene.width as usize;
-        for plane in [&mut *l, &mut *cb, &mut *cr] {
-            plane.resize(end, 0);
-        }
-        let planes = l[start..]
-            .iter_mut()
-            .zip(&mut cb[start..])
-            .zip(&mut cr[start..]);
-        for (px, ((l, cb), cr)) in canvas.row_mut(y).chunks_exact(3).zip(planes) {
-            (*l, *cb, *cr) = jpeg_encoder::rgb_to_ycbcr(px[0], px[1], px[2]);
+        // The canvas is painted in YCbCr already, so its rows are the encoder's input.
+        // (With 4:2:0 sampling the encoder keeps the chroma of one pixel in four.)
+        for (buffer, row) in buffers.iter_mut().zip(canvas.row_mut(y)) {
+            buffer.extend_from_slice(row);
         }
     }
 }

@@ -225,8 +225,9 @@ fn ink_box(canvas: &Canvas) -> Option<(u32, u32, u32, u32)> {
     let mut b: Option<(u32, u32, u32, u32)> = None;
     for y in 0..canvas.height {
         for x in 0..canvas.width {
-            let i = ((y * canvas.width + x) * 3) as usize;
-            if canvas.pixels[i] > 0 {
+            // Luma: any ink on black lightens it.
+            let i = (y * canvas.width + x) as usize;
+            if canvas.planes[0][i] > 0 {
                 b = Some(match b {
                     None => (x, y, x, y),
                     Some((a, c, d, e)) => (a.min(x), c.min(y), d.max(x), e.max(y)),

@@ -350,6 +350,7 @@ impl TextRun {
         let rows = canvas.rows();
         let (top, bottom) = (rows.start as i64, rows.end as i64);
         let [_, cy0, _, cy1] = self.clip;
+        let color = super::paint::ycc(self.color);
         for (o, slot) in self.glyphs.iter().zip(masks.iter_mut()) {
             // The rows the glyph can ink: its bounds inside the clip.
             let b = o.px_bounds();
@@ -366,7 +367,7 @@ impl TextRun {
                 let row = (y - mask.y0) as usize * mask.width;
                 for (i, &a) in mask.alpha[row..row + mask.width].iter().enumerate() {
                     if a > 0 {
-                        canvas.blend_fixed(mask.x0 + i as i64, y, self.color, a as u32);
+                        canvas.blend_fixed(mask.x0 + i as i64, y, color, a as u32);
                     }
                 }
             }
