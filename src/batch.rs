@@ -221,10 +221,11 @@ fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
             }
         }
         let read_asset = |rel: &str| std::fs::read(dir.join(rel)).ok();
-        // Streamed to disk: however many series run at once, each holds only its plan
-        // and the pages being written.
+        // However many series run at once, each holds only its plan (the story
+        // compressed) and the few pages being written.
         let plan = crate::plan(&inputs, &opts.build, &read_asset)?;
-        // The story files are parsed and typeset; their bytes are not needed again.
+        // Everything the book needs is in the plan now; a given cover image read into
+        // the inputs can be large.
         drop(inputs);
         let warnings = plan.warning_count();
         if opts.deny_warnings && warnings > 0 {

@@ -254,11 +254,7 @@ pub struct Prepared {
 
 /// Parses and orders the series: everything `inspect` shows and `build` packages.
 pub fn prepare(inputs: &Inputs, opts: &Options, keep: Keep) -> Result<Prepared> {
-    let manifest = inputs
-        .manifest
-        .as_ref()
-        .map(|(_, m)| m.clone())
-        .unwrap_or_default();
+    let manifest = inputs.manifest.as_ref().map(|(_, m)| m);
     if let Some((path, m)) = &inputs.manifest {
         for name in m.order.iter().flatten().chain(m.files.keys()) {
             if !inputs.files.iter().any(|f| &f.name == name) {
@@ -272,8 +268,14 @@ pub fn prepare(inputs: &Inputs, opts: &Options, keep: Keep) -> Result<Prepared> 
             }
         }
     }
-    let typography = opts.typography.or(manifest.typography).unwrap_or_default();
-    let notes = opts.notes.or(manifest.notes).unwrap_or_default();
+    let typography = opts
+        .typography
+        .or(manifest.and_then(|m| m.typography))
+        .unwrap_or_default();
+    let notes = opts
+        .notes
+        .or(manifest.and_then(|m| m.notes))
+        .unwrap_or_default();
     let mut diagnostics = Diagnostics::default();
     let files = parse_files(&inputs.files, typography, notes, keep, &mut diagnostics)?;
     let defaults = series_defaults(inputs, opts, notes);

@@ -311,9 +311,11 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     let folder = inputs.folder.clone();
     let read_asset = |rel: &str| std::fs::read(folder.join(rel)).ok();
     if !args.split {
-        // One book, streamed to disk page by page: memory stays small however long it is.
+        // The plan holds the story compressed; pages are then streamed to disk a few at a
+        // time.
         let plan = ficbind::plan(&inputs, &opts, &read_asset)?;
-        // The story files are parsed and typeset; their bytes are not needed again.
+        // Everything the book needs is in the plan now; a given cover image read into
+        // the inputs can be large.
         drop(inputs);
         print_diagnostics(&plan.diagnostics);
         if opts.deny_warnings && plan.warning_count() > 0 {
