@@ -6,7 +6,9 @@ shared/story-format.md: a `Key: Value` header (Title `Synthetic Road NN: ...`, A
 Rating, Warnings, a Summary with a continuation line, Word Count), then paragraphs
 separated by blank lines, dialogue in quotes, `* * *` scene breaks, a closing line and an
 `A/N:` note. The same text also goes into one Markdown file (`--markdown`) for pandoc and
-crowbook, with a crowbook `.book` file beside it.
+crowbook, with a crowbook `.book` file beside it (`--book`), and into one Markdown file
+per installment with a `.book` file listing them (`--chapter-dir`): crowbook then binds
+one chapter per installment, as ficbind does.
 
 Deterministic: the text is a pure function of (seed, N, W). The generator is a 64-bit
 LCG (Knuth's MMIX constants), the same one `benches/common/mod.rs` uses, so the Rust
@@ -14,6 +16,7 @@ benchmarks and the scripts exercise the same kind of text.
 
     scripts/gen-series.py OUT_DIR [-n 200] [-w 5000] [--seed 1]
         [--markdown FILE.md] [--book FILE.book] [--epub-name OUT.epub]
+        [--chapter-dir DIR]
 """
 
 import argparse
@@ -143,6 +146,20 @@ def as_markdown(header, paras):
     return "\n".join(out)
 
 
+def write_book(path, name, epub_name, chapters):
+    """A crowbook `.book` file: YAML-ish keys, then the chapter list, paths relative to
+    the file. `-` adds a chapter without crowbook numbering it: the headings already carry
+    numbers."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("author: Ada Quill\n")
+        f.write(f"title: {name}\n")
+        f.write("lang: en\n")
+        f.write(f"output.epub: {epub_name}\n")
+        f.write("\n")
+        for chapter in chapters:
+            f.write(f"- {chapter}\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir")
@@ -152,7 +169,8 @@ def main():
     ap.add_argument("--name", default="Synthetic Road", help="the series name in every Title (no digits)")
     ap.add_argument("--markdown", help="also write the whole series as one Markdown file")
     ap.add_argument("--book", help="also write a crowbook .book file for the Markdown file")
-    ap.add_argument("--epub-name", default="crowbook.epub", help="output.epub in the .book file")
+    ap.add_argument("--epub-name", default="crowbook.epub", help="output.epub in the .book files")
+    ap.add_argument("--chapter-dir", help="also write each installment as DIR/chapter-NNN.md, listed in DIR/series.book")
     args = ap.parse_args()
 
     os.makedirs(args.out_dir, exist_ok=True)
@@ -160,6 +178,9 @@ def main():
     for extra in (args.markdown, args.book):
         if extra:
             os.makedirs(os.path.dirname(os.path.abspath(extra)), exist_ok=True)
+    if args.chapter_dir:
+        os.makedirs(args.chapter_dir, exist_ok=True)
+    chapters = []
     md = open(args.markdown, "w", encoding="utf-8", newline="\n") if args.markdown else None
     total = 0
     for n in range(1, args.installments + 1):
@@ -171,21 +192,19 @@ def main():
         if md:
             md.write(as_markdown(header, paras))
             md.write("\n")
+        if args.chapter_dir:
+            chapters.append(f"chapter-{n:03}.md")
+            with open(os.path.join(args.chapter_dir, chapters[-1]), "w", encoding="utf-8", newline="\n") as f:
+                f.write(as_markdown(header, paras))
     if md:
         md.close()
     if args.book:
         if not args.markdown:
             sys.exit("--book needs --markdown")
         rel = os.path.relpath(os.path.abspath(args.markdown), os.path.dirname(os.path.abspath(args.book)))
-        with open(args.book, "w", encoding="utf-8") as f:
-            # crowbook's own format (YAML-ish keys, then the chapter list). `-` adds a
-            # chapter without crowbook numbering it: the headings already carry numbers.
-            f.write("author: Ada Quill\n")
-            f.write(f"title: {args.name}\n")
-            f.write("lang: en\n")
-            f.write(f"output.epub: {args.epub_name}\n")
-            f.write("\n")
-            f.write(f"- {rel}\n")
+        write_book(args.book, args.name, args.epub_name, [rel])
+    if args.chapter_dir:
+        write_book(os.path.join(args.chapter_dir, "series.book"), args.name, args.epub_name, chapters)
     print(f"{args.installments} installments, {total} words in {args.out_dir}", file=sys.stderr)
 
 
