@@ -23,6 +23,7 @@ pub mod order;
 pub mod package;
 pub mod render;
 pub mod source;
+mod swar;
 pub mod text;
 pub mod typography;
 pub mod xhtml;

@@ -263,13 +263,21 @@ fn clean(raw: &str) -> (String, Option<(usize, usize)>) {
     let mut run_start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Skip ordinary bytes in a tight loop: a table lookup per byte.
-        match bytes[i..]
-            .iter()
-            .position(|&b| MAY_NEED_CLEANING[usize::from(b)])
-        {
-            Some(skip) => i += skip,
-            None => break,
+        // Skip ordinary bytes eight at a time.
+        i = crate::swar::position(
+            bytes,
+            i,
+            |x| {
+                use crate::swar::{below, equal};
+                (below(x, 0x20) & !(equal(x, b'\n') | equal(x, b'\t')))
+                    | equal(x, 0x7F)
+                    | equal(x, 0xC2)
+                    | equal(x, 0xEF)
+            },
+            |b| MAY_NEED_CLEANING[usize::from(b)],
+        );
+        if i == bytes.len() {
+            break;
         }
         let len = match bytes[i] {
             b'\n' | b'\t' => 0,

@@ -877,41 +877,35 @@ const MAY_CHANGE: [bool; 256] = {
 /// a byte-by-byte loop that carried the in-a-space state was a quarter of the reader's
 /// time on a million words.
 fn next_decision(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
-    // 0x80 in each byte of `x` that is zero, and only there (no borrow between bytes).
-    let zero = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
-    let equal = |x: u64, b: u8| zero(x ^ (ONES * u64::from(b)));
+    use crate::swar::{below, equal, first, load};
     let may_change = |x: u64| {
-        // Bytes below 0x20: high bit clear and no carry into it from adding 0x60.
-        let control = !(((x & LOW7) + ONES * 0x60) | x) & HIGH;
-        control | equal(x, 0x7F) | equal(x, 0xC2) | equal(x, 0xE1) | equal(x, 0xE2) | equal(x, 0xE3)
+        below(x, 0x20)
+            | equal(x, 0x7F)
+            | equal(x, 0xC2)
+            | equal(x, 0xE1)
+            | equal(x, 0xE2)
+            | equal(x, 0xE3)
     };
-    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
     // Each word is compared with the same eight bytes shifted by one, for the byte
     // after each space: so nine bytes must be left.
     while i + 9 <= bytes.len() {
-        let (here, next) = (word(i), word(i + 1));
+        let (here, next) = (load(bytes, i), load(bytes, i + 1));
         let stops = may_change(here) | (equal(here, b' ') & (equal(next, b' ') | may_change(next)));
         if stops != 0 {
-            // Little-endian: the lowest set bit is the first byte that stops.
-            return i + (stops.trailing_zeros() / 8) as usize;
+            return i + first(stops);
         }
         i += 8;
     }
-    while i < bytes.len() {
-        let stop_after_space = |j: usize| {
-            bytes
-                .get(j)
-                .is_some_and(|&n| n == b' ' || MAY_CHANGE[usize::from(n)])
-        };
-        if MAY_CHANGE[usize::from(bytes[i])] || (bytes[i] == b' ' && stop_after_space(i + 1)) {
-            return i;
-        }
-        i += 1;
-    }
-    bytes.len()
+    let stop_after_space = |j: usize| {
+        bytes
+            .get(j)
+            .is_some_and(|&n| n == b' ' || MAY_CHANGE[usize::from(n)])
+    };
+    (i..bytes.len())
+        .find(|&j| {
+            MAY_CHANGE[usize::from(bytes[j])] || (bytes[j] == b' ' && stop_after_space(j + 1))
+        })
+        .unwrap_or(bytes.len())
 }
 
 /// Whitespace that collapses; no-break spaces (U+00A0, U+202F, U+2007) are kept as
