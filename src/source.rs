@@ -228,10 +228,19 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
     if sample.contains(&0) {
         return Some("it contains NUL bytes".into());
     }
-    let controls = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
-        .count();
+    // Eight bytes at a time: every file is checked whole up to 64 KiB.
+    let is_control = |b: u8| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C);
+    let words = sample.chunks_exact(8);
+    let tail = words.remainder().iter().filter(|&&b| is_control(b)).count();
+    let controls = tail
+        + words
+            .map(|w| {
+                use crate::swar::{below, equal};
+                let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+                let allowed = equal(x, b'\n') | equal(x, b'\r') | equal(x, b'\t') | equal(x, 0x0C);
+                (below(x, 0x20) & !allowed).count_ones() as usize
+            })
+            .sum::<usize>();
     (controls * 100 > sample.len().max(1) * 5).then(|| "it is mostly control bytes".into())
 }
 
@@ -430,6 +439,21 @@ mod tests {
             .to_string()
             .contains("dir/x.txt does not look like text (it is a PNG image)"));
         assert!(decode("y.txt", Path::new("y.txt"), b"abc\0\0def\x01\x02").is_err());
+    }
+
+    #[test]
+    fn more_than_one_control_byte_in_twenty_is_not_text() {
+        // 203 bytes (not a whole number of eight-byte words): 10 controls pass, 11 fail.
+        // Line breaks, tabs and form feeds are text.
+        let with = |controls: usize| {
+            let mut bytes = b"\n\r\t\x0c".repeat(10);
+            bytes.extend(std::iter::repeat_n(b'a', 203 - 40 - controls));
+            bytes.extend(std::iter::repeat_n(0x1Bu8, controls));
+            decode("z.txt", Path::new("z.txt"), &bytes)
+        };
+        assert!(with(10).is_ok());
+        let err = with(11).unwrap_err().to_string();
+        assert!(err.contains("mostly control bytes"), "{err}");
     }
 
     #[test]
