@@ -52,7 +52,9 @@ impl SourceFile {
             path: self.path.clone(),
             source,
         };
-        let mut head = Vec::new();
+        // Room for the whole head up front: `read_to_end` into an empty Vec starts with
+        // small reads and grows, a dozen system calls a file.
+        let mut head = Vec::with_capacity(limit + 1);
         match &self.bytes {
             Some(bytes) => head.extend_from_slice(&bytes[..bytes.len().min(limit + 1)]),
             None => {
