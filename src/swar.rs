@@ -71,6 +71,17 @@ pub fn position(
         .map_or(bytes.len(), |p| from + p)
 }
 
+/// The first index from `from` holding one of `needles`, or `bytes.len()`.
+#[inline]
+pub fn find_any<const N: usize>(bytes: &[u8], from: usize, needles: [u8; N]) -> usize {
+    position(
+        bytes,
+        from,
+        |x| needles.iter().fold(0, |mask, &n| mask | equal(x, n)),
+        |b| needles.contains(&b),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +123,10 @@ mod tests {
                 let mut text = vec![b'a'; len];
                 if at < len {
                     text[at] = b'.';
+                    // A later stop must not hide the first one.
+                    if at + 3 < len {
+                        text[at + 3] = b'-';
+                    }
                 }
                 for from in 0..=at.min(len) {
                     assert_eq!(
@@ -119,6 +134,7 @@ mod tests {
                         at,
                         "{len} {at} {from}"
                     );
+                    assert_eq!(find_any(&text, from, [b'-', b'.']), at, "{len} {at} {from}");
                 }
             }
         }

@@ -10,20 +10,11 @@ use crate::model::{Event, Tag};
 /// Escapes text for XHTML element content and attribute values.
 pub fn escape_into(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
-    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
     let mut last = 0;
     loop {
         // Every byte of a book's text passes through here, and most need nothing: skip
         // eight at a time to the next one that does.
-        let i = crate::swar::position(
-            bytes,
-            last,
-            |x| {
-                use crate::swar::equal;
-                equal(x, b'&') | equal(x, b'<') | equal(x, b'>') | equal(x, b'"') | equal(x, b'\'')
-            },
-            special,
-        );
+        let i = crate::swar::find_any(bytes, last, [b'&', b'<', b'>', b'"', b'\'']);
         out.push_str(&text[last..i]);
         let rep = match bytes.get(i) {
             None => return,
