@@ -231,16 +231,21 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
         return Some("it contains NUL bytes".into());
     }
     // Eight bytes at a time: every file is checked whole up to 64 KiB.
-    let is_control = |b: u8| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C);
+    const CONTROLS: crate::swar::ControlsAnd<4, 0> = crate::swar::ControlsAnd {
+        allowed: [b'\n', b'\r', b'\t', 0x0C],
+        also: [],
+    };
     let words = sample.chunks_exact(8);
-    let tail = words.remainder().iter().filter(|&&b| is_control(b)).count();
+    let tail = words
+        .remainder()
+        .iter()
+        .filter(|&&b| CONTROLS.contains(b))
+        .count();
     let controls = tail
         + words
             .map(|w| {
-                use crate::swar::{below, equal};
                 let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
-                let allowed = equal(x, b'\n') | equal(x, b'\r') | equal(x, b'\t') | equal(x, 0x0C);
-                (below(x, 0x20) & !allowed).count_ones() as usize
+                CONTROLS.mask(x).count_ones() as usize
             })
             .sum::<usize>();
     (controls * 100 > sample.len().max(1) * 5).then(|| "it is mostly control bytes".into())
@@ -256,17 +261,9 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
 /// byte offsets found here are always char boundaries.
 fn clean(raw: &str) -> (String, Option<(usize, usize)>) {
     /// Bytes that may start a character `clean` acts on.
-    const MAY_NEED_CLEANING: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut b = 0;
-        while b < 0x20 {
-            table[b] = b != b'\n' as usize && b != b'\t' as usize;
-            b += 1;
-        }
-        table[0x7F] = true;
-        table[0xC2] = true;
-        table[0xEF] = true;
-        table
+    const MAY_NEED_CLEANING: crate::swar::ControlsAnd<2, 3> = crate::swar::ControlsAnd {
+        allowed: [b'\n', b'\t'],
+        also: [0x7F, 0xC2, 0xEF],
     };
     let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
@@ -275,18 +272,7 @@ fn clean(raw: &str) -> (String, Option<(usize, usize)>) {
     let mut i = 0;
     while i < bytes.len() {
         // Skip ordinary bytes eight at a time.
-        i = crate::swar::position(
-            bytes,
-            i,
-            |x| {
-                use crate::swar::{below, equal};
-                (below(x, 0x20) & !(equal(x, b'\n') | equal(x, b'\t')))
-                    | equal(x, 0x7F)
-                    | equal(x, 0xC2)
-                    | equal(x, 0xEF)
-            },
-            |b| MAY_NEED_CLEANING[usize::from(b)],
-        );
+        i = MAY_NEED_CLEANING.position(bytes, i);
         if i == bytes.len() {
             break;
         }

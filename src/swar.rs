@@ -82,6 +82,35 @@ pub fn find_any<const N: usize>(bytes: &[u8], from: usize, needles: [u8; N]) -> 
     )
 }
 
+/// A set of bytes to stop at: the ASCII controls (below 0x20) except `allowed`, and
+/// the bytes in `also`. One value gives both the word mask and the byte test, so the
+/// two cannot disagree.
+pub struct ControlsAnd<const A: usize, const N: usize> {
+    pub allowed: [u8; A],
+    pub also: [u8; N],
+}
+
+impl<const A: usize, const N: usize> ControlsAnd<A, N> {
+    #[inline]
+    pub fn contains(&self, b: u8) -> bool {
+        (b < 0x20 && !self.allowed.contains(&b)) || self.also.contains(&b)
+    }
+
+    /// Lanes of `x` in the set.
+    #[inline]
+    pub fn mask(&self, x: u64) -> u64 {
+        let allowed = self.allowed.iter().fold(0, |m, &b| m | equal(x, b));
+        let also = self.also.iter().fold(0, |m, &b| m | equal(x, b));
+        (below(x, 0x20) & !allowed) | also
+    }
+
+    /// The first index from `from` holding a byte in the set, or `bytes.len()`.
+    #[inline]
+    pub fn position(&self, bytes: &[u8], from: usize) -> usize {
+        position(bytes, from, |x| self.mask(x), |b| self.contains(b))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +140,21 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_control_set_masks_exactly_the_bytes_it_contains() {
+        let set = ControlsAnd {
+            allowed: [b'\n', b'\t'],
+            also: [0x7F, 0xC2],
+        };
+        for v in 0..=255u8 {
+            let x = u64::from_le_bytes([b'a', v, b'a', b'a', b'a', b'a', b'a', b'a']);
+            let expect = if set.contains(v) { 0x80 << 8 } else { 0 };
+            assert_eq!(set.mask(x), expect, "{v:#x}");
+            let expect = v < 0x20 && v != b'\n' && v != b'\t' || v == 0x7F || v == 0xC2;
+            assert_eq!(set.contains(v), expect, "{v:#x}");
         }
     }
 

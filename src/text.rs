@@ -854,19 +854,9 @@ fn push_collapsed(out: &mut String, line: &str) {
 /// and the UTF-8 lead bytes of every other control or collapsible space (U+0080–U+009F
 /// and U+0085 after 0xC2, U+1680 after 0xE1, U+2000–U+205F after 0xE2, U+3000 after
 /// 0xE3). A test checks this against every `char`.
-const MAY_CHANGE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    table[0x7F] = true;
-    table[0xC2] = true;
-    table[0xE1] = true;
-    table[0xE2] = true;
-    table[0xE3] = true;
-    table
+const MAY_CHANGE: crate::swar::ControlsAnd<0, 5> = crate::swar::ControlsAnd {
+    allowed: [],
+    also: [0x7F, 0xC2, 0xE1, 0xE2, 0xE3],
 };
 
 /// The first index from `i` where [`push_collapsed`], not inside a run of spaces, has
@@ -877,15 +867,8 @@ const MAY_CHANGE: [bool; 256] = {
 /// a byte-by-byte loop that carried the in-a-space state was a quarter of the reader's
 /// time on a million words.
 fn next_decision(bytes: &[u8], mut i: usize) -> usize {
-    use crate::swar::{below, equal, first, load};
-    let may_change = |x: u64| {
-        below(x, 0x20)
-            | equal(x, 0x7F)
-            | equal(x, 0xC2)
-            | equal(x, 0xE1)
-            | equal(x, 0xE2)
-            | equal(x, 0xE3)
-    };
+    use crate::swar::{equal, first, load};
+    let may_change = |x: u64| MAY_CHANGE.mask(x);
     // Each word is compared with the same eight bytes shifted by one, for the byte
     // after each space: so nine bytes must be left.
     while i + 9 <= bytes.len() {
@@ -899,12 +882,10 @@ fn next_decision(bytes: &[u8], mut i: usize) -> usize {
     let stop_after_space = |j: usize| {
         bytes
             .get(j)
-            .is_some_and(|&n| n == b' ' || MAY_CHANGE[usize::from(n)])
+            .is_some_and(|&n| n == b' ' || MAY_CHANGE.contains(n))
     };
     (i..bytes.len())
-        .find(|&j| {
-            MAY_CHANGE[usize::from(bytes[j])] || (bytes[j] == b' ' && stop_after_space(j + 1))
-        })
+        .find(|&j| MAY_CHANGE.contains(bytes[j]) || (bytes[j] == b' ' && stop_after_space(j + 1)))
         .unwrap_or(bytes.len())
 }
 
@@ -1407,7 +1388,7 @@ take, and the old glass hummed as it warmed in her careful, steady hands.
             if (is_collapsible_space(c) && c != ' ') || c.is_control() {
                 let mut buf = [0; 4];
                 let lead = c.encode_utf8(&mut buf).as_bytes()[0];
-                assert!(MAY_CHANGE[usize::from(lead)], "{c:?} starts with {lead:#x}");
+                assert!(MAY_CHANGE.contains(lead), "{c:?} starts with {lead:#x}");
             }
         }
     }
