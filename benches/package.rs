@@ -1,6 +1,6 @@
-//! The packager: `ficbind::compile` (parse → order → render → zip) on an in-memory
+//! The packager: `ficbind::build::plan` and `Plan::to_bytes` (parse → order → render → zip) on an in-memory
 //! generated series of 200 installments × 5,000 words (a 1-million-word book), and the
-//! zip writer `ficbind::epub::write_epub` alone on that book's rendered files. Nothing
+//! zip writer `ficbind::output::epub::write_epub` alone on that book's rendered files. Nothing
 //! touches the disk. Run with `cargo bench --bench package`.
 
 mod common;
@@ -8,8 +8,7 @@ mod common;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use ficbind::config::Options;
-use ficbind::epub::Entry;
+use ficbind::output::epub::Entry;
 
 fn size() -> (usize, usize) {
     if common::quick() {
@@ -22,7 +21,6 @@ fn size() -> (usize, usize) {
 fn bench_compile(c: &mut Criterion) {
     let (count, words) = size();
     let inputs = common::series_inputs(count, words);
-    let opts = Options::default();
     let bytes: usize = inputs
         .files
         .iter()
@@ -35,7 +33,11 @@ fn bench_compile(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(20))
         .throughput(Throughput::Bytes(bytes as u64));
     group.bench_function(format!("compile/{count}x{words}w"), |b| {
-        b.iter(|| ficbind::compile(&inputs, &opts, &|_| None).expect("the synthetic series builds"))
+        b.iter(|| {
+            ficbind::build::plan(&inputs, &|_| None)
+                .and_then(|plan| plan.to_bytes())
+                .expect("the synthetic series builds")
+        })
     });
 
     // The streaming path the CLI takes: pages written one chunk at a time (here into a
@@ -43,15 +45,17 @@ fn bench_compile(c: &mut Criterion) {
     group.bench_function(format!("stream/{count}x{words}w"), |b| {
         b.iter(|| {
             let plan =
-                ficbind::plan(&inputs, &opts, &|_| None).expect("the synthetic series plans");
-            ficbind::write_book(&plan, std::io::sink(), std::path::Path::new("sink"))
+                ficbind::build::plan(&inputs, &|_| None).expect("the synthetic series plans");
+            plan.write(std::io::sink(), std::path::Path::new("sink"))
                 .expect("it writes")
         })
     });
 
     // The zip writer alone, on exactly the files compile() renders (read back from its book).
-    let book = ficbind::compile(&inputs, &opts, &|_| None).expect("the synthetic series builds");
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book.epub)).expect("a zip");
+    let epub = ficbind::build::plan(&inputs, &|_| None)
+        .and_then(|plan| plan.to_bytes())
+        .expect("the synthetic series builds");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).expect("a zip");
     let entries: Vec<Entry> = (0..zip.len())
         .map(|i| {
             let mut f = zip.by_index(i).unwrap();
@@ -66,7 +70,7 @@ fn bench_compile(c: &mut Criterion) {
     group.bench_function(format!("write_epub/{count}x{words}w"), |b| {
         b.iter_batched(
             || entries.clone(),
-            |e| ficbind::epub::write_epub(e, "bench"),
+            |e| ficbind::output::epub::write_epub(e, "bench"),
             BatchSize::LargeInput,
         )
     });

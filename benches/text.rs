@@ -1,17 +1,17 @@
-//! The plain-text reader (`ficbind::text::parse`) on the shapes of file writers save:
+//! The plain-text reader (`ficbind::read::text::parse`) on the shapes of file writers save:
 //! a typical 5,000-word installment, the same text with one newline per paragraph (no
 //! blank lines), and a file that is one 1 MB line. Run with `cargo bench --bench text`.
 
 mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use ficbind::text::{parse, TextOptions};
+use ficbind::read::text::{parse, TextOptions};
 
 fn inputs() -> Vec<(&'static str, String)> {
     let quick = common::quick();
     let words = if quick { 500 } else { 5_000 };
     let file = common::installment(&mut common::Lcg::new(7), 1, words);
-    let body = ficbind::header::split_header(&file).body.to_string();
+    let body = ficbind::input::header::split_header(&file).body.to_string();
     let no_blank_lines = body.replace("\n\n", "\n");
     // Paragraphs run together with spaces until the line is 1 MB (1 KB in test mode).
     let target = if quick { 1 << 10 } else { 1 << 20 };

@@ -1,5 +1,5 @@
 //! The deflate floor: how long it takes just to compress a book's files with the
-//! compressor ficbind's zip writer uses (`ficbind::epub::deflate`: flate2 on zlib-rs at
+//! compressor ficbind's zip writer uses (`ficbind::output::epub::deflate`: flate2 on zlib-rs at
 //! ficbind's level), every file on its own and all files in parallel on every core. No build can be faster than this, so `scripts/bench.sh` reports ficbind's
 //! time as a multiple of it.
 //!
@@ -47,7 +47,7 @@ fn main() {
         let start = Instant::now();
         total_out = data
             .par_iter()
-            .map(|d| ficbind::epub::deflate(d).len())
+            .map(|d| ficbind::output::epub::deflate(d).len())
             .sum::<usize>();
         let secs = start.elapsed().as_secs_f64();
         println!("run {run}: {secs:.6} s");

@@ -33,8 +33,11 @@ pub enum Error {
     #[error("the template {name} is not valid: {message}; fix it or remove it from the --templates folder to use the built-in one")]
     Template { name: String, message: String },
 
-    #[error("{count} warning(s) and --deny-warnings was given; fix the warnings above or build without --deny-warnings")]
-    DeniedWarnings { count: usize },
+    #[error("{count} warning(s) and --deny-warnings was given, so nothing was written (the first: {first}); fix them or build without --deny-warnings")]
+    DeniedWarnings { count: usize, first: String },
+
+    #[error("{} is a file; with this command -o names the folder the books go into", .0.display())]
+    OutputNotAFolder(PathBuf),
 
     #[error("{0}")]
     Cover(String),
@@ -44,6 +47,9 @@ pub enum Error {
 
     #[error("{0}")]
     Batch(String),
+
+    #[error("{} already exists; edit it, or run `ficbind init --force` to replace it with a fresh one", .0.display())]
+    ManifestExists(PathBuf),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use ficbind::config::{CoverChoice, NotesPolicy, Options, Typography};
+use ficbind::{CoverChoice, NotesPolicy, Options, Typography};
 
 #[derive(Parser)]
 #[command(
@@ -308,98 +308,47 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     let mut opts = options(&args.series.text, args.series.manifest.clone())?;
     args.book.apply(&mut opts);
     let inputs = ficbind::read_inputs(&args.series.series_dir, &opts)?;
-    let folder = inputs.folder.clone();
-    let read_asset = |rel: &str| std::fs::read(folder.join(rel)).ok();
-    if !args.split {
-        // The plan holds the story compressed; pages are then streamed to disk a few at a
-        // time.
-        let plan = ficbind::plan(&inputs, &opts, &read_asset)?;
-        // Everything the book needs is in the plan now; a given cover image read into
-        // the inputs can be large.
-        drop(inputs);
-        print_diagnostics(&plan.diagnostics);
-        if opts.deny_warnings && plan.warning_count() > 0 {
-            return Err(ficbind::error::Error::DeniedWarnings {
-                count: plan.warning_count(),
-            }
-            .into());
-        }
-        let out = args
-            .output
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(ficbind::default_file_name(&plan.series.title)));
-        ficbind::write_atomically_with(&out, |w| ficbind::write_book(&plan, w, &out).map(|_| ()))?;
-        if !args.quiet {
-            report_written(&out, &plan.series);
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
-    if dir.exists() && !dir.is_dir() {
-        bail!(
-            "{} is a file; with --split, -o names the folder the books go into",
-            dir.display()
-        );
-    }
-    let books = ficbind::compile_split(&inputs, &opts, &read_asset)?;
-    let warnings: usize = books.iter().map(|(_, b)| b.warning_count()).sum();
-    for (_, book) in &books {
-        print_diagnostics(&book.diagnostics);
-    }
-    if opts.deny_warnings && warnings > 0 {
-        return Err(ficbind::error::Error::DeniedWarnings { count: warnings }.into());
-    }
-    std::fs::create_dir_all(&dir).map_err(|source| ficbind::error::Error::Write {
-        path: dir.clone(),
-        source,
-    })?;
-    for (name, book) in &books {
-        let path = dir.join(name);
-        ficbind::write_atomically(&path, &book.epub)?;
-        if !args.quiet {
-            report_written(&path, &book.series);
+    let written = if args.split {
+        let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
+        ficbind::build_split(inputs, &dir, &mut print_diagnostics)?
+    } else {
+        vec![ficbind::build(
+            inputs,
+            args.output.as_deref(),
+            &mut print_diagnostics,
+        )?]
+    };
+    if !args.quiet {
+        for w in &written {
+            report_written(&w.path, &w.series);
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn report_written(path: &std::path::Path, s: &ficbind::model::Series) {
+fn report_written(path: &std::path::Path, s: &ficbind::book::model::Series) {
     eprintln!(
         "wrote {} — “{}”, {} installment(s), {} words",
         path.display(),
         s.title,
         s.installments.len(),
-        ficbind::render::thousands(s.words())
+        ficbind::output::views::thousands(s.words())
     );
 }
 
 fn inspect(args: InspectArgs) -> Result<ExitCode> {
     let opts = options(&args.series.text, args.series.manifest.clone())?;
-    let inputs = ficbind::read_inputs(&args.series.series_dir, &opts)?;
-    let prepared = ficbind::prepare(&inputs, &opts, ficbind::Keep::Counts)?;
-    let report = ficbind::inspect::inspection(&prepared);
+    let report = ficbind::inspect(&args.series.series_dir, &opts)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", ficbind::inspect::to_text(&report));
+        print!("{}", ficbind::commands::inspect::to_text(&report));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn init(args: InitArgs) -> Result<ExitCode> {
-    let path = args.series_dir.join(ficbind::config::MANIFEST_NAME);
-    if path.exists() && !args.force {
-        bail!("{} already exists; edit it, or run `ficbind init --force` to replace it with a fresh one", path.display());
-    }
-    // Detect from the files alone: an old manifest must not shape the new one.
-    let opts = Options {
-        no_manifest: true,
-        source_date_epoch: Some(0),
-        ..Options::default()
-    };
-    let inputs = ficbind::read_inputs(&args.series_dir, &opts)?;
-    let prepared = ficbind::prepare(&inputs, &opts, ficbind::Keep::Counts)?;
-    ficbind::write_atomically(&path, ficbind::init::manifest_text(&prepared).as_bytes())?;
+    let path = ficbind::commands::init::init(&args.series_dir, args.force)?;
     eprintln!(
         "wrote {}; check it with `ficbind inspect {}`",
         path.display(),
@@ -409,17 +358,16 @@ fn init(args: InitArgs) -> Result<ExitCode> {
 }
 
 fn batch(args: BatchArgs) -> Result<ExitCode> {
-    use ficbind::batch::{Outcome, Progress};
+    use ficbind::commands::batch::{Outcome, Progress, SeriesResult};
     use std::io::IsTerminal as _;
 
     let mut build = options(&args.text, None)?;
     args.book.apply(&mut build);
-    let opts = ficbind::batch::BatchOptions {
+    let opts = ficbind::BatchOptions {
         out_dir: args.output.clone(),
         jobs: args.jobs,
         force: args.force,
         shard: args.shard,
-        deny_warnings: args.book.deny_warnings,
         build,
     };
     let bar_wanted = !args.quiet && std::io::stderr().is_terminal();
@@ -433,7 +381,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
             .expect("valid progress template"),
         );
     }
-    let line = |r: &ficbind::batch::SeriesResult| match &r.outcome {
+    let line = |r: &SeriesResult| match &r.outcome {
         Outcome::Built {
             output, warnings, ..
         } => {
@@ -451,7 +399,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
         ),
         Outcome::Failed { reason } => format!("FAILED  {}: {reason}", r.series.display()),
     };
-    let report = ficbind::batch::run(&args.roots, &opts, &|p| match p {
+    let report = ficbind::batch(&args.roots, &opts, &|p| match p {
         Progress::Start { total } => bar.set_length(total as u64),
         Progress::Done(r) => {
             if bar_wanted {
@@ -477,7 +425,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
     );
     if let Some(path) = &args.report {
         let json = serde_json::to_vec_pretty(&report)?;
-        ficbind::write_atomically(path, &json)?;
+        ficbind::output::atomic::write_atomically(path, &json)?;
     }
     Ok(if report.failed > 0 {
         ExitCode::FAILURE
@@ -495,21 +443,13 @@ fn cover(args: CoverCmdArgs) -> Result<ExitCode> {
     if opts.cover == CoverChoice::None {
         bail!("--no-cover leaves nothing to render; drop it to preview the cover");
     }
-    let inputs = ficbind::read_inputs(&args.series_dir, &opts)?;
-    let prepared = ficbind::prepare(&inputs, &opts, ficbind::Keep::Counts)?;
-    let Some((image, diagnostics)) = ficbind::cover_source::make_cover(
-        &inputs.cover,
-        &ficbind::cover_source::cover_text(&prepared.series),
-    )?
-    else {
-        bail!("this series is set to have no cover (series.toml [cover] none = true)");
-    };
+    let (image, diagnostics) = ficbind::build::render_cover(&args.series_dir, &opts)?;
     print_diagnostics(&diagnostics);
     let ext = image.href.rsplit('.').next().unwrap_or("jpg");
     let out = args
         .output
         .unwrap_or_else(|| PathBuf::from(format!("cover.{ext}")));
-    ficbind::write_atomically(&out, &image.bytes)?;
+    ficbind::output::atomic::write_atomically(&out, &image.bytes)?;
     eprintln!(
         "wrote {} ({}×{} {})",
         out.display(),

@@ -8,8 +8,8 @@
 
 use std::path::PathBuf;
 
-use ficbind::source::{Format, SourceFile};
-use ficbind::Inputs;
+use ficbind::input::files::{Format, SourceFile};
+use ficbind::input::Inputs;
 
 /// `cargo bench` passes `--bench`; `cargo test --all-targets` runs bench binaries
 /// without it and criterion then runs every benchmark once as a test. In that mode we
@@ -213,10 +213,12 @@ pub fn series_inputs(count: usize, words: usize) -> Inputs {
         folder: PathBuf::from("/synthetic"),
         folder_name: "synthetic".into(),
         files,
+        settings: Default::default(),
         templates: Vec::new(),
         modified: 0,
         manifest: None,
         // Covers have their own benchmark (benches/cover.rs).
-        cover: ficbind::cover_source::CoverPlan::None,
+        cover: ficbind::cover::CoverPlan::None,
+        digests: Vec::new(),
     }
 }

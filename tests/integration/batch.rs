@@ -154,21 +154,47 @@ fn up_to_date_books_are_skipped_until_an_input_or_option_changes() {
     );
 
     // A story file changes: only its series is rebuilt.
-    let file = std::fs::File::options()
-        .write(true)
-        .open(lib.join("a/moths/2.txt"))
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    let story = lib.join("a/moths/2.txt");
+    let original = std::fs::read(&story).unwrap();
+    let mut edited = original.clone();
+    edited.extend_from_slice(b"\nOne more line.\n");
+    std::fs::write(&story, &edited).unwrap();
+    let only_moths = [
+        ("moths".to_string(), "built".to_string()),
+        ("moths-again".into(), "skipped".into()),
+        ("deep".into(), "skipped".into()),
+    ];
+    assert_eq!(statuses(&run_batch(&lib, &out, &[])), only_moths);
+
+    // Touched without a change: SOURCE_DATE_EPOCH fixes the date, so the book would be
+    // the same byte for byte and is kept.
+    let file = std::fs::File::options().write(true).open(&story).unwrap();
     file.set_modified(std::time::SystemTime::now()).unwrap();
-    let third = run_batch(&lib, &out, &[]);
-    assert_eq!(
-        statuses(&third),
-        [
-            ("moths".into(), "built".into()),
-            ("moths-again".into(), "skipped".into()),
-            ("deep".into(), "skipped".into())
-        ]
-    );
+    assert_eq!(run_batch(&lib, &out, &[])["skipped"], 3);
+
+    // Put back with an older modification time than the book (as `cp -p`, `rsync -t`
+    // or a git checkout do): the contents changed, so it is rebuilt.
+    std::fs::write(&story, &original).unwrap();
+    let file = std::fs::File::options().write(true).open(&story).unwrap();
+    file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000))
+        .unwrap();
+    assert_eq!(statuses(&run_batch(&lib, &out, &[])), only_moths);
+
+    // A deleted installment: rebuilt.
+    let extra = lib.join("a/moths/3.txt");
+    std::fs::write(&extra, "Title: Moths 3\n\nThe last moth.\n").unwrap();
+    assert_eq!(statuses(&run_batch(&lib, &out, &[])), only_moths);
+    std::fs::remove_file(&extra).unwrap();
+    assert_eq!(statuses(&run_batch(&lib, &out, &[])), only_moths);
+
+    // An older cover image added: rebuilt.
+    let cover = lib.join("a/moths/cover.png");
+    image_file(&cover);
+    let file = std::fs::File::options().write(true).open(&cover).unwrap();
+    file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000))
+        .unwrap();
+    assert_eq!(statuses(&run_batch(&lib, &out, &[])), only_moths);
+    assert_eq!(run_batch(&lib, &out, &[])["skipped"], 3);
 
     // Other options: everything is rebuilt; so it is with --force.
     assert_eq!(run_batch(&lib, &out, &["--typography", "off"])["built"], 3);
@@ -217,4 +243,10 @@ fn shards_split_the_library_without_overlap_and_agree_on_names() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("write K/N"));
+}
+
+/// A small PNG cover.
+fn image_file(path: &Path) {
+    let img = image::RgbImage::from_pixel(700, 1100, image::Rgb([20, 40, 90]));
+    img.save(path).unwrap();
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use ficbind::config::{NotesPolicy, Options};
+use ficbind::{NotesPolicy, Options};
 
 use crate::support::*;
 
@@ -110,17 +110,20 @@ fn no_story_word_is_lost() {
     ] {
         let mut epub = Epub::new(build(&dir).epub);
         let book_words = epub.story_words();
-        for file in ficbind::source::list_story_files(&dir).unwrap() {
+        for file in ficbind::input::files::list_story_files(&dir).unwrap() {
             let decoded =
-                ficbind::source::decode(&file.name, &file.path, &file.read().unwrap()).unwrap();
+                ficbind::input::decode::decode(&file.name, &file.path, &file.read().unwrap())
+                    .unwrap();
             let split = match file.format {
-                ficbind::source::Format::Markdown => {
-                    ficbind::header::split_front_matter(&decoded.text).unwrap()
+                ficbind::input::files::Format::Markdown => {
+                    ficbind::input::header::split_front_matter(&decoded.text).unwrap()
                 }
-                ficbind::source::Format::Text => ficbind::header::split_header(&decoded.text),
+                ficbind::input::files::Format::Text => {
+                    ficbind::input::header::split_header(&decoded.text)
+                }
             };
             // Markdown syntax is not story text; footnote labels are renumbered.
-            let body = if file.format == ficbind::source::Format::Markdown {
+            let body = if file.format == ficbind::input::files::Format::Markdown {
                 split.body.replace("[^1]", "").replace("|---", "")
             } else {
                 // Ornament lines (`oOo`, `-x-`) are scene breaks, not words of the story.
@@ -336,7 +339,7 @@ fn a_user_template_replaces_the_builtin_one() {
 fn the_epubcheck_harness_catches_a_broken_book() {
     // A template that drops the language makes an invalid package: the harness must say so.
     let templates = tempfile::tempdir().unwrap();
-    let opf = ficbind::render::BUILTIN_TEMPLATES
+    let opf = ficbind::output::templates::BUILTIN_TEMPLATES
         .iter()
         .find(|(n, _)| *n == "content.opf")
         .unwrap()
@@ -414,7 +417,7 @@ fn pages_joined_around_typeset_bodies_match_pages_rendered_whole() {
     // changes nothing) makes the writer render those pages whole instead; every file
     // of the two books must read back the same.
     let templates = tempfile::tempdir().unwrap();
-    let part = ficbind::render::BUILTIN_TEMPLATES
+    let part = ficbind::output::templates::BUILTIN_TEMPLATES
         .iter()
         .find(|(name, _)| *name == "part.xhtml")
         .unwrap()

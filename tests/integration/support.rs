@@ -34,6 +34,16 @@ impl Epub {
             .collect()
     }
 
+    pub fn bytes(&mut self, name: &str) -> Vec<u8> {
+        let mut v = Vec::new();
+        self.zip
+            .by_name(name)
+            .unwrap_or_else(|_| panic!("{name} in the book"))
+            .read_to_end(&mut v)
+            .unwrap();
+        v
+    }
+
     pub fn text(&mut self, name: &str) -> String {
         let mut s = String::new();
         self.zip

@@ -1,65 +1,10 @@
-//! Build options, resolved once from the command line (and, later, `series.toml`) into
-//! one typed value the pipeline reads; no stage looks options up by name.
+//! `series.toml`, the series manifest: what a user tells ficbind about a series when
+//! detection is not enough. Parsing is strict (an unknown key is an error that names
+//! it) and every path it names stays inside the series folder.
 
 use std::path::PathBuf;
 
-pub use crate::text::Typography;
-
-/// What happens to author's notes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum NotesPolicy {
-    /// Where the writer put them.
-    #[default]
-    Keep,
-    /// Gathered at the end of their installment.
-    End,
-    /// Left out (a note says how many).
-    Omit,
-}
-
-/// Where the cover comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum CoverChoice {
-    /// `cover.jpg`/`.png`/`.webp` in the series folder, else a generated cover.
-    #[default]
-    Auto,
-    /// This image file.
-    File(PathBuf),
-    /// No cover at all.
-    None,
-}
-
-/// Everything a build needs besides the story files.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// A folder whose files replace the built-in templates of the same name.
-    pub templates: Option<PathBuf>,
-    /// `None`: the manifest's choice, else smart.
-    pub typography: Option<Typography>,
-    /// `None`: the manifest's choice, else keep.
-    pub notes: Option<NotesPolicy>,
-    /// A manifest to use instead of the series folder's `series.toml`.
-    pub manifest: Option<PathBuf>,
-    /// Build from the files alone, ignoring any manifest (what `init` detects from).
-    pub no_manifest: bool,
-    /// Make warnings fatal.
-    pub deny_warnings: bool,
-    /// BCP 47 language tag; the files' `Language` header, else `en`.
-    pub language: Option<String>,
-    /// Seconds since the Unix epoch for `dcterms:modified`; `SOURCE_DATE_EPOCH` when set.
-    pub source_date_epoch: Option<u64>,
-    pub cover: CoverChoice,
-    /// A built-in cover style (`classic`, `night`, `paper`) for a generated cover or the
-    /// title set over an image; default: the manifest's, else `classic`.
-    pub cover_style: Option<String>,
-    /// A cover template file (TOML), instead of a built-in style.
-    pub cover_template: Option<PathBuf>,
-    /// Set the title (and author) over the given cover image.
-    pub cover_text: bool,
-    /// A background image for a generated cover.
-    pub cover_background: Option<PathBuf>,
-}
+use crate::input::settings::{NotesPolicy, Typography};
 
 /// The file name of the series manifest inside a series folder.
 pub const MANIFEST_NAME: &str = "series.toml";

@@ -9,40 +9,14 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-use crate::epub::{pack, pack_around, Entry, ZipWriter};
+use crate::book::model::{Installment, Series};
 use crate::error::{Error, Result};
-use crate::header::{FieldKind, RatingLevel};
-use crate::model::{Installment, Series};
-use crate::render::{
-    markup, thousands, BookView, CoverView, FieldView, InstallmentView, PartView, RatingView,
-    SeriesView, Templates,
-};
-use crate::xhtml::{write_body, ImageMap};
-
-/// An image to package, already in its final form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageAsset {
-    /// Path inside the book's content folder (`images/cover.jpg`).
-    pub href: String,
-    pub media_type: &'static str,
-    pub bytes: Vec<u8>,
-    pub width: u32,
-    pub height: u32,
-}
-
-/// Everything besides the series that goes into the book.
-#[derive(Debug, Clone, Default)]
-pub struct Extras {
-    pub cover: Option<ImageAsset>,
-    /// Images the bodies refer to, keyed by their `src` as written.
-    pub images: Vec<(String, ImageAsset)>,
-    /// `dcterms:modified` in seconds since the Unix epoch.
-    pub modified: u64,
-    /// The series a one-installment book (`--split`) belongs to; default: its title.
-    pub series_name: Option<String>,
-    /// Its position in that series.
-    pub series_position: Option<String>,
-}
+use crate::output::assets::Extras;
+use crate::output::epub::{pack, pack_around, Entry, ZipWriter};
+use crate::output::pages::Typeset;
+use crate::output::templates::{markup, Templates};
+use crate::output::views::{book_view, BookView, InstallmentView};
+use crate::output::xhtml::{write_body, ImageMap};
 
 /// One entry of the table of contents, shared by the nav document and the NCX.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -79,202 +53,6 @@ struct Accessibility {
     access_modes: Vec<&'static str>,
     features: Vec<&'static str>,
     summary: String,
-}
-
-/// The page file of the `n`-th story file (1-based, reading order).
-fn part_href(n: usize) -> String {
-    format!("story-{n:03}.xhtml")
-}
-
-/// The stable identifier: a UUID v5 of the series title and authors, so a rebuilt book
-/// is the same book to a reading system and keeps its reading position.
-pub fn identifier(series: &Series) -> String {
-    let key = format!(
-        "ficbind:{}\n{}",
-        series.title.to_lowercase(),
-        series.authors.join(", ").to_lowercase()
-    );
-    format!(
-        "urn:uuid:{}",
-        uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, key.as_bytes())
-    )
-}
-
-/// Seconds since the Unix epoch → `YYYY-MM-DDThh:mm:ssZ` (proleptic Gregorian, UTC).
-pub fn iso8601(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-fn paragraphs(text: &str) -> Vec<String> {
-    text.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect()
-}
-
-fn installment_view(inst: &Installment, first_part: usize) -> InstallmentView {
-    let declared: Vec<u64> = inst
-        .parts
-        .iter()
-        .filter_map(|p| p.header.declared_words().and_then(|(_, n)| n))
-        .collect();
-    let declared_words = (declared.len() == inst.parts.len() && !declared.is_empty())
-        .then(|| declared.iter().sum::<u64>())
-        .filter(|&d| d != inst.words() as u64)
-        .map(|d| thousands(d as usize));
-    let mut fields: Vec<FieldView> = Vec::new();
-    for part in &inst.parts {
-        for f in part
-            .header
-            .fields
-            .iter()
-            .filter(|f| f.kind != FieldKind::WordCount)
-        {
-            let view = FieldView {
-                key: f.key.clone(),
-                lines: f.value.lines().map(str::to_string).collect(),
-            };
-            if !fields
-                .iter()
-                .any(|v| v.key == view.key && v.lines == view.lines)
-            {
-                fields.push(view);
-            }
-        }
-    }
-    let label = inst.label();
-    let parts = inst
-        .parts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| PartView {
-            href: part_href(first_part + i),
-            label: if inst.parts.len() > 1 {
-                format!("Part {}", p.part.unwrap_or(i as u32 + 1))
-            } else {
-                label.clone()
-            },
-            part: p.part,
-            heading: p.body.heading.clone(),
-            file: p.source.file.clone(),
-        })
-        .collect();
-    InstallmentView {
-        number: inst.number,
-        title: inst.title.clone(),
-        title_or_label: if inst.title.is_empty() {
-            label.clone()
-        } else {
-            inst.title.clone()
-        },
-        label,
-        href: part_href(first_part),
-        words: inst.words(),
-        words_display: thousands(inst.words()),
-        declared_words,
-        fields,
-        parts,
-    }
-}
-
-/// The `book` every template sees.
-pub fn book_view(series: &Series, extras: &Extras) -> BookView {
-    let mut next_part = 1;
-    let installments: Vec<InstallmentView> = series
-        .installments
-        .iter()
-        .map(|inst| {
-            let view = installment_view(inst, next_part);
-            next_part += inst.parts.len();
-            view
-        })
-        .collect();
-    let declared: Vec<u64> = series
-        .parts()
-        .map(|(_, p)| p.header.declared_words().and_then(|(_, n)| n))
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default();
-    let declared_total: u64 = declared.iter().sum();
-    let words = series.words();
-    let subjects = series
-        .fandoms
-        .iter()
-        .chain(&series.pairings)
-        .chain(&series.characters)
-        .cloned()
-        .collect();
-    let numbered_count = series
-        .installments
-        .iter()
-        .filter(|i| i.number.is_some())
-        .count();
-    BookView {
-        title: series.title.clone(),
-        language: series.language.clone(),
-        identifier: identifier(series),
-        modified: iso8601(extras.modified),
-        authors: series.authors.clone(),
-        summary: series
-            .summary
-            .as_deref()
-            .map(paragraphs)
-            .filter(|p| !p.is_empty()),
-        disclaimer: series
-            .disclaimer
-            .as_deref()
-            .map(paragraphs)
-            .filter(|p| !p.is_empty()),
-        fandoms: series.fandoms.clone(),
-        pairings: series.pairings.clone(),
-        characters: series.characters.clone(),
-        subjects,
-        rating: series.rating.as_ref().map(|r| RatingView {
-            text: r.text.clone(),
-            scale: if r.level == RatingLevel::Unrecognised {
-                String::new()
-            } else {
-                r.level.describe().to_string()
-            },
-        }),
-        warnings: series.warnings.clone(),
-        words,
-        words_display: thousands(words),
-        declared_words_display: (!declared.is_empty() && declared_total != words as u64)
-            .then(|| thousands(declared_total as usize)),
-        installment_count: series.installments.len(),
-        numbered_count,
-        free_standing_count: series.installments.len() - numbered_count,
-        installments,
-        cover: extras.cover.as_ref().map(|c| CoverView {
-            href: c.href.clone(),
-            width: c.width,
-            height: c.height,
-        }),
-        series: SeriesView {
-            name: extras
-                .series_name
-                .clone()
-                .unwrap_or_else(|| series.title.clone()),
-            position: extras.series_position.clone(),
-        },
-    }
 }
 
 fn toc(book: &BookView) -> Vec<TocEntry> {
@@ -361,6 +139,7 @@ const PAGES_IN_FLIGHT: usize = 16;
 pub fn write_book<W: Write>(
     series: &Series,
     extras: &Extras,
+    typeset: &Typeset,
     templates: &Templates,
     comment: &str,
     out: W,
@@ -539,7 +318,7 @@ pub fn write_book<W: Write>(
         zip.add(p).map_err(io)?;
     }
     for chunk in jobs.chunks(PAGES_IN_FLIGHT) {
-        let packed: Vec<Result<crate::epub::Packed>> = chunk
+        let packed: Vec<Result<crate::output::epub::Packed>> = chunk
             .par_iter()
             .map(|(inst, view, i)| {
                 let part = &inst.parts[*i];
@@ -549,7 +328,7 @@ pub fn write_book<W: Write>(
                     installment => Value::from_serialize(view),
                     part => Value::from_serialize(&view.parts[*i]),
                 };
-                let body = match &part.typeset {
+                let body = match typeset.get(&part.source.file).map(|b| &b.0) {
                     Some(typeset) if !typeset.is_empty() => {
                         if let Some((before, after)) =
                             templates.render_around_body("part.xhtml", ctx.clone())
@@ -584,16 +363,4 @@ pub fn write_book<W: Write>(
         zip.add(p).map_err(io)?;
     }
     zip.finish(comment).map_err(io)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iso_dates() {
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(iso8601(1_795_280_721), "2026-11-21T17:05:21Z");
-    }
 }

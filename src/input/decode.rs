@@ -1,146 +1,11 @@
-//! Finding the story files of a series and turning their bytes into clean text: the
-//! only stage that reads the disk. Files arrive in UTF-8 (with or without a BOM),
-//! UTF-16 with a BOM or Windows-1252, with LF, CRLF or old-Mac CR line endings.
+//! Story bytes to clean text. Files arrive in UTF-8 (with or without a BOM), UTF-16
+//! with a BOM or Windows-1252, with LF, CRLF or old-Mac CR line endings; what comes out
+//! has `\n` line endings and nothing XML forbids.
 
-use std::borrow::Cow;
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
-
-/// The kind of reader a file goes through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Markdown,
-}
-
-impl Format {
-    /// The format for a file name, or `None` when the file is not an installment.
-    pub fn of(name: &str) -> Option<Format> {
-        let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "txt" => Some(Format::Text),
-            "md" | "markdown" => Some(Format::Markdown),
-            _ => None,
-        }
-    }
-}
-
-/// A story file of the series, found on disk or given in memory.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// The file name inside the series folder.
-    pub name: String,
-    pub path: PathBuf,
-    pub format: Format,
-    /// The bytes, when the caller gives them (tests, benchmarks). Files found on disk
-    /// are read when they are parsed, so a long series is never held whole.
-    pub bytes: Option<Vec<u8>>,
-    /// Modification time in seconds since the Unix epoch, when the system knows it.
-    pub modified: Option<u64>,
-}
-
-impl SourceFile {
-    /// About the first `limit` bytes, ending at a line break when the file is longer
-    /// (so a character is never cut in two): enough for the header.
-    pub fn read_head(&self, limit: usize) -> Result<Vec<u8>> {
-        use std::io::Read;
-        let unreadable = |source| Error::FileUnreadable {
-            path: self.path.clone(),
-            source,
-        };
-        // Room for the whole head up front: `read_to_end` into an empty Vec starts with
-        // small reads and grows, a dozen system calls a file.
-        let mut head = Vec::with_capacity(limit + 1);
-        match &self.bytes {
-            Some(bytes) => head.extend_from_slice(&bytes[..bytes.len().min(limit + 1)]),
-            None => {
-                fs::File::open(&self.path)
-                    .map_err(unreadable)?
-                    .take(limit as u64 + 1)
-                    .read_to_end(&mut head)
-                    .map_err(unreadable)?;
-            }
-        }
-        if head.len() > limit {
-            let end = head
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(limit, |i| i + 1);
-            head.truncate(end);
-        }
-        Ok(head)
-    }
-
-    /// The file's bytes: those given, or read from disk now.
-    pub fn read(&self) -> Result<Cow<'_, [u8]>> {
-        match &self.bytes {
-            Some(bytes) => Ok(Cow::Borrowed(bytes)),
-            None => fs::read(&self.path)
-                .map(Cow::Owned)
-                .map_err(|source| Error::FileUnreadable {
-                    path: self.path.clone(),
-                    source,
-                }),
-        }
-    }
-}
-
-/// Lists the installment files directly inside `dir`, sorted by name so the result
-/// never depends on directory order. Hidden files (`.notes.txt`, macOS `._x.txt`)
-/// are not installments.
-pub fn list_story_files(dir: &Path) -> Result<Vec<SourceFile>> {
-    if !dir.exists() {
-        return Err(Error::FolderMissing(dir.to_path_buf()));
-    }
-    if !dir.is_dir() {
-        return Err(Error::NotAFolder(dir.to_path_buf()));
-    }
-    let unreadable = |source| Error::FolderUnreadable {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).map_err(unreadable)? {
-        let entry = entry.map_err(unreadable)?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(format) = Format::of(&name) else {
-            continue;
-        };
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        // Follows symlinks, so a linked story file counts like any other.
-        let meta = fs::metadata(&path).map_err(|source| Error::FileUnreadable {
-            path: path.clone(),
-            source,
-        })?;
-        if !meta.is_file() {
-            continue;
-        }
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map(|d| d.as_secs());
-        files.push(SourceFile {
-            name,
-            path,
-            format,
-            bytes: None,
-            modified,
-        });
-    }
-    if files.is_empty() {
-        return Err(Error::NoStories(dir.to_path_buf()));
-    }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(files)
-}
 
 /// A decoded file: text with `\n` line endings and nothing XML forbids.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,7 +96,7 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
         return Some("it contains NUL bytes".into());
     }
     // Eight bytes at a time: every file is checked whole up to 64 KiB.
-    const CONTROLS: crate::swar::ControlsAnd<4, 0> = crate::swar::ControlsAnd {
+    const CONTROLS: crate::util::swar::ControlsAnd<4, 0> = crate::util::swar::ControlsAnd {
         allowed: [b'\n', b'\r', b'\t', 0x0C],
         also: [],
     };
@@ -261,10 +126,11 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
 /// byte offsets found here are always char boundaries.
 fn clean(raw: &str) -> (String, Option<(usize, usize)>) {
     /// Bytes that may start a character `clean` acts on.
-    const MAY_NEED_CLEANING: crate::swar::ControlsAnd<2, 3> = crate::swar::ControlsAnd {
-        allowed: [b'\n', b'\t'],
-        also: [0x7F, 0xC2, 0xEF],
-    };
+    const MAY_NEED_CLEANING: crate::util::swar::ControlsAnd<2, 3> =
+        crate::util::swar::ControlsAnd {
+            allowed: [b'\n', b'\t'],
+            also: [0x7F, 0xC2, 0xEF],
+        };
     let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
     let mut removed: Option<(usize, usize)> = None;
@@ -442,13 +308,5 @@ mod tests {
         assert!(with(10).is_ok());
         let err = with(11).unwrap_err().to_string();
         assert!(err.contains("mostly control bytes"), "{err}");
-    }
-
-    #[test]
-    fn story_formats_by_extension() {
-        assert_eq!(Format::of("a.TXT"), Some(Format::Text));
-        assert_eq!(Format::of("a.markdown"), Some(Format::Markdown));
-        assert_eq!(Format::of("cover.png"), None);
-        assert_eq!(Format::of("series.toml"), None);
     }
 }

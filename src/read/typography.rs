@@ -37,7 +37,7 @@ pub fn smarten(text: &str) -> String {
         // Most of a paragraph is copied unchanged: find the next byte that may need
         // work and copy everything before it in one go. Only the run's last character
         // matters as context. All those bytes are ASCII, so `i` stays on a char boundary.
-        let special = crate::swar::find_any(bytes, i, [b'.', b'-', b'"', b'\'', MARK_BYTE]);
+        let special = crate::util::swar::find_any(bytes, i, [b'.', b'-', b'"', b'\'', MARK_BYTE]);
         if special > i {
             let run = &text[i..special];
             out.push_str(run);

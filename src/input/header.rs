@@ -444,12 +444,12 @@ pub fn parse_word_count(value: &str) -> Option<u64> {
 
 /// Splits the header off a story file the way its format writes it: YAML front matter
 /// in Markdown (falling back to a `Key: Value` block), a `Key: Value` block in text.
-pub fn split(text: &str, format: crate::source::Format) -> Split<'_> {
+pub fn split(text: &str, format: crate::input::files::Format) -> Split<'_> {
     match format {
-        crate::source::Format::Markdown => {
+        crate::input::files::Format::Markdown => {
             split_front_matter(text).unwrap_or_else(|| split_header(text))
         }
-        crate::source::Format::Text => split_header(text),
+        crate::input::files::Format::Text => split_header(text),
     }
 }
 

@@ -6,31 +6,33 @@
 
 use minijinja::value::Object;
 use minijinja::{context, AutoEscape, Environment, Value};
-use serde::Serialize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
-use crate::xhtml::escape;
+use crate::output::xhtml::escape;
 
 /// The built-in templates, by file name.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    ("base.xhtml", include_str!("../templates/base.xhtml")),
-    ("about.xhtml", include_str!("../templates/about.xhtml")),
+    ("base.xhtml", include_str!("../../templates/base.xhtml")),
+    ("about.xhtml", include_str!("../../templates/about.xhtml")),
     (
         "warnings.xhtml",
-        include_str!("../templates/warnings.xhtml"),
+        include_str!("../../templates/warnings.xhtml"),
     ),
     (
         "contents.xhtml",
-        include_str!("../templates/contents.xhtml"),
+        include_str!("../../templates/contents.xhtml"),
     ),
-    ("part.xhtml", include_str!("../templates/part.xhtml")),
-    ("cover.xhtml", include_str!("../templates/cover.xhtml")),
-    ("nav.xhtml", include_str!("../templates/nav.xhtml")),
-    ("toc.ncx", include_str!("../templates/toc.ncx")),
-    ("content.opf", include_str!("../templates/content.opf")),
-    ("container.xml", include_str!("../templates/container.xml")),
-    ("style.css", include_str!("../templates/style.css")),
+    ("part.xhtml", include_str!("../../templates/part.xhtml")),
+    ("cover.xhtml", include_str!("../../templates/cover.xhtml")),
+    ("nav.xhtml", include_str!("../../templates/nav.xhtml")),
+    ("toc.ncx", include_str!("../../templates/toc.ncx")),
+    ("content.opf", include_str!("../../templates/content.opf")),
+    (
+        "container.xml",
+        include_str!("../../templates/container.xml"),
+    ),
+    ("style.css", include_str!("../../templates/style.css")),
 ];
 
 /// The template set for one build.
@@ -143,109 +145,6 @@ pub fn markup(s: String) -> Value {
     Value::from_safe_string(s)
 }
 
-/// The series as every page template sees it (`book`).
-#[derive(Debug, Clone, Serialize)]
-pub struct BookView {
-    pub title: String,
-    pub language: String,
-    /// `urn:uuid:…`, stable for the same series title and author.
-    pub identifier: String,
-    /// `dcterms:modified`, e.g. `2026-11-21T17:05:00Z`.
-    pub modified: String,
-    pub authors: Vec<String>,
-    /// Paragraphs of the summary; `None` when there is none.
-    pub summary: Option<Vec<String>>,
-    pub disclaimer: Option<Vec<String>>,
-    pub fandoms: Vec<String>,
-    pub pairings: Vec<String>,
-    pub characters: Vec<String>,
-    /// Fandoms, pairings and characters, for `dc:subject`.
-    pub subjects: Vec<String>,
-    pub rating: Option<RatingView>,
-    pub warnings: Vec<crate::model::WarningEntry>,
-    pub words: usize,
-    pub words_display: String,
-    /// The sum of the writers' declared word counts, when it differs from ours.
-    pub declared_words_display: Option<String>,
-    pub installment_count: usize,
-    pub numbered_count: usize,
-    pub free_standing_count: usize,
-    pub installments: Vec<InstallmentView>,
-    pub cover: Option<CoverView>,
-    pub series: SeriesView,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RatingView {
-    /// As the writer wrote it (`R for violence`).
-    pub text: String,
-    /// Where it sits on a common scale (`mature`), empty when unrecognised.
-    pub scale: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SeriesView {
-    pub name: String,
-    /// The position in the series (`belongs-to-collection` `group-position`); set for
-    /// one-installment books made by `--split`.
-    pub position: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CoverView {
-    pub href: String,
-    pub width: u32,
-    pub height: u32,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct InstallmentView {
-    pub number: Option<u32>,
-    pub title: String,
-    /// `3. The Lantern Keeper`, as in the contents.
-    pub label: String,
-    /// The title, or the label when the writer gave only a number.
-    pub title_or_label: String,
-    /// The page of its first part.
-    pub href: String,
-    pub words: usize,
-    pub words_display: String,
-    pub declared_words: Option<String>,
-    /// Header fields as written (word counts excepted: shown beside ours).
-    pub fields: Vec<FieldView>,
-    pub parts: Vec<PartView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldView {
-    pub key: String,
-    pub lines: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PartView {
-    pub href: String,
-    /// `Part 2`, or the installment label for a one-part installment.
-    pub label: String,
-    pub part: Option<u32>,
-    /// The body's own heading line (`Chapter 3: Undertow`).
-    pub heading: Option<String>,
-    pub file: String,
-}
-
-/// `12345` → `12,345`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,13 +211,5 @@ mod tests {
             msg.contains("part.xhtml") && msg.contains("line 2"),
             "{msg}"
         );
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
     }
 }

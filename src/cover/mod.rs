@@ -5,6 +5,7 @@
 
 mod fonts;
 mod paint;
+mod plan;
 mod scene;
 mod template;
 mod typeset;
@@ -20,6 +21,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::error::Error;
 
 pub use fonts::NAMES as BUNDLED_FONTS;
+pub use plan::{make, CoverPlan};
 pub use template::{
     builtin_names, builtin_template, parse_template, Align, Color, CoverTemplate, Decoration,
     Direction, Palette, Region, VAlign,
@@ -261,7 +263,7 @@ fn resolve_colors(t: &CoverTemplate, title: &str) -> Colors {
         // A fixed hash of the title picks a hue; saturation and lightness stay in a
         // deep, muted band so light text reads well on every cover of the shelf.
         // A fixed hash, so a title always gets the same palette.
-        let h = crate::Fnv64::of(title.trim().as_bytes());
+        let h = crate::util::hash::Fnv64::of(title.trim().as_bytes());
         let hue = (h % 360) as f32;
         let spread = 20.0 + ((h >> 16) % 30) as f32;
         let sat = 0.35 + ((h >> 24) % 20) as f32 / 100.0;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::model::{Event, Tag};
+use crate::read::event::{Event, Tag};
 
 /// Escapes text for XHTML element content and attribute values.
 pub fn escape_into(out: &mut String, text: &str) {
@@ -14,7 +14,7 @@ pub fn escape_into(out: &mut String, text: &str) {
     loop {
         // Every byte of a book's text passes through here, and most need nothing: skip
         // eight at a time to the next one that does.
-        let i = crate::swar::find_any(bytes, last, [b'&', b'<', b'>', b'"', b'\'']);
+        let i = crate::util::swar::find_any(bytes, last, [b'&', b'<', b'>', b'"', b'\'']);
         out.push_str(&text[last..i]);
         let rep = match bytes.get(i) {
             None => return,

@@ -46,19 +46,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Body, Event, Tag};
-use crate::typography::{smarten, MARK};
-
-/// How straight punctuation is treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Typography {
-    /// Curly quotes, dashes and ellipses from their typewriter forms.
-    #[default]
-    Smart,
-    /// Punctuation exactly as written.
-    Off,
-}
+use crate::input::settings::Typography;
+use crate::read::event::{Body, Event, Tag};
+use crate::read::typography::{smarten, MARK};
 
 #[derive(Debug, Clone, Default)]
 pub struct TextOptions {
@@ -854,7 +844,7 @@ fn push_collapsed(out: &mut String, line: &str) {
 /// and the UTF-8 lead bytes of every other control or collapsible space (U+0080–U+009F
 /// and U+0085 after 0xC2, U+1680 after 0xE1, U+2000–U+205F after 0xE2, U+3000 after
 /// 0xE3). A test checks this against every `char`.
-const MAY_CHANGE: crate::swar::ControlsAnd<0, 5> = crate::swar::ControlsAnd {
+const MAY_CHANGE: crate::util::swar::ControlsAnd<0, 5> = crate::util::swar::ControlsAnd {
     allowed: [],
     also: [0x7F, 0xC2, 0xE1, 0xE2, 0xE3],
 };
@@ -867,7 +857,7 @@ const MAY_CHANGE: crate::swar::ControlsAnd<0, 5> = crate::swar::ControlsAnd {
 /// a byte-by-byte loop that carried the in-a-space state was a quarter of the reader's
 /// time on a million words.
 fn next_decision(bytes: &[u8], mut i: usize) -> usize {
-    use crate::swar::{equal, first, load};
+    use crate::util::swar::{equal, first, load};
     let may_change = |x: u64| MAY_CHANGE.mask(x);
     // Each word is compared with the same eight bytes shifted by one, for the byte
     // after each space: so nine bytes must be left.
@@ -1178,7 +1168,7 @@ mod hyphen_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xhtml::{write_body, ImageMap};
+    use crate::output::xhtml::{write_body, ImageMap};
 
     fn read(input: &str) -> Body {
         parse(input, "t.txt", 1, &TextOptions::default()).0

@@ -9,10 +9,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{Options, MANIFEST_NAME};
+use crate::build::UniqueNames;
 use crate::error::{Error, Result};
-use crate::source::Format;
-use crate::Fnv64;
+use crate::input::files::Format;
+use crate::input::manifest::MANIFEST_NAME;
+use crate::input::settings::Options;
+use crate::input::Inputs;
+use crate::util::hash::Fnv64;
 
 /// How a batch runs.
 #[derive(Debug, Clone, Default)]
@@ -24,8 +27,6 @@ pub struct BatchOptions {
     pub force: bool,
     /// Build only slice `k` (1-based) of `n`.
     pub shard: Option<(usize, usize)>,
-    /// Make warnings fatal, per series.
-    pub deny_warnings: bool,
     pub build: Options,
 }
 
@@ -125,126 +126,70 @@ pub fn in_shard(series: &Path, (k, n): (usize, usize)) -> bool {
     (h.0 % n as u64) as usize == k - 1
 }
 
-/// The title a series will get, from the headers alone (the first 16 KiB of each
-/// file) and the manifest: cheap enough to run over a whole library to settle names.
-pub fn peek_title(dir: &Path) -> Option<String> {
-    if let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST_NAME)) {
-        if let Ok(m) = crate::config::Manifest::parse(&text, &dir.join(MANIFEST_NAME)) {
-            if let Some(t) = m.title {
-                return Some(t);
-            }
-        }
-    }
-    let mut entries = Vec::new();
-    // The same files, in the same order, as a build reads.
-    for file in crate::source::list_story_files(dir).ok()? {
-        let head = file.read_head(16 * 1024).ok()?;
-        let Ok(decoded) = crate::source::decode(&file.name, &file.path, &head) else {
-            continue;
-        };
-        let split = crate::header::split(&decoded.text, file.format);
-        entries.push(crate::order::Entry {
-            file: file.name,
-            title: split.header.title().map(str::to_string),
-            ..Default::default()
-        });
-    }
-    crate::order::plan(&entries, None).series_title
+/// The title a series will get, from the manifest and the headers alone (the first
+/// 16 KiB of each file): cheap enough to run over a whole library to settle names, and
+/// the same guess a build makes before it reads the bodies.
+pub fn peek_title(dir: &Path, opts: &Options) -> Option<String> {
+    let inputs = crate::input::read_listing(dir, opts).ok()?;
+    let series = crate::build::peek_series(&inputs);
+    (!series.installments.is_empty()).then_some(series.title)
 }
 
 /// Output names for every series, settled for the whole list in path order: the title's
 /// slug, with `-2`, `-3` … when titles collide.
-pub fn assign_names(series: &[PathBuf]) -> Vec<String> {
+pub fn assign_names(series: &[PathBuf], opts: &Options) -> Vec<String> {
     let titles: Vec<String> = series
         .par_iter()
         .map(|dir| {
-            peek_title(dir).unwrap_or_else(|| {
+            peek_title(dir, opts).unwrap_or_else(|| {
                 dir.file_name()
                     .map_or("book".into(), |n| n.to_string_lossy().into_owned())
             })
         })
         .collect();
-    let mut names: Vec<String> = Vec::with_capacity(titles.len());
-    for title in titles {
-        let base = crate::default_file_name(&title);
-        let mut name = base.clone();
-        let mut n = 2;
-        while names.contains(&name) {
-            name = format!("{}-{n}.epub", base.trim_end_matches(".epub"));
-            n += 1;
-        }
-        names.push(name);
-    }
-    names
+    let mut names = UniqueNames::default();
+    titles.iter().map(|t| names.take(t)).collect()
 }
 
-/// The newest modification time among a series' inputs (story files, manifest, images).
-fn newest_input(dir: &Path) -> Option<std::time::SystemTime> {
-    std::fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| e.metadata().ok()?.modified().ok())
-        .max()
-}
-
-/// Why an existing book can be kept, if it can: newer than every input, and built by
-/// this version with the same options (its zip comment holds the fingerprint).
-fn up_to_date(inputs: &crate::Inputs, output: &Path, opts: &Options) -> Option<String> {
-    let meta = std::fs::metadata(output).ok()?;
-    // Full timestamp precision: an input saved in the same second as the book still counts.
-    if newest_input(&inputs.folder)? >= meta.modified().ok()? {
-        return None;
-    }
+/// Why an existing book can be kept, if it can: it was built by this version from the
+/// same settings and the same files, byte for byte (its zip comment holds the
+/// fingerprint of all of them, see `build::fingerprint`).
+fn up_to_date(inputs: &Inputs, output: &Path) -> Option<String> {
     let mut file = std::fs::File::open(output).ok()?;
+    let len = file.metadata().ok()?.len();
     use std::io::{Seek, SeekFrom};
-    file.seek(SeekFrom::Start(meta.len().saturating_sub(1024)))
+    // The comment is at most 65,535 bytes, plus the 22-byte end record.
+    file.seek(SeekFrom::Start(len.saturating_sub(65_535 + 22)))
         .ok()?;
     let mut tail = Vec::new();
     file.read_to_end(&mut tail).ok()?;
-    let comment = crate::epub::read_comment(&tail)?;
-    (comment == crate::fingerprint(inputs, opts))
-        .then(|| "up to date (newer than its inputs, same options)".to_string())
+    let comment = crate::output::epub::read_comment(&tail)?;
+    let images = crate::build::fingerprint_images(&comment);
+    let now = crate::build::current_fingerprint(inputs, &images).ok()?;
+    (comment == now).then(|| "up to date (built from the same files and options)".to_string())
 }
 
 /// Builds one series into `output`, never panicking the batch.
 fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Outcome> {
         // Read once: the up-to-date check and the build share it.
-        let inputs = crate::read_inputs(dir, &opts.build)?;
+        let inputs = crate::input::read_inputs(dir, &opts.build)?;
         if !opts.force {
-            if let Some(reason) = up_to_date(&inputs, output, &opts.build) {
+            if let Some(reason) = up_to_date(&inputs, output) {
                 return Ok(Outcome::Skipped {
                     output: output.to_path_buf(),
                     reason,
                 });
             }
         }
-        let read_asset = |rel: &str| std::fs::read(dir.join(rel)).ok();
         // However many series run at once, each holds only its plan (the story
         // compressed) and the few pages being written.
-        let plan = crate::plan(&inputs, &opts.build, &read_asset)?;
-        // Everything the book needs is in the plan now; a given cover image read into
-        // the inputs can be large.
-        drop(inputs);
-        let warnings = plan.warning_count();
-        if opts.deny_warnings && warnings > 0 {
-            let first = plan
-                .diagnostics
-                .iter()
-                .find(|d| !d.code.is_note())
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            return Err(Error::Batch(format!(
-                "{warnings} warning(s) and --deny-warnings was given; first: {first}"
-            )));
-        }
-        crate::write_atomically_with(output, |w| crate::write_book(&plan, w, output).map(|_| ()))?;
+        let written = crate::build::build(inputs, Some(output), &mut |_| {})?;
         Ok(Outcome::Built {
-            output: output.to_path_buf(),
-            installments: plan.series.installments.len(),
-            words: plan.series.words(),
-            warnings,
+            output: written.path,
+            installments: written.series.installments.len(),
+            words: written.series.words(),
+            warnings: crate::diag::warning_count(&written.diagnostics),
         })
     }));
     match result {
@@ -267,10 +212,7 @@ pub fn run(
     let all = find_series(roots)?;
     let out_dir = &opts.out_dir;
     if out_dir.exists() && !out_dir.is_dir() {
-        return Err(Error::Batch(format!(
-            "{} is a file; -o names the folder the books go into",
-            out_dir.display()
-        )));
+        return Err(Error::OutputNotAFolder(out_dir.clone()));
     }
     std::fs::create_dir_all(out_dir).map_err(|source| Error::Write {
         path: out_dir.clone(),
@@ -286,7 +228,7 @@ pub fn run(
             ))
         })?;
     pool.install(|| {
-        let names = assign_names(&all);
+        let names = assign_names(&all, &opts.build);
         let mine: Vec<(&PathBuf, &String)> = all
             .iter()
             .zip(&names)

@@ -2,7 +2,30 @@
 //! a writer sees what each key does. Building with it gives the same book as building
 //! without it; from there the writer corrects what detection got wrong.
 
-use crate::Prepared;
+use std::path::{Path, PathBuf};
+
+use crate::build::Prepared;
+use crate::error::{Error, Result};
+use crate::input::manifest::MANIFEST_NAME;
+use crate::input::settings::Options;
+
+/// Writes `series.toml` into `dir` from what ficbind detects in the files alone (an old
+/// manifest must not shape the new one); `force` replaces an existing one.
+pub fn init(dir: &Path, force: bool) -> Result<PathBuf> {
+    let path = dir.join(MANIFEST_NAME);
+    if path.exists() && !force {
+        return Err(Error::ManifestExists(path));
+    }
+    let opts = Options {
+        no_manifest: true,
+        source_date_epoch: Some(0),
+        ..Options::default()
+    };
+    let inputs = crate::input::read_listing(dir, &opts)?;
+    let prepared = crate::build::prepare(&inputs, crate::build::Keep::Counts)?;
+    crate::output::atomic::write_atomically(&path, manifest_text(&prepared).as_bytes())?;
+    Ok(path)
+}
 
 /// A TOML string literal (quoted and escaped).
 fn quote(s: &str) -> String {

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
+use crate::build::Prepared;
 use crate::diag::Diagnostic;
-use crate::header::parse_word_count;
-use crate::render::thousands;
-use crate::Prepared;
+use crate::input::header::parse_word_count;
+use crate::output::views::thousands;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Inspection {
@@ -37,6 +37,13 @@ pub struct Row {
     /// The writer's own figure as written, or null.
     pub declared_words: Option<String>,
     pub encoding: String,
+}
+
+/// What a build of the series in `dir` would do, without writing anything.
+pub fn inspect(dir: &std::path::Path, opts: &crate::Options) -> crate::Result<Inspection> {
+    let inputs = crate::input::read_inputs(dir, opts)?;
+    let prepared = crate::build::prepare(&inputs, crate::build::Keep::Counts)?;
+    Ok(inspection(&prepared))
 }
 
 pub fn inspection(prepared: &Prepared) -> Inspection {

@@ -6,8 +6,8 @@
 use pulldown_cmark::{Alignment, Event as Md, Options, Parser, Tag as MdTag, TagEnd};
 
 use crate::diag::Diagnostic;
-use crate::model::{Align, Body, Event, Tag};
-use crate::text::Typography;
+use crate::input::settings::Typography;
+use crate::read::event::{Align, Body, Event, Tag};
 
 /// Reads a Markdown body. `file` and `first_line` place diagnostics at file lines.
 pub fn parse(
@@ -239,7 +239,7 @@ fn map_tag(tag: MdTag<'_>) -> Tag {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xhtml::{write_body, ImageMap};
+    use crate::output::xhtml::{write_body, ImageMap};
 
     fn html(md: &str) -> (Option<String>, String) {
         let (body, _) = parse(md, "t.md", 1, Typography::Smart);

@@ -2,11 +2,13 @@
 //! series metadata (authors, fandoms, the strictest rating, deduplicated warnings),
 //! checks writers' word counts, and applies the author's-notes policy.
 
-use crate::config::{Manifest, NotesPolicy};
+use crate::book::model::{Installment, Part, Series, SourceInfo, WarningEntry};
+use crate::book::order::{Entry, Plan};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::header::{Header, Rating};
-use crate::model::{Body, Event, Installment, Part, Series, SourceInfo, Tag, WarningEntry};
-use crate::order::{Entry, Plan};
+use crate::input::header::{Header, Rating};
+use crate::input::manifest::Manifest;
+use crate::input::settings::NotesPolicy;
+use crate::read::event::{Body, Event, Tag};
 
 /// One story file after decoding and parsing.
 #[derive(Debug, Clone)]
@@ -14,9 +16,6 @@ pub struct ParsedFile {
     pub source: SourceInfo,
     pub header: Header,
     pub body: Body,
-    /// The body typeset and deflated, when the caller asked for that (see
-    /// `lib::Keep::Typeset`).
-    pub typeset: Option<crate::epub::Deflated>,
     /// Story words (author's notes excepted), counted while the body was whole: a
     /// build keeps only the typeset body after this.
     pub words: usize,
@@ -29,7 +28,7 @@ pub struct ParsedFile {
 impl ParsedFile {
     /// A parsed file, with its counts taken from the body.
     pub fn new(source: SourceInfo, header: Header, body: Body) -> ParsedFile {
-        let words = body.story_words();
+        let words = crate::book::words::story_words(&body.events);
         let notes = body
             .events
             .iter()
@@ -43,7 +42,6 @@ impl ParsedFile {
             source,
             header,
             body,
-            typeset: None,
             words,
             notes,
             has_text,
@@ -121,7 +119,7 @@ pub fn assemble(
         series_title,
         installments: planned,
         diagnostics,
-    } = crate::order::plan(&entries, order.as_deref());
+    } = crate::book::order::plan(&entries, order.as_deref());
     diags.extend(diagnostics);
 
     let mut omitted_notes = 0;
@@ -142,7 +140,6 @@ pub fn assemble(
                     full_title: pp.full_title,
                     header: file.header,
                     body: file.body,
-                    typeset: file.typeset,
                     words: file.words,
                 }
             })
@@ -407,11 +404,12 @@ pub fn apply_notes_policy(events: Vec<Event>, policy: NotesPolicy) -> (Vec<Event
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::header::split_header;
+    use crate::input::header::split_header;
 
     fn file(name: &str, text: &str) -> ParsedFile {
         let split = split_header(text);
-        let (body, _) = crate::text::parse(split.body, name, split.body_line, &Default::default());
+        let (body, _) =
+            crate::read::text::parse(split.body, name, split.body_line, &Default::default());
         ParsedFile::new(
             SourceInfo {
                 file: name.into(),
@@ -530,12 +528,13 @@ mod tests {
 #[cfg(test)]
 mod manifest_tests {
     use super::*;
-    use crate::config::{FileOverride, WarningEdits};
-    use crate::header::split_header;
+    use crate::input::header::split_header;
+    use crate::input::manifest::{FileOverride, WarningEdits};
 
     fn file(name: &str, text: &str) -> ParsedFile {
         let split = split_header(text);
-        let (body, _) = crate::text::parse(split.body, name, split.body_line, &Default::default());
+        let (body, _) =
+            crate::read::text::parse(split.body, name, split.body_line, &Default::default());
         ParsedFile::new(
             SourceInfo {
                 file: name.into(),
@@ -550,7 +549,7 @@ mod manifest_tests {
     fn manifest_corrects_what_detection_got_wrong() {
         let mut manifest = Manifest {
             title: Some("Moths and Lamps".into()),
-            author: Some(crate::config::OneOrMany::One("W. H.".into())),
+            author: Some(crate::input::manifest::OneOrMany::One("W. H.".into())),
             language: Some("de".into()),
             summary: Some("Better summary.".into()),
             rating: Some("Explicit".into()),
@@ -593,7 +592,7 @@ mod manifest_tests {
         assert_eq!(s.summary.as_deref(), Some("Better summary."));
         assert_eq!(
             s.rating.unwrap().level,
-            crate::header::RatingLevel::Explicit
+            crate::input::header::RatingLevel::Explicit
         );
         assert_eq!(
             s.warnings,

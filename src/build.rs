@@ -1,0 +1,810 @@
+//! The one build driver: read → parse → order → assemble → plan → write. Every command
+//! goes through it (`build`, `build --split`, `batch`, `inspect`, `init`, `cover`), so
+//! refusing on `--deny-warnings`, refusing to overwrite an input and writing atomically
+//! are each done here once.
+//!
+//! A build is planned first (every file read and parsed on every core, the series
+//! ordered and counted, the cover painted meanwhile, every diagnostic known) and then
+//! written. Planning hands each story body straight to the writer's typesetter
+//! (`output::pages::Typeset`), which makes it XHTML and compresses it at once: each
+//! file is parsed once and a long book is held in about a third of its size, while the
+//! book model stays plain data.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::book::assemble::{self, ParsedFile, SeriesDefaults};
+use crate::book::model::{Series, SourceInfo};
+use crate::cover::{CoverImage, CoverText};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::error::{Error, Result};
+use crate::input::files::{Format, SourceFile};
+use crate::input::settings::{NotesPolicy, Options, Typography};
+use crate::input::{self, decode, digest, header, Inputs};
+use crate::output::assets::{image_media_type, Extras, ImageAsset};
+use crate::output::pages::{self, Typeset};
+use crate::output::{atomic, package, templates::Templates};
+use crate::read::event::{Body, Event};
+use crate::read::{markdown, text};
+use crate::util::hash::Fnv64;
+
+/// What parsing keeps of each story body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Only what planning needs (its heading, counts and image references), so
+    /// `inspect` and `init` never hold a long book whole.
+    Counts,
+    /// The body typeset into XHTML and compressed at once, ready to be wrapped in its
+    /// page. A body with images keeps its events instead, because image file names are
+    /// given only once the whole series is known.
+    Typeset,
+}
+
+/// Decodes and parses one story file. Diagnostics come back beside it.
+pub fn parse_one(f: &SourceFile, typography: Typography) -> Result<(ParsedFile, Vec<Diagnostic>)> {
+    let bytes = f.read()?;
+    let (file, found) = parse_bytes(f, &bytes, typography)?;
+    Ok((file, found))
+}
+
+fn parse_bytes(
+    f: &SourceFile,
+    bytes: &[u8],
+    typography: Typography,
+) -> Result<(ParsedFile, Vec<Diagnostic>)> {
+    let decoded = decode::decode(&f.name, &f.path, bytes)?;
+    let mut found = decoded.diagnostics;
+    let split = header::split(&decoded.text, f.format);
+    let (body, body_diags) = read_body(f, split.body, split.body_line, typography);
+    found.extend(body_diags);
+    let source = SourceInfo {
+        file: f.name.clone(),
+        encoding: decoded.encoding.to_string(),
+    };
+    Ok((ParsedFile::new(source, split.header, body), found))
+}
+
+/// The reader for the file's format: the one line a new input format adds here.
+fn read_body(
+    f: &SourceFile,
+    body: &str,
+    first_line: usize,
+    typography: Typography,
+) -> (Body, Vec<Diagnostic>) {
+    match f.format {
+        Format::Text => text::parse(body, &f.name, first_line, &text::TextOptions { typography }),
+        Format::Markdown => markdown::parse(body, &f.name, first_line, typography),
+    }
+}
+
+/// Every story file parsed, in the order given, with what the writer keeps of them.
+pub struct Parsed {
+    pub files: Vec<ParsedFile>,
+    /// The bodies already typeset (`Keep::Typeset`), by file name.
+    pub typeset: Typeset,
+    /// Each file's name and content digest, in the order given: the stories' share of
+    /// the book's fingerprint.
+    pub digests: Vec<(String, u64)>,
+}
+
+/// Decodes and parses every story file, on every core, applying the notes policy and
+/// keeping of each body what `keep` says.
+pub fn parse_files(
+    files: &[SourceFile],
+    typography: Typography,
+    notes: NotesPolicy,
+    keep: Keep,
+    diags: &mut Diagnostics,
+) -> Result<Parsed> {
+    type One = (ParsedFile, Vec<Diagnostic>, Option<pages::Body>, u64);
+    let parsed: Vec<Result<One>> = files
+        .par_iter()
+        .map(|f| {
+            let bytes = f.read()?;
+            let digest = digest(&bytes);
+            let (mut file, found) = parse_bytes(f, &bytes, typography)?;
+            drop(bytes);
+            let events = std::mem::take(&mut file.body.events);
+            let (mut events, _) = assemble::apply_notes_policy(events, notes);
+            let has_images = events.iter().any(|e| matches!(e, Event::Image { .. }));
+            let mut typeset = None;
+            match keep {
+                Keep::Counts => {
+                    events.retain(|e| matches!(e, Event::Image { .. }));
+                    events.shrink_to_fit();
+                }
+                Keep::Typeset if !has_images => {
+                    typeset = Some(pages::Body::typeset(&events, file.words));
+                    events = Vec::new();
+                }
+                Keep::Typeset => {}
+            }
+            file.body.events = events;
+            Ok((file, found, typeset, digest))
+        })
+        .collect();
+    let mut out = Parsed {
+        files: Vec::with_capacity(parsed.len()),
+        typeset: Typeset::default(),
+        digests: Vec::with_capacity(parsed.len()),
+    };
+    for result in parsed {
+        let (file, found, typeset, digest) = result?;
+        diags.extend(found);
+        if let Some(body) = typeset {
+            out.typeset.insert(file.source.file.clone(), body);
+        }
+        out.digests.push((file.source.file.clone(), digest));
+        out.files.push(file);
+    }
+    Ok(out)
+}
+
+/// The series as a build sees it, before anything is rendered.
+pub struct Prepared {
+    pub series: Series,
+    pub diagnostics: Diagnostics,
+    pub defaults: SeriesDefaults,
+    pub typeset: Typeset,
+    pub digests: Vec<(String, u64)>,
+}
+
+/// Parses and orders the series: everything `inspect` shows and `build` packages.
+pub fn prepare(inputs: &Inputs, keep: Keep) -> Result<Prepared> {
+    if let Some((path, m)) = &inputs.manifest {
+        for name in m.order.iter().flatten().chain(m.files.keys()) {
+            if !inputs.files.iter().any(|f| &f.name == name) {
+                return Err(Error::Manifest {
+                    path: path.clone(),
+                    message: format!(
+                        "names {name:?}, which is not a story file in {}; check the spelling, or remove it from the manifest",
+                        inputs.folder.display()
+                    ),
+                });
+            }
+        }
+    }
+    let settings = &inputs.settings;
+    let mut diagnostics = Diagnostics::default();
+    let parsed = parse_files(
+        &inputs.files,
+        settings.typography,
+        settings.notes,
+        keep,
+        &mut diagnostics,
+    )?;
+    let defaults = series_defaults(inputs);
+    let series = assemble::assemble(parsed.files, &defaults, &mut diagnostics);
+    if series.installments.is_empty() {
+        return Err(Error::NoStories(inputs.folder.clone()));
+    }
+    Ok(Prepared {
+        series,
+        diagnostics,
+        defaults,
+        typeset: parsed.typeset,
+        digests: parsed.digests,
+    })
+}
+
+/// The series as the headers alone give it (the first 16 KiB of each file), the way
+/// `assemble` would put it together: what a cover painted before the bodies are read
+/// says, and what `batch` names its books by.
+pub fn peek_series(inputs: &Inputs) -> Series {
+    let files: Vec<ParsedFile> = inputs
+        .files
+        .iter()
+        .filter_map(|f| {
+            let head = f.read_head(16 * 1024).ok()?;
+            let decoded = decode::decode(&f.name, &f.path, &head).ok()?;
+            let split = header::split(&decoded.text, f.format);
+            let source = SourceInfo {
+                file: f.name.clone(),
+                encoding: String::new(),
+            };
+            let mut file = ParsedFile::new(source, split.header, Body::default());
+            // The bodies are not read: take it that each holds its story.
+            file.has_text = true;
+            Some(file)
+        })
+        .collect();
+    let mut defaults = series_defaults(inputs);
+    defaults.notes = NotesPolicy::Keep;
+    assemble::assemble(files, &defaults, &mut Diagnostics::default())
+}
+
+/// What a generated cover will say, guessed from the headers; `None` when the headers
+/// give no series.
+fn guess_cover_text(inputs: &Inputs) -> Option<CoverText> {
+    let series = peek_series(inputs);
+    (!series.installments.is_empty()).then(|| cover_text(&series))
+}
+
+/// What the caller knows of the series that its files may not say.
+fn series_defaults(inputs: &Inputs) -> SeriesDefaults {
+    SeriesDefaults {
+        folder_name: inputs.folder_name.clone(),
+        language: inputs.settings.language.clone(),
+        notes: inputs.settings.notes,
+        manifest: inputs.manifest().cloned().unwrap_or_default(),
+    }
+}
+
+/// What a generated cover says about `series`.
+pub fn cover_text(series: &Series) -> CoverText {
+    CoverText {
+        title: series.title.clone(),
+        author: series.authors.join(", "),
+        fandom: (!series.fandoms.is_empty()).then(|| series.fandoms.join(", ")),
+    }
+}
+
+/// The cover image made from the inputs' cover plan, as a package asset.
+pub fn make_cover(
+    inputs: &Inputs,
+    text: &CoverText,
+) -> Result<Option<(ImageAsset, Vec<Diagnostic>)>> {
+    Ok(crate::cover::make(&inputs.cover, text)?.map(|(image, diags)| (cover_asset(image), diags)))
+}
+
+fn cover_asset(image: CoverImage) -> ImageAsset {
+    ImageAsset {
+        href: format!("images/cover.{}", image.extension),
+        media_type: image.media_type,
+        bytes: image.bytes,
+        width: image.width,
+        height: image.height,
+    }
+}
+
+/// Reads an image a Markdown body names, relative to the series folder.
+pub type ReadAsset<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync);
+
+/// Whether an image a body names is a file inside the series folder, to be read.
+fn is_local(src: &str) -> bool {
+    !src.contains("://") && !src.starts_with('/') && !src.split(['/', '\\']).any(|c| c == "..")
+}
+
+/// Packages the images Markdown bodies refer to. A missing or unsupported image is a
+/// warning and its description stays in the text. Each image's source and digest go
+/// into `digests` (a missing one too), for the fingerprint.
+fn collect_images(
+    series: &Series,
+    read_asset: ReadAsset<'_>,
+    diags: &mut Diagnostics,
+    digests: &mut Vec<(String, u64)>,
+) -> Vec<(String, ImageAsset)> {
+    let mut images: Vec<(String, ImageAsset)> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (_, part) in series.parts() {
+        for event in &part.body.events {
+            let Event::Image { src, .. } = event else {
+                continue;
+            };
+            if seen.contains(&src.as_str()) {
+                continue;
+            }
+            seen.push(src);
+            let local = is_local(src);
+            let bytes = if local { read_asset(src) } else { None };
+            digests.push((src.clone(), bytes.as_deref().map_or(0, digest)));
+            let media = bytes.as_deref().and_then(image_media_type);
+            match (bytes, media) {
+                (Some(bytes), Some(media_type)) => {
+                    let ext = media_type
+                        .trim_start_matches("image/")
+                        .replace("jpeg", "jpg");
+                    let href = format!("images/image-{:03}.{ext}", images.len() + 1);
+                    images.push((
+                        src.clone(),
+                        ImageAsset {
+                            href,
+                            media_type,
+                            bytes,
+                            width: 0,
+                            height: 0,
+                        },
+                    ));
+                }
+                (bytes, _) => {
+                    let why = if !local {
+                        "is not a file inside the series folder"
+                    } else if bytes.is_none() {
+                        "cannot be found"
+                    } else {
+                        "is not a PNG, JPEG, GIF or WebP image"
+                    };
+                    diags.push(
+                        Diagnostic::new(
+                            Code::W009,
+                            format!("the image {src} {why}; its description is shown instead"),
+                        )
+                        .in_file(part.source.file.clone()),
+                    );
+                }
+            }
+        }
+    }
+    images
+}
+
+/// A book ready to be written: the series planned, cover and images made, every
+/// diagnostic known (so `--deny-warnings` can refuse before anything is written).
+pub struct Plan {
+    pub series: Series,
+    pub diagnostics: Vec<Diagnostic>,
+    extras: Extras,
+    typeset: Typeset,
+    templates: Templates,
+    comment: String,
+}
+
+impl Plan {
+    /// Diagnostics that `--deny-warnings` makes fatal.
+    pub fn warning_count(&self) -> usize {
+        crate::diag::warning_count(&self.diagnostics)
+    }
+
+    /// Writes the planned book to `out` (`dest` names it in errors), story pages streamed.
+    pub fn write<W: std::io::Write>(&self, out: W, dest: &Path) -> Result<W> {
+        package::write_book(
+            &self.series,
+            &self.extras,
+            &self.typeset,
+            &self.templates,
+            &self.comment,
+            out,
+            dest,
+        )
+    }
+
+    /// The book in memory (tests, benchmarks).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        self.write(Vec::new(), Path::new("the book"))
+    }
+}
+
+/// Plans the book: every file parsed and its body typeset, the cover made, every
+/// diagnostic known. The inputs may be dropped once this returns.
+pub fn plan(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Plan> {
+    let templates = Templates::new(&inputs.templates)?;
+    // A generated cover takes a core about as long as parsing a few hundred thousand
+    // words, so it is painted while the bodies are parsed, with the title and author
+    // the headers give; and painted again in the rare case the whole series says
+    // otherwise (say, a title only the bodies' heading lines give).
+    let (prepared, early_cover) = rayon::join(
+        || prepare(inputs, Keep::Typeset),
+        || {
+            let text = if inputs.cover.sets_text() {
+                guess_cover_text(inputs)?
+            } else {
+                CoverText::default()
+            };
+            let made = make_cover(inputs, &text);
+            Some((text, made))
+        },
+    );
+    let Prepared {
+        series,
+        mut diagnostics,
+        typeset,
+        digests,
+        ..
+    } = prepared?;
+    let text = cover_text(&series);
+    let made = match early_cover {
+        Some((guess, made)) if guess == text || !inputs.cover.sets_text() => made?,
+        _ => make_cover(inputs, &text)?,
+    };
+    let mut image_digests = Vec::new();
+    let images = collect_images(&series, read_asset, &mut diagnostics, &mut image_digests);
+    let cover = made.map(|(asset, found)| {
+        diagnostics.extend(found);
+        asset
+    });
+    let extras = Extras {
+        images,
+        cover,
+        modified: inputs.modified,
+        ..Extras::default()
+    };
+    Ok(Plan {
+        series,
+        diagnostics: diagnostics.into_vec(),
+        extras,
+        typeset,
+        templates,
+        comment: fingerprint(inputs, &digests, &image_digests),
+    })
+}
+
+/// A book written by `build_split`, in memory.
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// A file name for it, unique among the series' books.
+    pub name: String,
+    pub epub: Vec<u8>,
+    pub series: Series,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One book per installment (its parts joined), each with its own front matter and the
+/// series recorded as a collection with the installment's position, so reading apps
+/// group and order them. Returns the books in reading order; series-wide diagnostics
+/// come with the first.
+pub fn plan_split(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Vec<Book>> {
+    let templates = Templates::new(&inputs.templates)?;
+    let Prepared {
+        series,
+        diagnostics,
+        defaults,
+        typeset,
+        digests,
+    } = prepare(inputs, Keep::Typeset)?;
+    let mut books: Vec<Book> = Vec::new();
+    let mut names = UniqueNames::default();
+    for inst in series.installments {
+        let title = match (inst.number, inst.title.is_empty()) {
+            (Some(n), false) => format!("{} {n}: {}", series.title, inst.title),
+            (Some(n), true) => format!("{} {n}", series.title),
+            (None, _) => format!("{}: {}", series.title, inst.title),
+        };
+        let position = inst.number.map(|n| n.to_string());
+        let one = assemble::summarize(title, vec![inst], &defaults);
+        let mut diags = Diagnostics::default();
+        let mut image_digests = Vec::new();
+        let images = collect_images(&one, read_asset, &mut diags, &mut image_digests);
+        let cover = make_cover(inputs, &cover_text(&one))?.map(|(asset, found)| {
+            diags.extend(found);
+            asset
+        });
+        let extras = Extras {
+            images,
+            cover,
+            modified: inputs.modified,
+            series_name: Some(series.title.clone()),
+            series_position: position,
+        };
+        let epub = package::write_book(
+            &one,
+            &extras,
+            &typeset,
+            &templates,
+            &fingerprint(inputs, &digests, &image_digests),
+            Vec::new(),
+            Path::new("the book"),
+        )?;
+        books.push(Book {
+            name: names.take(&one.title),
+            epub,
+            series: one,
+            diagnostics: diags.into_vec(),
+        });
+    }
+    if let Some(first) = books.first_mut() {
+        let mut all = diagnostics;
+        all.extend(std::mem::take(&mut first.diagnostics));
+        first.diagnostics = all.into_vec();
+    }
+    Ok(books)
+}
+
+/// `ficbind <version> <hash>`: what a book was built from, kept in its zip comment so
+/// `batch` can tell whether anything changed. The hash covers the resolved settings,
+/// the modification date the book carries, and the name and contents of every file
+/// read: stories, manifest, templates, cover files and the images the bodies name.
+/// Those images follow, one per line, so a later check knows which to read again.
+pub fn fingerprint(inputs: &Inputs, stories: &[(String, u64)], images: &[(String, u64)]) -> String {
+    let mut h = Fnv64::default();
+    let s = &inputs.settings;
+    // `deny_warnings` never changes a book that is written.
+    h.write(
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+            s.typography, s.notes, s.language, s.templates, s.cover, inputs.modified
+        )
+        .as_bytes(),
+    );
+    for (name, d) in inputs.digests.iter().chain(stories).chain(images) {
+        h.write(name.as_bytes());
+        h.write(&d.to_le_bytes());
+    }
+    let mut comment = format!("ficbind {} {:016x}", env!("CARGO_PKG_VERSION"), h.0);
+    for (src, _) in images {
+        comment.push('\n');
+        comment.push_str(src);
+    }
+    comment
+}
+
+/// The images a fingerprint names (see `fingerprint`).
+pub fn fingerprint_images(comment: &str) -> Vec<String> {
+    comment.lines().skip(1).map(str::to_string).collect()
+}
+
+/// The fingerprint a book built from `inputs` now would carry, reading every story file
+/// (and the images the old book's fingerprint names) without parsing anything.
+pub fn current_fingerprint(inputs: &Inputs, images: &[String]) -> Result<String> {
+    let stories: Vec<(String, u64)> = inputs
+        .files
+        .par_iter()
+        .map(|f| Ok((f.name.clone(), digest(&f.read()?))))
+        .collect::<Result<_>>()?;
+    let images: Vec<(String, u64)> = images
+        .iter()
+        .map(|src| {
+            let bytes = is_local(src)
+                .then(|| std::fs::read(inputs.folder.join(src)).ok())
+                .flatten();
+            (src.clone(), bytes.as_deref().map_or(0, digest))
+        })
+        .collect();
+    Ok(fingerprint(inputs, &stories, &images))
+}
+
+/// A file name for the book from its title: `Lantern Road` → `lantern-road.epub`.
+pub fn default_file_name(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    format!("{}.epub", if slug.is_empty() { "book" } else { slug })
+}
+
+/// Book names made unique in the order they are taken: `moth.epub`, then `moth-2.epub`.
+#[derive(Debug, Default)]
+pub struct UniqueNames {
+    taken: Vec<String>,
+}
+
+impl UniqueNames {
+    pub fn take(&mut self, title: &str) -> String {
+        let base = default_file_name(title);
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{}-{n}.epub", base.trim_end_matches(".epub"));
+            n += 1;
+        }
+        self.taken.push(name.clone());
+        name
+    }
+}
+
+/// Refuses on `--deny-warnings` when there is a warning: the one place that rule lives.
+pub fn check_warnings(deny: bool, diagnostics: &[Diagnostic]) -> Result<()> {
+    let count = crate::diag::warning_count(diagnostics);
+    if deny && count > 0 {
+        let first = diagnostics
+            .iter()
+            .find(|d| !d.code.is_note())
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        return Err(Error::DeniedWarnings { count, first });
+    }
+    Ok(())
+}
+
+/// A book written to disk.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub path: PathBuf,
+    pub series: Series,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What `build` and `batch` do with one series: read, plan, show the diagnostics
+/// (`show`, before anything can be refused), refuse on `--deny-warnings`, and write the
+/// book atomically to `output` (default: a name from the series title in the current
+/// folder).
+pub fn build(
+    inputs: Inputs,
+    output: Option<&Path>,
+    show: &mut dyn FnMut(&[Diagnostic]),
+) -> Result<Written> {
+    let folder = inputs.folder.clone();
+    let read_asset = move |rel: &str| std::fs::read(folder.join(rel)).ok();
+    // The plan holds the story compressed; pages are then streamed to disk a few at a
+    // time.
+    let plan = plan(&inputs, &read_asset)?;
+    let deny = inputs.settings.deny_warnings;
+    // Everything the book needs is in the plan now; a given cover image read into the
+    // inputs can be large.
+    drop(inputs);
+    show(&plan.diagnostics);
+    check_warnings(deny, &plan.diagnostics)?;
+    let path = output
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(default_file_name(&plan.series.title)));
+    atomic::write_atomically_with(&path, |w| plan.write(w, &path).map(|_| ()))?;
+    Ok(Written {
+        path,
+        series: plan.series,
+        diagnostics: plan.diagnostics,
+    })
+}
+
+/// `build --split`: one book per installment into the folder `out_dir`.
+pub fn build_split(
+    inputs: Inputs,
+    out_dir: &Path,
+    show: &mut dyn FnMut(&[Diagnostic]),
+) -> Result<Vec<Written>> {
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(Error::OutputNotAFolder(out_dir.to_path_buf()));
+    }
+    let folder = inputs.folder.clone();
+    let read_asset = move |rel: &str| std::fs::read(folder.join(rel)).ok();
+    let books = plan_split(&inputs, &read_asset)?;
+    let all: Vec<Diagnostic> = books
+        .iter()
+        .flat_map(|b| b.diagnostics.iter().cloned())
+        .collect();
+    show(&all);
+    check_warnings(inputs.settings.deny_warnings, &all)?;
+    std::fs::create_dir_all(out_dir).map_err(|source| Error::Write {
+        path: out_dir.to_path_buf(),
+        source,
+    })?;
+    let mut written = Vec::with_capacity(books.len());
+    for book in books {
+        let path = out_dir.join(&book.name);
+        atomic::write_atomically(&path, &book.epub)?;
+        written.push(Written {
+            path,
+            series: book.series,
+            diagnostics: book.diagnostics,
+        });
+    }
+    Ok(written)
+}
+
+/// `ficbind cover`: the cover a build of the series in `dir` would get, alone.
+pub fn render_cover(dir: &Path, opts: &Options) -> Result<(ImageAsset, Vec<Diagnostic>)> {
+    let inputs = input::read_inputs(dir, opts)?;
+    let prepared = prepare(&inputs, Keep::Counts)?;
+    make_cover(&inputs, &cover_text(&prepared.series))?.ok_or_else(|| {
+        Error::Cover("this series is set to have no cover (series.toml [cover] none = true)".into())
+    })
+}
+
+/// Reads, plans and writes the series in `dir` into memory (tests, benchmarks, other
+/// programs): the same plan and writer as `build`, nothing written to disk.
+pub fn build_series(dir: &Path, opts: &Options) -> Result<Book> {
+    let inputs = input::read_inputs(dir, opts)?;
+    let folder = inputs.folder.clone();
+    let plan = plan(&inputs, &move |rel: &str| {
+        std::fs::read(folder.join(rel)).ok()
+    })?;
+    let epub = plan.to_bytes()?;
+    Ok(Book {
+        name: default_file_name(&plan.series.title),
+        epub,
+        series: plan.series,
+        diagnostics: plan.diagnostics,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_from_titles() {
+        assert_eq!(default_file_name("Lantern Road"), "lantern-road.epub");
+        assert_eq!(default_file_name("  Ember: Road!! 2 "), "ember-road-2.epub");
+        assert_eq!(default_file_name("Дорога фонарей"), "дорога-фонарей.epub");
+        assert_eq!(default_file_name("???"), "book.epub");
+    }
+
+    #[test]
+    fn names_are_made_unique_in_order() {
+        let mut names = UniqueNames::default();
+        assert_eq!(names.take("Moth"), "moth.epub");
+        assert_eq!(names.take("moth"), "moth-2.epub");
+        assert_eq!(names.take("Moth!"), "moth-3.epub");
+        assert_eq!(names.take("Lamp"), "lamp.epub");
+    }
+
+    fn series_dir(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+    }
+
+    #[test]
+    fn the_cover_painted_early_says_what_the_series_says() {
+        let opts = Options::default();
+        for rel in [
+            "samples/lantern-road",
+            "samples/glass-harbour",
+            "tests/fixtures/series/basic",
+            "tests/fixtures/series/messy",
+        ] {
+            let inputs = input::read_inputs(&series_dir(rel), &opts).unwrap();
+            let plan = plan(&inputs, &|_| None).unwrap();
+            let text = cover_text(&plan.series);
+            let (expected, _) = make_cover(&inputs, &text).unwrap().unwrap();
+            assert_eq!(plan.extras.cover.as_ref(), Some(&expected), "{rel}");
+            // Headers alone name these series, so the early cover is the one used.
+            assert_eq!(guess_cover_text(&inputs), Some(text), "{rel}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_guess_is_painted_again() {
+        // The guess does not read bodies, so it cannot know the second file is empty
+        // and left out, which makes the first installment the whole book (and its
+        // title the book's).
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Lantern Road 1.txt"),
+            "The lamp was lit at dusk.\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("zz.txt"), "\n\n").unwrap();
+        let inputs = input::read_inputs(dir.path(), &Options::default()).unwrap();
+        let plan = plan(&inputs, &|_| None).unwrap();
+        let text = cover_text(&plan.series);
+        assert_ne!(guess_cover_text(&inputs), Some(text.clone()));
+        let (expected, _) = make_cover(&inputs, &text).unwrap().unwrap();
+        assert_eq!(plan.extras.cover.as_ref(), Some(&expected));
+    }
+
+    #[test]
+    fn the_fingerprint_follows_every_input_and_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("a.txt", "Title: Moth 1\n\nThe moth came to the lamp.\n");
+        write("b.txt", "Title: Moth 2\n\nThe moth left again.\n");
+        let opts = Options {
+            source_date_epoch: Some(0),
+            ..Options::default()
+        };
+        let now = || {
+            let inputs = input::read_inputs(dir.path(), &opts).unwrap();
+            let built = plan(&inputs, &|_| None).unwrap().comment;
+            let checked = current_fingerprint(&inputs, &[]).unwrap();
+            assert_eq!(built, checked, "a build and a check agree");
+            built
+        };
+        let first = now();
+        assert_eq!(now(), first, "nothing changed");
+        write("b.txt", "Title: Moth 2\n\nThe moth left, again.\n");
+        let edited = now();
+        assert_ne!(edited, first, "an edited story");
+        std::fs::remove_file(dir.path().join("b.txt")).unwrap();
+        let deleted = now();
+        assert_ne!(deleted, edited, "a deleted story");
+        write("series.toml", "title = \"Moths\"\n");
+        assert_ne!(now(), deleted, "a new manifest");
+        let inputs = input::read_inputs(dir.path(), &opts).unwrap();
+        let other = Options {
+            typography: Some(Typography::Off),
+            ..opts.clone()
+        };
+        let off = input::read_inputs(dir.path(), &other).unwrap();
+        assert_ne!(
+            current_fingerprint(&inputs, &[]).unwrap(),
+            current_fingerprint(&off, &[]).unwrap(),
+            "another setting"
+        );
+    }
+
+    #[test]
+    fn a_head_ends_at_a_line_break() {
+        let file = SourceFile {
+            name: "a.txt".into(),
+            path: PathBuf::from("a.txt"),
+            format: Format::Text,
+            bytes: Some("Title: Ä\nRating: G\nééé".as_bytes().to_vec()),
+            modified: None,
+        };
+        assert_eq!(file.read_head(14).unwrap(), b"Title: \xc3\x84\n");
+        assert_eq!(file.read_head(100).unwrap(), file.bytes.unwrap());
+    }
+}

@@ -1,0 +1,187 @@
+//! The first stage: everything a build reads from disk. It finds the story files, reads
+//! the manifest, resolves the settings once, and reads the templates and the cover's
+//! files. Story files themselves are read later, one at a time as they are parsed
+//! (`files::SourceFile::read`), so a long series is never held whole; nothing after
+//! this stage opens a file except through what it hands on.
+
+pub mod cover;
+pub mod decode;
+pub mod files;
+pub mod header;
+pub mod manifest;
+pub mod settings;
+
+use std::path::{Path, PathBuf};
+
+use crate::cover::CoverPlan;
+use crate::error::{Error, Result};
+use crate::util::hash::Fnv64;
+use files::SourceFile;
+use manifest::{Manifest, MANIFEST_NAME};
+use settings::{Options, Settings};
+
+/// What a build reads from disk besides the story bodies.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub folder: PathBuf,
+    /// The series folder's own name: the title of last resort.
+    pub folder_name: String,
+    pub files: Vec<SourceFile>,
+    /// The command line, the manifest and the defaults, resolved.
+    pub settings: Settings,
+    /// The manifest and where it came from.
+    pub manifest: Option<(PathBuf, Manifest)>,
+    /// Template overrides, by file name.
+    pub templates: Vec<(String, String)>,
+    /// `SOURCE_DATE_EPOCH`, else the newest input's modification time.
+    pub modified: u64,
+    /// The cover, its files read.
+    pub cover: CoverPlan,
+    /// A digest of every file read here besides the stories (manifest, templates, cover
+    /// image, background, cover template and its fonts), by path, in reading order:
+    /// what the book's fingerprint covers beside the story files.
+    pub digests: Vec<(String, u64)>,
+}
+
+impl Inputs {
+    /// The manifest, when there is one.
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.manifest.as_ref().map(|(_, m)| m)
+    }
+}
+
+/// What a file's contents come down to for the fingerprint: changed bytes change it.
+pub fn digest(bytes: &[u8]) -> u64 {
+    let mut h = Fnv64::default();
+    h.write(&crc32fast::hash(bytes).to_le_bytes());
+    h.write(&(bytes.len() as u64).to_le_bytes());
+    h.0
+}
+
+/// Reads the series folder, its manifest, the template overrides and the cover files,
+/// and resolves the settings.
+pub fn read_inputs(dir: &Path, opts: &Options) -> Result<Inputs> {
+    let mut inputs = read_listing(dir, opts)?;
+    let mut digests = std::mem::take(&mut inputs.digests);
+    let mut read = |path: &Path| -> Result<Vec<u8>> {
+        let bytes = std::fs::read(path).map_err(|source| Error::FileUnreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        digests.push((path.display().to_string(), digest(&bytes)));
+        Ok(bytes)
+    };
+    if let Some(t) = &inputs.settings.templates {
+        inputs.templates = read_templates(t, &mut read)?;
+    }
+    inputs.cover = cover::resolve(dir, &inputs.settings.cover, &mut read)?;
+    inputs.digests = digests;
+    Ok(inputs)
+}
+
+/// What `read_inputs` reads but the templates and the cover: the story files listed,
+/// the manifest read and the settings resolved. Enough to guess a series' title from
+/// its headers, as `batch` does for a whole library before it builds anything.
+pub fn read_listing(dir: &Path, opts: &Options) -> Result<Inputs> {
+    let files = files::list_story_files(dir)?;
+    let mut digests = Vec::new();
+    let mut read = |path: &Path| -> Result<Vec<u8>> {
+        let bytes = std::fs::read(path).map_err(|source| Error::FileUnreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        digests.push((path.display().to_string(), digest(&bytes)));
+        Ok(bytes)
+    };
+    let manifest_path = opts
+        .manifest
+        .clone()
+        .unwrap_or_else(|| dir.join(MANIFEST_NAME));
+    let manifest = if opts.no_manifest {
+        None
+    } else if opts.manifest.is_some() || manifest_path.is_file() {
+        let bytes = read(&manifest_path)?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::Manifest {
+            path: manifest_path.clone(),
+            message: "is not UTF-8 text; save it as UTF-8".into(),
+        })?;
+        Some((
+            manifest_path.clone(),
+            Manifest::parse(&text, &manifest_path)?,
+        ))
+    } else {
+        None
+    };
+    let settings = Settings::resolve(dir, opts, manifest.as_ref().map(|(_, m)| m));
+    let mut newest = files.iter().filter_map(|f| f.modified).max().unwrap_or(0);
+    if let Some(m) = manifest
+        .as_ref()
+        .and_then(|(p, _)| std::fs::metadata(p).ok()?.modified().ok())
+    {
+        newest = newest.max(
+            m.duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        );
+    }
+    let modified = settings.source_date_epoch.unwrap_or(newest);
+    let folder_name = dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| dir.display().to_string());
+    Ok(Inputs {
+        folder: dir.to_path_buf(),
+        folder_name,
+        files,
+        settings,
+        manifest,
+        templates: Vec::new(),
+        modified,
+        cover: CoverPlan::None,
+        digests,
+    })
+}
+
+/// Every file in a templates folder whose name is a template's replaces it.
+fn read_templates(
+    dir: &Path,
+    read: &mut dyn FnMut(&Path) -> Result<Vec<u8>>,
+) -> Result<Vec<(String, String)>> {
+    let unreadable = |source| Error::TemplateUnreadable {
+        path: dir.to_path_buf(),
+        source,
+    };
+    if !dir.is_dir() {
+        return Err(unreadable(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no such folder",
+        )));
+    }
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !entry.path().is_file() {
+            continue;
+        }
+        paths.push((name, entry.path()));
+    }
+    // Sorted before reading, so the fingerprint sees them in a fixed order.
+    paths.sort();
+    let mut out = Vec::with_capacity(paths.len());
+    for (name, path) in paths {
+        let bytes = read(&path).map_err(|e| match e {
+            Error::FileUnreadable { path, source } => Error::TemplateUnreadable { path, source },
+            e => e,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::TemplateUnreadable {
+            path: path.clone(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            ),
+        })?;
+        out.push((name, text));
+    }
+    Ok(out)
+}

@@ -1,0 +1,4 @@
+//! Small helpers every stage may use; they import nothing else from the crate.
+
+pub mod hash;
+pub mod swar;
