@@ -35,6 +35,9 @@ pub enum Code {
     /// The cover font has no glyph for some characters of the title, author or fandom;
     /// they are left off the generated cover.
     W013,
+    /// A title, author or fandom too long for a cover: the cover shows it cut, with an
+    /// ellipsis.
+    W014,
 }
 
 impl Code {

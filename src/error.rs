@@ -27,10 +27,10 @@ pub enum Error {
     #[error("cannot write {}: {source}; choose an output path in a folder you may write to with -o", path.display())]
     Write { path: PathBuf, source: io::Error },
 
-    #[error("cannot read the template {}: {source}; check the --templates folder", path.display())]
+    #[error("cannot read the template {}: {source}; check the templates folder (given with --templates or by series.toml)", path.display())]
     TemplateUnreadable { path: PathBuf, source: io::Error },
 
-    #[error("the template {name} is not valid: {message}; fix it or remove it from the --templates folder to use the built-in one")]
+    #[error("the template {name} is not valid: {message}; fix it, or remove it from the templates folder to use the built-in one")]
     Template { name: String, message: String },
 
     #[error("{count} warning(s) and --deny-warnings was given, so nothing was written (the first: {first}); fix them or build without --deny-warnings")]

@@ -72,6 +72,9 @@ impl Templates {
         });
         // Files end with a newline, as the templates do.
         env.set_keep_trailing_newline(true);
+        // A user's template (or one a downloaded series.toml names) may loop for ever;
+        // fuel bounds every render, so one hostile series cannot hang a batch.
+        env.set_fuel(Some(TEMPLATE_FUEL));
         for (name, source) in BUILTIN_TEMPLATES {
             if !overrides.iter().any(|(n, _)| n == name) {
                 env.add_template(name, source)
@@ -129,7 +132,19 @@ impl Object for BodySlot {}
 /// text or template holds, around a name.
 const BODY_MARK: &str = "\u{FDD0}ficbind:body\u{FDD1}";
 
+/// Steps one render may take. The built-in contents page of a 1,000-installment series
+/// takes well under a million; a template past this is looping without end.
+const TEMPLATE_FUEL: u64 = 50_000_000;
+
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
+    if e.kind() == minijinja::ErrorKind::OutOfFuel {
+        return Error::Template {
+            name: name.to_string(),
+            message: format!(
+                "it ran for more than {TEMPLATE_FUEL} steps without finishing, so a loop in it never ends or runs far too long"
+            ),
+        };
+    }
     let mut message = e.to_string();
     if let Some(line) = e.line() {
         message = format!("line {line}: {message}");
@@ -198,6 +213,21 @@ mod tests {
         assert_eq!(
             t.render("style.css", context! {}).unwrap(),
             "body { color: red; }"
+        );
+    }
+
+    #[test]
+    fn a_template_that_never_ends_runs_out_of_fuel_and_is_named() {
+        let t = Templates::new(&[(
+            "part.xhtml".into(),
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
+                .into(),
+        )])
+        .unwrap();
+        let msg = t.render("part.xhtml", context! {}).unwrap_err().to_string();
+        assert!(
+            msg.contains("part.xhtml") && msg.contains("never ends"),
+            "{msg}"
         );
     }
 
