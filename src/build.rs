@@ -553,9 +553,21 @@ pub fn default_file_name(title: &str) -> String {
             slug.push('-');
         }
     }
-    let slug = slug.trim_end_matches('-');
+    let mut slug = slug.trim_end_matches('-');
+    // File systems take at most 255 bytes a name: a 90-character CJK title is 270.
+    // Room is left for `.epub` and a `-NNN` that makes a name unique.
+    if slug.len() > MOST_NAME_BYTES {
+        let mut end = MOST_NAME_BYTES;
+        while !slug.is_char_boundary(end) {
+            end -= 1;
+        }
+        slug = slug[..end].trim_end_matches('-');
+    }
     format!("{}.epub", if slug.is_empty() { "book" } else { slug })
 }
+
+/// The longest slug a book's file name is made from, in bytes.
+const MOST_NAME_BYTES: usize = 200;
 
 /// Book names made unique in the order they are taken: `moth.epub`, then `moth-2.epub`.
 #[derive(Debug, Default)]
@@ -701,6 +713,13 @@ mod tests {
         assert_eq!(default_file_name("  Ember: Road!! 2 "), "ember-road-2.epub");
         assert_eq!(default_file_name("Дорога фонарей"), "дорога-фонарей.epub");
         assert_eq!(default_file_name("???"), "book.epub");
+        // Cut to fit a file system's 255 bytes, on a character boundary.
+        let long = default_file_name(&"灯".repeat(90));
+        assert!(long.len() <= 255 - 4, "{}", long.len());
+        assert!(long.starts_with("灯灯") && long.ends_with("灯.epub"));
+        let mut names = UniqueNames::default();
+        names.take(&"灯".repeat(90));
+        assert!(names.take(&"灯".repeat(91)).ends_with("-2.epub"));
     }
 
     #[test]

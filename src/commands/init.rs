@@ -27,9 +27,25 @@ pub fn init(dir: &Path, force: bool) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// A TOML string literal (quoted and escaped).
+/// A TOML basic string on one line, quoted and escaped. The toml crate writes a value
+/// holding a line break as a multi-line string, which is not allowed in a table header
+/// (`[files."…"]`), so a file name with a newline made an unreadable manifest.
 fn quote(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 pub fn manifest_text(prepared: &Prepared) -> String {
@@ -101,4 +117,29 @@ pub fn manifest_text(prepared: &Prepared) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_names_read_back_as_keys_and_values() {
+        for name in [
+            "plain.txt",
+            "new\nline.txt",
+            "say \"hi\".txt",
+            "back\\slash.txt",
+            "tab\there\r.txt",
+            "bell\u{7}.txt",
+            "a\u{FFFD}b.txt",
+            "Дорога.md",
+        ] {
+            let text = format!("order = [{q}]\n[files.{q}]\nnumber = 1\n", q = quote(name));
+            let m = crate::input::manifest::Manifest::parse(&text, Path::new("series.toml"))
+                .unwrap_or_else(|e| panic!("{name:?}: {e}\n{text}"));
+            assert_eq!(m.order.unwrap(), vec![name.to_string()]);
+            assert!(m.files.contains_key(name), "{name:?}");
+        }
+    }
 }

@@ -180,3 +180,31 @@ fn help_documents_every_build_option() {
         );
     }
 }
+
+#[test]
+fn a_very_long_title_still_gives_a_file_name_the_system_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let series = dir.path().join("long");
+    std::fs::create_dir(&series).unwrap();
+    let title = "灯".repeat(90);
+    std::fs::write(
+        series.join("a.txt"),
+        format!("Title: {title}\n\nThe lamp was lit at dusk.\n"),
+    )
+    .unwrap();
+    ficbind()
+        .current_dir(dir.path())
+        .arg("build")
+        .arg(&series)
+        .arg("-q")
+        .assert()
+        .success();
+    let books: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".epub"))
+        .collect();
+    assert_eq!(books.len(), 1);
+    assert!(books[0].file_name().len() <= 255);
+    assert_epubcheck_clean(&books[0].path());
+}

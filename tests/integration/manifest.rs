@@ -332,3 +332,41 @@ fn split_gives_one_book_per_installment_in_one_series() {
         "its own warnings only"
     );
 }
+
+#[test]
+fn init_writes_a_manifest_that_reads_back_for_awkward_file_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("moth");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("new\nline.txt"),
+        "Title: Moth 1\n\nThe moth came to the lamp.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("say \"hi\".txt"),
+        "Title: Moth 2\n\nThe moth left again.\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"not-utf8-\xff.txt");
+        std::fs::write(dir.join(name), "Title: Moth 3\n\nThe moth slept.\n").unwrap();
+    }
+    ficbind().arg("init").arg(&dir).assert().success();
+    let out = tmp.path().join("moth.epub");
+    build_to(&dir, &out);
+    assert_epubcheck_clean(&out);
+    let mut epub = Epub::new(std::fs::read(&out).unwrap());
+    let text: String = epub
+        .spine()
+        .iter()
+        .map(|p| epub.text(&format!("OEBPS/{p}")))
+        .collect();
+    for words in ["came to the lamp", "left again"] {
+        assert!(text.contains(words), "{words}");
+    }
+    #[cfg(unix)]
+    assert!(text.contains("The moth slept"));
+}
