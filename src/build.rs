@@ -177,7 +177,10 @@ pub fn prepare(inputs: &Inputs, keep: Keep) -> Result<Prepared> {
     let defaults = series_defaults(inputs);
     let series = assemble::assemble(parsed.files, &defaults, &mut diagnostics);
     if series.installments.is_empty() {
-        return Err(Error::NoStories(inputs.folder.clone()));
+        return Err(Error::NoStoryText {
+            folder: inputs.folder.clone(),
+            files: inputs.files.len(),
+        });
     }
     Ok(Prepared {
         series,

@@ -18,6 +18,9 @@ pub enum Error {
     #[error("no story files in {}: ficbind reads .txt, .md and .markdown files directly inside the series folder; move the installments there or name the folder that holds them", .0.display())]
     NoStories(PathBuf),
 
+    #[error("no story to bind in {}: {files} story file(s) there, but every one is empty or excluded in series.toml; add text to them or change the manifest's exclude lines", folder.display())]
+    NoStoryText { folder: PathBuf, files: usize },
+
     #[error("cannot read {}: {source}; check that the file exists and that you may read it", path.display())]
     FileUnreadable { path: PathBuf, source: io::Error },
 

@@ -474,7 +474,12 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // ficbind's own errors already end with their cause and what to do;
+            // printing the chain would say the cause twice.
+            match e.downcast_ref::<ficbind::Error>() {
+                Some(own) => eprintln!("error: {own}"),
+                None => eprintln!("error: {e:#}"),
+            }
             ExitCode::FAILURE
         }
     }

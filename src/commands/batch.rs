@@ -79,6 +79,12 @@ pub enum Progress<'a> {
 pub fn find_series(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for root in roots {
+        if root.exists() && !root.is_dir() {
+            return Err(Error::Batch(format!(
+                "{} is a file, not a folder; give batch the folder that holds your series folders",
+                root.display()
+            )));
+        }
         if !root.is_dir() {
             return Err(Error::FolderMissing(root.clone()));
         }

@@ -33,6 +33,15 @@ pub fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Decoded> {
                 encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0,
                 "UTF-16BE",
             )
+        } else if let Some(utf16) = utf16_without_bom(bytes) {
+            (
+                utf16.decode_without_bom_handling(bytes).0,
+                if utf16 == encoding_rs::UTF_16LE {
+                    "UTF-16LE (no BOM)"
+                } else {
+                    "UTF-16BE (no BOM)"
+                },
+            )
         } else {
             if let Some(why) = binary_reason(bytes) {
                 return Err(Error::Binary {
@@ -78,6 +87,34 @@ pub fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Decoded> {
 }
 
 /// Why `bytes` (not UTF-16, no BOM) is not a story file, if it is not.
+/// UTF-16 saved without its byte-order mark (some Windows editors do): text in Latin
+/// script then has a NUL in every other byte, on the odd bytes for little-endian and
+/// the even ones for big-endian, and almost none on the others.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = &bytes[..bytes.len().min(64 * 1024) & !1];
+    let pairs = sample.len() / 2;
+    // One fast search rules out nearly every file.
+    if pairs < 2 || !sample.contains(&0) {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    // Most characters of the text are ASCII; a few NULs on the other side are allowed
+    // for characters such as U+0100–U+01FF.
+    let mostly = |n: usize| n * 10 >= pairs * 6;
+    let hardly = |n: usize| n * 20 <= pairs;
+    if mostly(odd) && hardly(even) {
+        Some(encoding_rs::UTF_16LE)
+    } else if mostly(even) && hardly(odd) {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
 fn binary_reason(bytes: &[u8]) -> Option<String> {
     const MAGIC: [(&[u8], &str); 7] = [
         (b"\x89PNG", "a PNG image"),
@@ -113,7 +150,12 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
                 CONTROLS.mask(x).count_ones() as usize
             })
             .sum::<usize>();
-    (controls * 100 > sample.len().max(1) * 5).then(|| "it is mostly control bytes".into())
+    (controls * 100 > sample.len().max(1) * 5).then(|| {
+        format!(
+            "{controls} of its first {} bytes are control characters, which text does not hold",
+            sample.len()
+        )
+    })
 }
 
 /// Normalises line endings and removes characters XML 1.0 forbids (and C1 controls,
@@ -287,6 +329,19 @@ mod tests {
     }
 
     #[test]
+    fn utf16_without_a_bom_is_read() {
+        let text = "Title: Moth\n\nThe moth — “late” — came.\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let d = dec(&le);
+        assert_eq!((d.text.as_str(), d.encoding), (text, "UTF-16LE (no BOM)"));
+        let d = dec(&be);
+        assert_eq!((d.text.as_str(), d.encoding), (text, "UTF-16BE (no BOM)"));
+        // A binary file with NULs everywhere is still refused.
+        assert!(decode("f.txt", Path::new("f.txt"), &[0u8; 64]).is_err());
+    }
+
+    #[test]
     fn binary_files_are_refused() {
         let err = decode("x.txt", Path::new("dir/x.txt"), b"\x89PNG\r\n\x1a\n\0\0").unwrap_err();
         assert!(err
@@ -307,6 +362,9 @@ mod tests {
         };
         assert!(with(10).is_ok());
         let err = with(11).unwrap_err().to_string();
-        assert!(err.contains("mostly control bytes"), "{err}");
+        assert!(
+            err.contains("11 of its first 203 bytes are control characters"),
+            "{err}"
+        );
     }
 }

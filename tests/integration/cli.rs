@@ -208,3 +208,78 @@ fn a_very_long_title_still_gives_a_file_name_the_system_takes() {
     assert!(books[0].file_name().len() <= 255);
     assert_epubcheck_clean(&books[0].path());
 }
+
+#[test]
+fn an_os_error_is_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("one.txt"), "Title: A 1: B\n\nText.\n").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("gone.txt"), dir.path().join("two.txt")).unwrap();
+    let out = ficbind()
+        .arg("build")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path().join("x.epub"))
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}
+
+#[test]
+fn story_files_that_are_all_empty_are_not_called_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("one.txt"), "\n\n").unwrap();
+    std::fs::write(dir.path().join("two.md"), "").unwrap();
+    ficbind()
+        .arg("build")
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("2 story file(s) there, but every one is empty or excluded")
+                .and(predicate::str::contains("no story files").not()),
+        );
+}
+
+#[test]
+fn batch_given_a_file_says_it_is_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lib.txt");
+    std::fs::write(&file, "Title: A\n\nText.\n").unwrap();
+    ficbind()
+        .arg("batch")
+        .arg(&file)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("is a file, not a folder")
+                .and(predicate::str::contains("does not exist").not()),
+        );
+}
+
+#[test]
+fn utf16_without_a_bom_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Title: Moth 1: Wings\n\nThe moth came to the lamp.\n";
+    let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(dir.path().join("moth.txt"), bytes).unwrap();
+    let out = dir.path().join("moth.epub");
+    ficbind()
+        .arg("build")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("read as UTF-16LE (no BOM)"));
+    let mut epub = Epub::new(std::fs::read(&out).unwrap());
+    assert!(epub
+        .text("OEBPS/story-001.xhtml")
+        .contains("The moth came to the lamp."));
+    assert_epubcheck_clean(&out);
+}
