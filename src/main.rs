@@ -61,9 +61,9 @@ struct BatchArgs {
     #[arg(short, long, value_name = "OUT_DIR")]
     output: PathBuf,
 
-    /// How many series to build at once. Default: one per core.
-    #[arg(short, long, value_name = "N")]
-    jobs: Option<usize>,
+    /// How many series to build at once, 1 to 256. Default: one per core.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: Option<u16>,
 
     /// Rebuild every book, even those that are up to date.
     #[arg(long)]
@@ -361,11 +361,28 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
     use ficbind::commands::batch::{Outcome, Progress, SeriesResult};
     use std::io::IsTerminal as _;
 
+    // Found unwritable at the end of a long batch, the report would be lost: try now.
+    if let Some(path) = &args.report {
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        tempfile::Builder::new()
+            .prefix(".ficbind-report-")
+            .tempfile_in(&folder)
+            .with_context(|| {
+                format!(
+                    "cannot write the report {}: its folder {} does not exist or is not writable; choose another --report path",
+                    path.display(),
+                    folder.display()
+                )
+            })?;
+    }
     let mut build = options(&args.text, None)?;
     args.book.apply(&mut build);
     let opts = ficbind::BatchOptions {
         out_dir: args.output.clone(),
-        jobs: args.jobs,
+        jobs: args.jobs.map(usize::from),
         force: args.force,
         shard: args.shard,
         build,

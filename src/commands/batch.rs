@@ -74,10 +74,22 @@ pub enum Progress<'a> {
     Done(&'a SeriesResult),
 }
 
+/// A series folder found under a root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesDir {
+    /// The folder, spelled as under the root the user gave.
+    pub path: PathBuf,
+    /// Its path relative to that root: the same however the root is spelled (`lib`,
+    /// `./lib`, `/home/me/lib`), so shards and names agree between machines.
+    pub key: PathBuf,
+}
+
 /// Every series folder under `roots` (a folder holding story files or a manifest),
-/// sorted by path. Hidden folders are not searched.
-pub fn find_series(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// once each however many roots reach it, sorted by the path relative to its root.
+/// Hidden folders are not searched.
+pub fn find_series(roots: &[PathBuf]) -> Result<Vec<SeriesDir>> {
     let mut found = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for root in roots {
         if root.exists() && !root.is_dir() {
             return Err(Error::Batch(format!(
@@ -88,10 +100,18 @@ pub fn find_series(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
         if !root.is_dir() {
             return Err(Error::FolderMissing(root.clone()));
         }
-        walk(root, &mut found)?;
+        let mut here = Vec::new();
+        walk(root, &mut here)?;
+        for path in here {
+            // The same folder reached twice (`lib ./lib /abs/lib`) is one series.
+            let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+            if seen.insert(canonical) {
+                let key = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                found.push(SeriesDir { path, key });
+            }
+        }
     }
-    found.sort();
-    found.dedup();
+    found.sort_by(|a, b| (&a.key, &a.path).cmp(&(&b.key, &b.path)));
     Ok(found)
 }
 
@@ -124,7 +144,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Whether `series` (a path under one of the roots) is in shard `k` of `n`: a hash of
+/// Whether `series` (a path relative to its root) is in shard `k` of `n`: a hash of
 /// the path, so adding a series to the library does not move the others.
 pub fn in_shard(series: &Path, (k, n): (usize, usize)) -> bool {
     let mut h = Fnv64::default();
@@ -143,9 +163,10 @@ pub fn peek_title(dir: &Path, opts: &Options) -> Option<String> {
 
 /// Output names for every series, settled for the whole list in path order: the title's
 /// slug, with `-2`, `-3` … when titles collide.
-pub fn assign_names(series: &[PathBuf], opts: &Options) -> Vec<String> {
+pub fn assign_names(series: &[SeriesDir], opts: &Options) -> Vec<String> {
     let titles: Vec<String> = series
         .par_iter()
+        .map(|s| &s.path)
         .map(|dir| {
             peek_title(dir, opts).unwrap_or_else(|| {
                 dir.file_name()
@@ -209,6 +230,10 @@ fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
     }
 }
 
+/// The most series built at once: each is a thread with its own working memory, and
+/// far more threads than cores only costs memory (`-j 100000` hung starting them).
+pub const MOST_JOBS: usize = 256;
+
 /// Runs the batch. `progress` is called from worker threads as series finish.
 pub fn run(
     roots: &[PathBuf],
@@ -224,6 +249,12 @@ pub fn run(
         path: out_dir.clone(),
         source,
     })?;
+    if opts.jobs.is_some_and(|j| j == 0 || j > MOST_JOBS) {
+        return Err(Error::Batch(format!(
+            "--jobs {} is not a number of series ficbind can build at once; give 1 to {MOST_JOBS}, or leave it out for one per core",
+            opts.jobs.unwrap_or(0)
+        )));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.unwrap_or(0))
         .build()
@@ -238,7 +269,8 @@ pub fn run(
         let mine: Vec<(&PathBuf, &String)> = all
             .iter()
             .zip(&names)
-            .filter(|(dir, _)| opts.shard.is_none_or(|s| in_shard(dir, s)))
+            .filter(|(dir, _)| opts.shard.is_none_or(|s| in_shard(&dir.key, s)))
+            .map(|(dir, name)| (&dir.path, name))
             .collect();
         progress(Progress::Start { total: mine.len() });
         let mut results: Vec<SeriesResult> = mine

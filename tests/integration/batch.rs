@@ -250,3 +250,101 @@ fn image_file(path: &Path) {
     let img = image::RgbImage::from_pixel(700, 1100, image::Rgb([20, 40, 90]));
     img.save(path).unwrap();
 }
+
+#[test]
+fn roots_spelled_three_ways_build_each_series_once() {
+    let tmp = library();
+    std::fs::remove_dir_all(tmp.path().join("lib/c")).unwrap();
+    let out = tmp.path().join("out");
+    let abs = tmp.path().join("lib").canonicalize().unwrap();
+    let r = {
+        let report_path = tmp.path().join("r.json");
+        ficbind()
+            .current_dir(tmp.path())
+            .args(["batch", "lib", "./lib"])
+            .arg(&abs)
+            .arg("-o")
+            .arg(&out)
+            .arg("--report")
+            .arg(&report_path)
+            .assert()
+            .success();
+        report(&report_path)
+    };
+    assert_eq!(r["built"], 3, "{r}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 3);
+}
+
+#[test]
+fn shards_agree_however_the_root_is_spelled() {
+    let tmp = library();
+    std::fs::remove_dir_all(tmp.path().join("lib/c")).unwrap();
+    let abs = tmp.path().join("lib").canonicalize().unwrap();
+    let picked = |root: &str, k: usize| -> Vec<(String, String)> {
+        let out = tmp.path().join(format!("out-{k}-{}", root.len()));
+        let report_path = out.with_extension("json");
+        ficbind()
+            .current_dir(tmp.path())
+            .arg("batch")
+            .arg(root)
+            .arg("-o")
+            .arg(&out)
+            .args(["--shard", &format!("{k}/2"), "--report"])
+            .arg(&report_path)
+            .assert()
+            .success();
+        let r = report(&report_path);
+        let mut rows: Vec<(String, String)> = r["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let series = PathBuf::from(s["series"].as_str().unwrap());
+                let output = PathBuf::from(s["output"].as_str().unwrap());
+                (
+                    series.file_name().unwrap().to_string_lossy().into_owned(),
+                    output.file_name().unwrap().to_string_lossy().into_owned(),
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    for k in 1..=2 {
+        let relative = picked("lib", k);
+        assert_eq!(picked("./lib", k), relative, "shard {k}");
+        assert_eq!(picked(abs.to_str().unwrap(), k), relative, "shard {k}");
+    }
+}
+
+#[test]
+fn too_many_jobs_is_a_usage_error() {
+    let tmp = library();
+    ficbind()
+        .arg("batch")
+        .arg(tmp.path().join("lib"))
+        .arg("-o")
+        .arg(tmp.path().join("out"))
+        .args(["-j", "100000"])
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("1..=256").or(predicate::str::contains("256")));
+}
+
+#[test]
+fn an_unwritable_report_path_fails_before_anything_is_built() {
+    let tmp = library();
+    let out = tmp.path().join("out");
+    ficbind()
+        .arg("batch")
+        .arg(tmp.path().join("lib"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--report")
+        .arg(tmp.path().join("no/such/folder/r.json"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot write the report"));
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().count() == 0);
+}
