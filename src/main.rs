@@ -487,7 +487,23 @@ fn run() -> Result<ExitCode> {
     }
 }
 
+/// On SIGINT, SIGTERM or SIGHUP, removes the temporary file of a book being written
+/// (the old book, if any, is untouched) and exits as a shell expects: 128 + signal.
+fn remove_temporary_files_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            ficbind::output::atomic::remove_unfinished();
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
 fn main() -> ExitCode {
+    remove_temporary_files_on_signals();
     match run() {
         Ok(code) => code,
         Err(e) => {

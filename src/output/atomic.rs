@@ -3,8 +3,45 @@
 //! one. The only place ficbind writes to disk.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
+
+/// Temporary files being written now. A signal ends the process without unwinding,
+/// so their `Drop` never runs: `remove_unfinished` deletes them instead.
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Deletes every temporary file still being written: for a signal handler, before the
+/// process exits. Finished files were renamed into place and are not touched.
+pub fn remove_unfinished() {
+    let paths = match UNFINISHED.lock() {
+        Ok(mut paths) => std::mem::take(&mut *paths),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    };
+    for path in paths {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Keeps a temporary file's path in `UNFINISHED` for as long as it lives.
+struct Unfinished(PathBuf);
+
+impl Unfinished {
+    fn new(path: &Path) -> Unfinished {
+        if let Ok(mut paths) = UNFINISHED.lock() {
+            paths.push(path.to_path_buf());
+        }
+        Unfinished(path.to_path_buf())
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Ok(mut paths) = UNFINISHED.lock() {
+            paths.retain(|p| *p != self.0);
+        }
+    }
+}
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into
 /// place only when complete: a failed write leaves no partial book and never clobbers
@@ -38,6 +75,7 @@ pub fn write_atomically_with(
         .suffix(".tmp")
         .tempfile_in(&parent)
         .map_err(write_err)?;
+    let _unfinished = Unfinished::new(tmp.path());
     {
         let mut w = std::io::BufWriter::with_capacity(256 * 1024, tmp.as_file());
         write(&mut w)?;

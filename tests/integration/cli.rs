@@ -283,3 +283,70 @@ fn utf16_without_a_bom_builds() {
         .contains("The moth came to the lamp."));
     assert_epubcheck_clean(&out);
 }
+
+#[test]
+fn an_interrupted_build_leaves_no_temporary_file_and_keeps_the_old_book() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let series = dir.path().join("long");
+    std::fs::create_dir(&series).unwrap();
+    // Long enough that writing the book takes a while even on a fast machine.
+    let paragraph = "The moth came to the lamp, and the lamp did not mind it at all. ".repeat(12);
+    let body = format!("{paragraph}\n\n").repeat(700);
+    for n in 1..=60 {
+        std::fs::write(
+            series.join(format!("moth-{n:03}.txt")),
+            format!("Title: Moth {n}: Wing\n\n{body}"),
+        )
+        .unwrap();
+    }
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("moth.epub");
+    std::fs::write(&out, b"the old book").unwrap();
+    let temporary = || {
+        std::fs::read_dir(&out_dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count()
+    };
+    let mut caught = 0;
+    for signal in ["TERM", "INT", "HUP"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ficbind"))
+            .arg("build")
+            .arg(&series)
+            .arg("-o")
+            .arg(&out)
+            .arg("--no-cover")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while temporary() == 0 && start.elapsed() < Duration::from_secs(60) {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let caught_writing = temporary() > 0;
+        let killed = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        if caught_writing && killed.success() && !status.success() {
+            caught += 1;
+            assert_eq!(temporary(), 0, "SIG{signal} left a temporary file");
+            assert_eq!(std::fs::read(&out).unwrap(), b"the old book", "SIG{signal}");
+        } else {
+            // The build won the race; it must then have finished cleanly.
+            assert_eq!(temporary(), 0);
+        }
+    }
+    assert!(
+        caught > 0,
+        "no signal arrived while the book was being written"
+    );
+}
