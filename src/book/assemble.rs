@@ -160,14 +160,18 @@ pub fn assemble(
         ));
     }
 
+    // A blank title would make an empty dc:title, which no reading system accepts.
+    let given = |t: &String| !t.trim().is_empty();
     let title = manifest
         .title
         .clone()
-        .or(series_title)
+        .filter(given)
+        .or(series_title.filter(given))
         .or_else(|| {
             // A lone installment: its title is the book's.
             (installments.len() == 1).then(|| installments[0].parts[0].full_title.clone())
         })
+        .filter(given)
         .unwrap_or_else(|| defaults.folder_name.clone());
     summarize(title, installments, defaults)
 }
@@ -320,13 +324,7 @@ fn language_tag(value: &str) -> Option<String> {
     if !named.is_empty() {
         return Some(named.to_string());
     }
-    let is_tag = !v.is_empty()
-        && v.split('-')
-            .all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
-        && v.split('-').next().is_some_and(|p| {
-            (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
-        });
-    is_tag.then(|| v.to_string())
+    crate::input::settings::is_language_tag(v).then(|| v.to_string())
 }
 
 /// W002 when the writer's word count is more than 10 % off the counted one.

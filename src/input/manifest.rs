@@ -110,6 +110,7 @@ impl Manifest {
         for name in manifest.order.iter().flatten().chain(manifest.files.keys()) {
             check_relative(name, path)?;
         }
+        manifest.check_values(path)?;
         let cover = manifest.cover.as_ref();
         let paths = [
             manifest.templates.as_ref(),
@@ -122,6 +123,69 @@ impl Manifest {
         }
         Ok(manifest)
     }
+}
+
+impl Manifest {
+    /// Every text the manifest gives goes into the book's XML: refuse what XML cannot
+    /// hold, an empty title and a language that is not a tag, naming the key.
+    fn check_values(&self, path: &std::path::Path) -> Result<(), crate::error::Error> {
+        let bad = |message: String| crate::error::Error::Manifest {
+            path: path.to_path_buf(),
+            message,
+        };
+        if self.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(bad(
+                "title is empty; give the series a title, or delete the line to use the one ficbind detects".into(),
+            ));
+        }
+        if let Some(tag) = &self.language {
+            if !crate::input::settings::is_language_tag(tag) {
+                return Err(bad(format!(
+                    "language = {tag:?} is not a language tag; give one such as en, de, fr or pt-BR"
+                )));
+            }
+        }
+        let mut texts: Vec<(String, &str)> = [
+            ("title", &self.title),
+            ("summary", &self.summary),
+            ("rating", &self.rating),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key.to_string(), value.as_deref()?)))
+        .collect();
+        for a in self.author.iter().flat_map(|a| match a {
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v.as_slice(),
+        }) {
+            texts.push(("author".into(), a));
+        }
+        for w in self
+            .warnings
+            .iter()
+            .flat_map(|w| w.add.iter().chain(&w.remove))
+        {
+            texts.push(("warnings".into(), w));
+        }
+        for (name, o) in &self.files {
+            if let Some(t) = &o.title {
+                texts.push((format!("files.{name:?}.title"), t));
+            }
+        }
+        for (key, text) in texts {
+            if let Some(c) = text.chars().find(|&c| !xml_allows(c)) {
+                return Err(bad(format!(
+                    "{key} holds the character U+{:04X}, which an e-book cannot hold; remove it",
+                    u32::from(c)
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Characters XML 1.0 allows in a document.
+fn xml_allows(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// `line N: message`, from a TOML error's byte span.
@@ -222,6 +286,42 @@ style = "night"
             err.contains("line 2") && err.contains("numbr") && err.contains("number"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn values_the_book_cannot_hold_are_refused_with_their_key() {
+        for (text, expect) in [
+            ("title = \"\"", "title is empty"),
+            ("title = \"   \"", "title is empty"),
+            ("language = \"not a language!!\"", "not a language tag"),
+            ("language = \"en US\"", "not a language tag"),
+            (
+                "title = \"Moth\\u0007\"",
+                "title holds the character U+0007",
+            ),
+            (
+                "summary = \"a\\uFFFEb\"",
+                "summary holds the character U+FFFE",
+            ),
+            (
+                "author = [\"A\", \"B\\u001B\"]",
+                "author holds the character U+001B",
+            ),
+            (
+                "[files.\"a.txt\"]\ntitle = \"x\\u0000\"",
+                "files.\"a.txt\".title holds",
+            ),
+        ] {
+            let err = Manifest::parse(text, Path::new("series.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expect), "{text}: {err}");
+        }
+        assert!(Manifest::parse(
+            "language = \"pt-BR\"\ntitle = \"Moth\tand Lamp\"",
+            Path::new("s")
+        )
+        .is_ok());
     }
 
     #[test]

@@ -113,6 +113,12 @@ pub fn read_listing(dir: &Path, opts: &Options) -> Result<Inputs> {
         None
     };
     let settings = Settings::resolve(dir, opts, manifest.as_ref().map(|(_, m)| m));
+    // The manifest's own value was checked when it was parsed.
+    if let Some(tag) = &opts.language {
+        if !settings::is_language_tag(tag) {
+            return Err(Error::Language(tag.clone()));
+        }
+    }
     let mut newest = files.iter().filter_map(|f| f.modified).max().unwrap_or(0);
     if let Some(m) = manifest
         .as_ref()

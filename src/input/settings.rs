@@ -110,6 +110,18 @@ pub struct Settings {
     pub source_date_epoch: Option<u64>,
 }
 
+/// Whether `tag` is a well-formed BCP 47 language tag, as `dc:language` needs: a
+/// primary language of 2–3 letters, then subtags of 1–8 letters or digits, joined by
+/// hyphens (`en`, `pt-BR`, `zh-Hant-TW`, `en-x-fanfic`).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    subtags
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()))
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 impl Default for Settings {
     /// The defaults alone: no command-line option, no manifest.
     fn default() -> Settings {

@@ -53,10 +53,20 @@ const NOTE_PREFIXES: [&str; 9] = [
 
 /// Writes the body markup for `events` into `out`.
 pub fn write_body(events: &[Event], images: &ImageMap, out: &mut String) {
+    // Only a note something refers to gets a link back to that reference.
+    let referenced: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FootnoteReference(label) => Some(label.as_str()),
+            _ => None,
+        })
+        .collect();
     let mut w = Writer {
         out,
         images,
         footnotes: Vec::new(),
+        references: Vec::new(),
+        referenced,
         in_table_head: false,
     };
     for (i, event) in events.iter().enumerate() {
@@ -69,15 +79,21 @@ struct Writer<'a> {
     images: &'a ImageMap,
     /// Footnote labels in order of first mention; ids are their 1-based index.
     footnotes: Vec<String>,
+    /// How often each footnote was referred to so far, by index: a second reference
+    /// to one note needs an id of its own.
+    references: Vec<usize>,
+    /// The labels referred to anywhere in the body.
+    referenced: Vec<&'a str>,
     in_table_head: bool,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
     fn footnote_number(&mut self, label: &str) -> usize {
         match self.footnotes.iter().position(|l| l == label) {
             Some(i) => i + 1,
             None => {
                 self.footnotes.push(label.to_string());
+                self.references.push(0);
                 self.footnotes.len()
             }
         }
@@ -100,9 +116,15 @@ impl Writer<'_> {
             Event::Pause => self.out.push_str("<p class=\"pause\" aria-hidden=\"true\">\u{a0}</p>\n"),
             Event::FootnoteReference(label) => {
                 let n = self.footnote_number(label);
+                self.references[n - 1] += 1;
+                // The first reference is the one the note links back to.
+                let id = match self.references[n - 1] {
+                    1 => format!("fnref-{n}"),
+                    k => format!("fnref-{n}-{k}"),
+                };
                 let _ = write!(
                     self.out,
-                    "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" id=\"fnref-{n}\" href=\"#fn-{n}\">{n}</a>"
+                    "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"#fn-{n}\">{n}</a>"
                 );
             }
             Event::Image { src, alt, title } => match self.images.get(src) {
@@ -186,8 +208,17 @@ impl Writer<'_> {
                 let n = self.footnote_number(label);
                 let _ = write!(
                     self.out,
-                    "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">\n<p class=\"footnote-number\"><a href=\"#fnref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">{n}.</a></p>\n"
+                    "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">\n"
                 );
+                if self.referenced.contains(&label.as_str()) {
+                    let _ = writeln!(
+                        self.out,
+                        "<p class=\"footnote-number\"><a href=\"#fnref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">{n}.</a></p>"
+                    );
+                } else {
+                    // A note nothing refers to has no reference to go back to.
+                    let _ = writeln!(self.out, "<p class=\"footnote-number\">{n}.</p>");
+                }
             }
         }
     }
@@ -324,6 +355,39 @@ mod tests {
         assert!(html.contains("id=\"fnref-1\" href=\"#fn-1\""));
         assert!(html.contains("id=\"fn-1\""));
         assert!(html.contains("href=\"#fnref-1\""));
+    }
+
+    #[test]
+    fn a_note_referred_to_twice_keeps_its_ids_unique_and_an_unused_one_links_nowhere() {
+        let note = |label: &str, text: &str| {
+            vec![
+                Event::Start(Tag::FootnoteDefinition(label.into())),
+                Event::Start(Tag::Paragraph),
+                Event::Text(text.into()),
+                Event::End(Tag::Paragraph),
+                Event::End(Tag::FootnoteDefinition(label.into())),
+            ]
+        };
+        let mut events = vec![
+            Event::Start(Tag::Paragraph),
+            Event::FootnoteReference("tide".into()),
+            Event::FootnoteReference("tide".into()),
+            Event::End(Tag::Paragraph),
+        ];
+        events.extend(note("tide", "Twice a day."));
+        events.extend(note("moon", "Never mentioned."));
+        let html = render(events);
+        assert_eq!(html.matches("id=\"fnref-1\"").count(), 1, "{html}");
+        assert_eq!(html.matches("id=\"fnref-1-2\"").count(), 1, "{html}");
+        // Every link inside the page points at an id that exists.
+        for href in html.split("href=\"#").skip(1) {
+            let id = &href[..href.find('"').unwrap()];
+            assert!(html.contains(&format!("id=\"{id}\"")), "#{id} in {html}");
+        }
+        assert!(
+            html.contains("<p class=\"footnote-number\">2.</p>"),
+            "{html}"
+        );
     }
 
     #[test]

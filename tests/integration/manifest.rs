@@ -370,3 +370,25 @@ fn init_writes_a_manifest_that_reads_back_for_awkward_file_names() {
     #[cfg(unix)]
     assert!(text.contains("The moth slept"));
 }
+
+#[test]
+fn manifest_values_a_book_cannot_hold_are_refused_naming_the_key() {
+    for (toml, expect) in [
+        ("title = \"   \"\n", "title is empty"),
+        ("language = \"not a language!!\"\n", "not a language tag"),
+        ("title = \"Moth\\uFFFE\"\n", "U+FFFE"),
+    ] {
+        let (tmp, dir) = copy_of(&fixture("basic"));
+        std::fs::write(dir.join("series.toml"), toml).unwrap();
+        let out = tmp.path().join("b.epub");
+        ficbind()
+            .arg("build")
+            .arg(&dir)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("series.toml").and(predicate::str::contains(expect)));
+        assert!(!out.exists());
+    }
+}
