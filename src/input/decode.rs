@@ -210,8 +210,8 @@ fn clean(raw: &str) -> (String, Option<(usize, usize)>) {
         } else if bytes[i..i + len] != [0xEF, 0xBB, 0xBF] {
             // A stray BOM inside the text (files concatenated from several saves) goes
             // silently; anything else is counted. Lines are counted only when needed.
-            let entry =
-                removed.get_or_insert_with(|| (1 + out.bytes().filter(|&b| b == b'\n').count(), 0));
+            let entry = removed
+                .get_or_insert_with(|| (1 + memchr::memchr_iter(b'\n', out.as_bytes()).count(), 0));
             entry.1 += 1;
         }
         i += len;

@@ -64,10 +64,7 @@ impl SourceFile {
             }
         }
         if head.len() > limit {
-            let end = head
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(limit, |i| i + 1);
+            let end = memchr::memrchr(b'\n', &head).map_or(limit, |i| i + 1);
             head.truncate(end);
         }
         Ok(head)

@@ -1,0 +1,294 @@
+//! Items: lines grouped into paragraphs, scene breaks and pauses, and the role each item
+//! plays (story, closing, author's note).
+
+use super::join::Join;
+use super::layout::Layout;
+use super::lines::{is_closing, is_disclaimer, is_note_start, Kind, Line};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Item {
+    /// Lines `first..=last`, all text.
+    Para {
+        first: usize,
+        last: usize,
+    },
+    SceneBreak,
+    Pause,
+}
+
+pub(super) fn build_items(lines: &[Line], joins: &[Join], layout: &Layout) -> Vec<Item> {
+    let pause_after = if layout.blank_separated { 2 } else { 1 };
+    let mut items = Vec::new();
+    let mut blanks = 0usize;
+    let mut i = 0;
+    while i < lines.len() {
+        match lines[i].kind {
+            Kind::Blank => {
+                blanks += 1;
+                i += 1;
+            }
+            Kind::Heading => {
+                blanks = 0;
+                i += 1;
+            }
+            Kind::Break => {
+                items.push(Item::SceneBreak);
+                blanks = 0;
+                i += 1;
+            }
+            Kind::Text => {
+                if blanks >= pause_after && matches!(items.last(), Some(Item::Para { .. })) {
+                    items.push(Item::Pause);
+                }
+                blanks = 0;
+                let first = i;
+                i += 1;
+                while i < lines.len() && lines[i].kind == Kind::Text && joins[i] != Join::New {
+                    i += 1;
+                }
+                items.push(Item::Para { first, last: i - 1 });
+            }
+        }
+    }
+    // A pause means something only between two paragraphs.
+    if items.last() == Some(&Item::Pause) {
+        items.pop();
+    }
+    items
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    Story,
+    Closing,
+    /// An author's note; consecutive items with the same group share one container.
+    Note(usize),
+}
+
+pub(super) fn assign_roles(items: &[Item], lines: &[Line]) -> Vec<Role> {
+    let mut roles = vec![Role::Story; items.len()];
+    let para = |k: usize| match items[k] {
+        Item::Para { first, last } => Some((first, last)),
+        _ => None,
+    };
+    let note_at = |k: usize| para(k).is_some_and(|(first, _)| is_note_start(lines[first].content));
+    let closing_at = |k: usize| {
+        para(k).is_some_and(|(first, last)| first == last && is_closing(lines[first].content))
+    };
+
+    // Notes before the story; a disclaimer there is the writer speaking too.
+    let start_note_at = |k: usize| {
+        note_at(k) || para(k).is_some_and(|(first, _)| is_disclaimer(lines[first].content))
+    };
+    let mut k = 0;
+    let mut start_end = 0;
+    while k < items.len() && (start_note_at(k) || items[k] == Item::Pause) {
+        if start_note_at(k) {
+            start_end = k + 1;
+        }
+        k += 1;
+    }
+    for r in roles.iter_mut().take(start_end) {
+        *r = Role::Note(1);
+    }
+
+    // The end region: the earliest note after which no scene break or closing comes,
+    // and not much more text (so a note between scenes does not swallow the story).
+    // Text is measured in bytes: the ratio is what matters, and counting words here
+    // would read the whole file once more.
+    let words: Vec<usize> = (0..items.len())
+        .map(|k| {
+            para(k).map_or(0, |(f, l)| {
+                lines[f..=l].iter().map(|l| l.content.len()).sum()
+            })
+        })
+        .collect();
+    let total: usize = words.iter().sum();
+    let mut after_words = 0;
+    let mut after_paras = 0;
+    let mut structure_after = false;
+    let mut end_region = items.len();
+    for k in (start_end..items.len()).rev() {
+        if note_at(k) && !structure_after {
+            let before = total - after_words - words[k];
+            if after_paras <= 8 || after_words * 5 <= before {
+                end_region = k;
+            }
+        }
+        if items[k] == Item::SceneBreak || closing_at(k) {
+            structure_after = true;
+        }
+        if para(k).is_some() {
+            after_paras += 1;
+            after_words += words[k];
+        }
+    }
+    for r in roles.iter_mut().skip(end_region) {
+        *r = Role::Note(2);
+    }
+
+    // Closing lines: the last story lines before the end region.
+    for k in (start_end..end_region).rev() {
+        if closing_at(k) {
+            roles[k] = Role::Closing;
+        } else if !matches!(items[k], Item::SceneBreak | Item::Pause) {
+            break;
+        }
+    }
+
+    // Notes in the middle of the story, each set apart.
+    let mut group = 3;
+    for (k, role) in roles
+        .iter_mut()
+        .enumerate()
+        .take(end_region)
+        .skip(start_end)
+    {
+        if note_at(k) && *role == Role::Story {
+            *role = Role::Note(group);
+            group += 1;
+        }
+    }
+    roles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lines::{is_closing, is_disclaimer, is_note_start};
+    use crate::read::event::{Event, Tag};
+    use crate::read::text::tests::{html, read};
+
+    #[test]
+    fn two_blank_lines_are_a_pause() {
+        let events = read("One.\n\nTwo.\n\n\nThree.\n").events;
+        assert_eq!(events.iter().filter(|e| **e == Event::Pause).count(), 1);
+        let pos = events.iter().position(|e| *e == Event::Pause).unwrap();
+        assert_eq!(events[pos - 2], Event::Text("Two.".into()));
+        // In a file without blank lines between paragraphs, one blank line is a pause.
+        let events = read("One.\nTwo.\nThree.\n\nFour.\nFive.\n").events;
+        assert_eq!(events.iter().filter(|e| **e == Event::Pause).count(), 1);
+        // Blank lines around a scene break are not a pause.
+        let events = read("One.\n\n\n* * *\n\n\nTwo.\n").events;
+        assert!(!events.contains(&Event::Pause));
+        assert!(events.contains(&Event::SceneBreak));
+    }
+
+    #[test]
+    fn closings_only_at_the_end() {
+        for c in [
+            "The end of part 1",
+            "End of chapter 3.",
+            "TBC",
+            "T.B.C.",
+            "To be continued...",
+            "To be continued…",
+            "~fin~",
+            "Fin",
+            "The End",
+            "(To be continued)",
+            "End of part 2 of 3",
+            "End of Chapter 4/10",
+            "*The End*",
+            "To be continued in part 3!",
+            "THE END.",
+        ] {
+            assert!(is_closing(c), "{c}");
+            let h = html(&format!("Story.\n\n{c}\n"));
+            assert!(h.contains("<p class=\"closing\">"), "{c}: {h}");
+        }
+        let h = html("Story.\n\nThe End\n\nMore story.\n");
+        assert!(!h.contains("closing"), "{h}");
+        for not in [
+            "The end of the road was near.",
+            "The end of the story was near",
+            "Fine.",
+            "To be continued, he said.",
+        ] {
+            assert!(!is_closing(not), "{not}");
+        }
+        // Before trailing notes, with its typography.
+        let h = html("Story.\n\nTo be continued...\n\nA/N: thanks for reading!\n");
+        assert!(
+            h.contains("<p class=\"closing\">To be continued…</p>"),
+            "{h}"
+        );
+        assert!(h.contains("<div class=\"author-note\""), "{h}");
+    }
+
+    #[test]
+    fn author_notes_at_start_and_end() {
+        let input = "A/N: This one is for my sister.\n\nThe story begins.\n\nIt ends.\n\nAuthor's Note: Thanks for reading!\n\nReviews are love.\n";
+        let events = read(input).events;
+        let notes = events
+            .iter()
+            .filter(|e| **e == Event::Start(Tag::AuthorNote))
+            .count();
+        assert_eq!(notes, 2);
+        assert_eq!(events[0], Event::Start(Tag::AuthorNote));
+        assert_eq!(events.last(), Some(&Event::End(Tag::AuthorNote)));
+        // "Reviews are love." follows the end note, so it is inside it.
+        let h = html(input);
+        assert!(h.ends_with("<p>Reviews are love.</p>\n</div>\n"), "{h}");
+        for prefix in [
+            "AN:",
+            "A/N:",
+            "A/N",
+            "AN2:",
+            "A/N 2:",
+            "Author's Note:",
+            "Author’s note:",
+            "Authors Note:",
+            "Note:",
+            "an:",
+            "(A/N: ",
+        ] {
+            assert!(is_note_start(&format!("{prefix} hi")), "{prefix}");
+        }
+        for not in [
+            "An hour later.",
+            "Annie:",
+            "Notes were passed.",
+            "A/Nothing",
+            "Authority figures",
+        ] {
+            assert!(!is_note_start(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn a_disclaimer_before_the_story_joins_the_start_note() {
+        let events = read("A/N: Thanks, Rin!\n\nDisclaimer: I own nothing.\n\nStory.\n\nDisclaimer: a word in the story.\n\nEnd.").events;
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| **e == Event::Start(Tag::AuthorNote))
+                .count(),
+            1
+        );
+        assert_eq!(events[7], Event::End(Tag::AuthorNote));
+        assert!(
+            is_disclaimer("Disclaimer: mine")
+                && is_disclaimer("DISCLAIMER - none")
+                && !is_disclaimer("Disclaimers are dull.")
+        );
+    }
+
+    #[test]
+    fn mid_story_note_is_set_apart_without_swallowing_the_story() {
+        let mut input =
+            String::from("Scene one.\n\nNote: the next part is a flashback.\n\n* * *\n\n");
+        for i in 0..12 {
+            input.push_str(&format!("Story paragraph {i}.\n\n"));
+        }
+        let events = read(&input).events;
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| **e == Event::Start(Tag::AuthorNote))
+                .count(),
+            1
+        );
+        assert_eq!(events[3], Event::Start(Tag::AuthorNote));
+        assert_eq!(events[7], Event::End(Tag::AuthorNote));
+    }
+}

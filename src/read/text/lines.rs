@@ -1,0 +1,314 @@
+//! Lines: what each line of a body is (blank, scene break, heading, text), and the
+//! tests by which a line opens dialogue, ends a sentence, closes the story or opens a note.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Blank,
+    /// A scene break line (symbols or an ornament).
+    Break,
+    Heading,
+    Text,
+}
+
+#[derive(Debug)]
+pub(super) struct Line<'a> {
+    /// The line without leading indentation and trailing whitespace.
+    pub(super) content: &'a str,
+    /// Leading indentation in columns (a tab counts 4).
+    pub(super) indent: usize,
+    /// Columns from the left margin to the last visible character.
+    pub(super) width: usize,
+    /// 1-based line in the file.
+    pub(super) no: usize,
+    pub(super) kind: Kind,
+}
+
+impl<'a> Line<'a> {
+    pub(super) fn new(raw: &'a str, no: usize) -> Self {
+        let content = raw.trim_matches(char::is_whitespace);
+        let lead = &raw[..raw.len() - raw.trim_start_matches(char::is_whitespace).len()];
+        let indent = lead.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+        let kind = if content.chars().all(|c| c.is_whitespace() || c.is_control()) {
+            Kind::Blank
+        } else if is_scene_break(content) {
+            Kind::Break
+        } else {
+            Kind::Text
+        };
+        let width = if kind == Kind::Blank {
+            0
+        } else {
+            indent + content.chars().count()
+        };
+        Line {
+            content,
+            indent,
+            width,
+            no,
+            kind,
+        }
+    }
+}
+
+/// Whether a line (already trimmed) is a scene break: 1–80 symbols (spaces between
+/// allowed), any run of one repeated symbol, or a short ornament like `oOo`, `xXx`,
+/// `-o-`, `x-x-x`. Lines of sentence punctuation only (`...`, `?!`, `:)`) and anything
+/// with a quote mark are text.
+pub fn is_scene_break(line: &str) -> bool {
+    // Ornaments: letters from one family (o/O/0 or x/X), framed alike at both ends.
+    let family = |c: char| match c {
+        'o' | 'O' | '0' => Some('o'),
+        'x' | 'X' => Some('x'),
+        _ => None,
+    };
+    // Nearly every line is prose, and its first character settles it: a quote, or a
+    // letter or digit that no ornament uses, makes the line text whatever follows (the
+    // rules below give the same answer, only after reading the whole line).
+    match line.trim_start().chars().next() {
+        None => return false,
+        Some(c) if is_quote(c) || (c.is_alphanumeric() && family(c).is_none()) => return false,
+        Some(_) => {}
+    }
+    // The first 64 visible characters, on the stack: this runs for every line.
+    let mut buf = ['\0'; 64];
+    let mut len = 0;
+    for c in line.chars().filter(|c| !c.is_whitespace()).take(buf.len()) {
+        buf[len] = c;
+        len += 1;
+    }
+    let visible = &buf[..len];
+    if visible.iter().any(|&c| is_quote(c)) {
+        return false;
+    }
+    let n = line.chars().filter(|c| !c.is_whitespace()).count();
+    if visible.iter().all(|c| !c.is_alphanumeric()) {
+        if visible
+            .iter()
+            .all(|c| matches!(c, '.' | '…' | '?' | '!' | ',' | ';' | ':' | '(' | ')'))
+        {
+            return false;
+        }
+        // Longer rules of symbols (`=-=-=-=-=-=-=-=`) carry no words either.
+        return n <= 80
+            || line
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .all(|c| c == visible[0]);
+    }
+    if !(3..=12).contains(&n) {
+        return false;
+    }
+    let mut fam = None;
+    for &c in visible.iter().filter(|c| c.is_alphanumeric()) {
+        match (family(c), fam) {
+            (None, _) => return false,
+            (Some(f), None) => fam = Some(f),
+            (Some(f), Some(g)) if f != g => return false,
+            _ => {}
+        }
+    }
+    if visible.first() != visible.last() {
+        return false;
+    }
+    let has_symbol = visible.iter().any(|c| !c.is_alphanumeric());
+    let mixed = visible.iter().any(|c| c.is_uppercase())
+        && visible.iter().any(|c| c.is_lowercase())
+        || visible.contains(&'0');
+    has_symbol || mixed
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»' | '„')
+}
+
+fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("valid pattern"))
+}
+
+const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred";
+
+/// `Part 2`, `Chapter 3: Undertow`, `Chapter Three - Title`, `Prologue`, `Epilogue: After`.
+pub fn is_heading(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    if line.len() > 160 {
+        return false;
+    }
+    let re = RE.get_or_init(|| {
+        let n = format!(r"(?:\d+|[ivxlcdm]+|(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)");
+        Regex::new(&format!(
+            r"(?i)^(?:(?:part|chapter|book)\s+{n}(?:\s+of\s+{n})?|prologue|epilogue|interlude)(?:\s*[:.\-–—]\s*(?:\S.*)?|\s*\(.*\))?$"
+        ))
+        .expect("valid pattern")
+    });
+    re.is_match(line)
+}
+
+/// `TBC`, `To be continued...`, `~fin~`, `The End`, `End of chapter 3`, `The end of part 1`.
+pub fn is_closing(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    if line.len() > 80 {
+        return false;
+    }
+    let core = line.trim_matches(|c: char| c.is_whitespace() || "~*-_=()[]<>#•·".contains(c));
+    // Every form starts with `the`, `t`, `to`, `end` or `fin`; this is asked of nearly
+    // every line, so most are turned away before the regex.
+    if !core.starts_with(['t', 'T', 'e', 'E', 'f', 'F']) {
+        return false;
+    }
+    regex(
+        &RE,
+        r"(?i)^(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:part|chapter|book|story|installment|episode)(?:\s+(?:\d+(?:\s*/\s*\d+|\s+of\s+\d+)?|\p{L}+))?|t\.?\s?b\.?\s?c\.?|to\s+be\s+continued(?:\s+(?:in|next)\b[^.!?…]{0,40})?|fin|the\s+end|end)\s*(?:\.{1,3}|…|!+|\?)*$",
+    )
+    .is_match(core)
+}
+
+/// Whether a paragraph whose first line is `line` is an author's note: `A/N:`, `AN:`,
+/// `AN2:`, `A/N 2:`, `Author's Note:`, `Authors Note:`, `Note:` (any case, optionally
+/// inside a bracket).
+pub fn is_note_start(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    // Every label starts with `a` or `n` after the optional bracket; this is asked of
+    // nearly every line, so most are turned away before the regex.
+    let label = line.trim_start_matches(['(', '[', '*', '_']).trim_start();
+    if !label.starts_with(['a', 'A', 'n', 'N']) {
+        return false;
+    }
+    // The label is at the start; looking at a bounded prefix keeps huge lines cheap.
+    let mut cut = line.len().min(120);
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let line = &line[..cut];
+    regex(
+        &RE,
+        r"(?i)^[(\[*_]*\s*(?:a\s*/\s*n(?:[^\p{L}]|$)|an\s*\d*\s*:|author['’]?s?['’]?\s*notes?\s*(?:[:\-–—]|$)|notes?\s*:)",
+    )
+    .is_match(line)
+}
+
+/// `Disclaimer: I own nothing.` Only before the story is this set apart as a note.
+pub(super) fn is_disclaimer(line: &str) -> bool {
+    let line = line.trim_start_matches(['(', '[', '*', '_']).trim_start();
+    line.get(..10)
+        .is_some_and(|p| p.eq_ignore_ascii_case("disclaimer"))
+        && line[10..].trim_start().starts_with([':', '-', '–', '—'])
+}
+
+pub(super) fn starts_dialogue(line: &str) -> bool {
+    line.starts_with(['"', '“', '\'', '‘', '«', '„', '—', '–'])
+}
+
+pub(super) fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end_matches(['"', '”', '\'', '’', ')', '*', '_', '»']);
+    t.ends_with(['.', '!', '?', '…'])
+}
+
+/// A line that must start its own paragraph even inside a hard-wrapped block. Only
+/// capitalised forms count, so a wrapped `note: …` mid-sentence stays joined.
+pub(super) fn forces_new_paragraph(line: &str) -> bool {
+    !line.starts_with(char::is_lowercase) && (is_note_start(line) || is_closing(line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::event::Event;
+    use crate::read::text::tests::{paragraphs, read};
+
+    #[test]
+    fn scene_break_styles() {
+        for line in [
+            "*    *    *",
+            "* * *",
+            "***",
+            "~~~",
+            "---",
+            "___",
+            "###",
+            "oOo",
+            "xXx",
+            "-x-",
+            "~*~",
+            "<>",
+            "OoO",
+            "-o-",
+            "x-x-x",
+            "o0o",
+            "+",
+            "=-=-=-=-=",
+            "--------------------------------",
+            "♥ ♥ ♥",
+            "=-=-=-=-=-=-=-=-=-=-=-=",
+            "* * * * * * * * * * * * * * *",
+        ] {
+            assert!(is_scene_break(line), "{line}");
+            let events = read(&format!("Before.\n\n{line}\n\nAfter.\n")).events;
+            assert_eq!(
+                events.iter().filter(|e| **e == Event::SceneBreak).count(),
+                1,
+                "{line}"
+            );
+            assert_eq!(
+                paragraphs(&format!("Before.\n\n{line}\n\nAfter.\n")),
+                ["Before.", "After."],
+                "{line}"
+            );
+        }
+        for line in [
+            "...", "…", "\"...\"", "?!", ":)", "xoxo", "xxx", "ox", "o.", "Oh", "<3", "OOO", "I",
+        ] {
+            assert!(!is_scene_break(line), "{line}");
+        }
+        assert_eq!(
+            paragraphs("\"Well?\"\n\n...\n\n\"...\"\n"),
+            ["“Well?”", "…", "“…”"]
+        );
+    }
+
+    #[test]
+    fn headings() {
+        for h in [
+            "Part 1",
+            "Chapter 3",
+            "Chapter 3: Undertow",
+            "Chapter 3 - Undertow",
+            "Chapter Three",
+            "Chapter Twenty-One",
+            "Prologue",
+            "Epilogue",
+            "Interlude: The Harbour",
+            "CHAPTER IV",
+            "Part 2 of 3",
+            "Chapter 1.",
+            "Epilogue (Ten Years On)",
+            "Chapter 7 – Salt",
+        ] {
+            let body = read(&format!("\n{h}\n\nThe story.\n"));
+            assert_eq!(body.heading.as_deref(), Some(h));
+            assert_eq!(
+                paragraphs(&format!("\n{h}\n\nThe story.\n")),
+                ["The story."]
+            );
+        }
+        for not in [
+            "Chapter and verse were quoted.",
+            "Parting was hard.",
+            "Prologues bore me.",
+            "Part I wanted to stay.",
+            "Part of me knew.",
+        ] {
+            assert_eq!(read(&format!("{not}\n\nMore.")).heading, None, "{not}");
+        }
+        // Only the first line is a heading.
+        assert_eq!(read("Story first.\n\nChapter 2\n").heading, None);
+        // A heading right before wrapped text is never joined into it.
+        assert_eq!(
+            read("Chapter 1\nThe story starts.\n").heading.as_deref(),
+            Some("Chapter 1")
+        );
+    }
+}
