@@ -206,9 +206,9 @@ impl<'a> Writer<'a> {
             }
             Tag::FootnoteDefinition(label) => {
                 let n = self.footnote_number(label);
-                let _ = write!(
+                let _ = writeln!(
                     self.out,
-                    "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">\n"
+                    "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">"
                 );
                 if self.referenced.contains(&label.as_str()) {
                     let _ = writeln!(
