@@ -24,7 +24,7 @@ pub(super) fn build_items(lines: &[Line], joins: &[Join], layout: &Layout) -> Ve
     while i < lines.len() {
         match lines[i].kind {
             Kind::Blank => {
-                blanks += 1;
+                blanks += lines[i].blanks;
                 i += 1;
             }
             Kind::Heading => {

@@ -25,6 +25,8 @@ pub(super) struct Line<'a> {
     /// 1-based line in the file.
     pub(super) no: usize,
     pub(super) kind: Kind,
+    /// For a blank line, how many blank lines in a row it stands for.
+    pub(super) blanks: usize,
 }
 
 impl<'a> Line<'a> {
@@ -50,6 +52,7 @@ impl<'a> Line<'a> {
             width,
             no,
             kind,
+            blanks: usize::from(kind == Kind::Blank),
         }
     }
 }

@@ -75,11 +75,17 @@ pub fn parse(
     first_line: usize,
     opts: &TextOptions,
 ) -> (Body, Vec<Diagnostic>) {
-    let mut lines: Vec<Line> = body
-        .split('\n')
-        .enumerate()
-        .map(|(i, raw)| Line::new(raw, first_line + i))
-        .collect();
+    // A run of blank lines is kept as one line with its count: every rule asks only
+    // whether lines are blank and how many follow one another, and a file of blank
+    // lines would otherwise take fifty times its size in memory.
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, raw) in body.split('\n').enumerate() {
+        let line = Line::new(raw, first_line + i);
+        match lines.last_mut() {
+            Some(last) if line.kind == Kind::Blank && last.kind == Kind::Blank => last.blanks += 1,
+            _ => lines.push(line),
+        }
+    }
 
     // The installment's own heading: only ever the first non-blank line.
     let mut heading = None;
