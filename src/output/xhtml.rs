@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::read::event::{Event, Tag};
+use crate::read::text::starts_with_note_label;
 
 /// Escapes text for XHTML element content and attribute values.
 pub fn escape_into(out: &mut String, text: &str) {
@@ -37,19 +38,6 @@ pub fn escape(text: &str) -> String {
 
 /// Where packaged images ended up: source `src` → path relative to the page.
 pub type ImageMap = HashMap<String, String>;
-
-/// Labels that already say "this is an author's note", so no second label is added.
-const NOTE_PREFIXES: [&str; 9] = [
-    "a/n",
-    "an:",
-    "an ",
-    "an2",
-    "author's note",
-    "author’s note",
-    "authors note",
-    "note:",
-    "note ",
-];
 
 /// Writes the body markup for `events` into `out`.
 pub fn write_body(events: &[Event], images: &ImageMap, out: &mut String) {
@@ -144,7 +132,7 @@ impl Writer<'_> {
                 self.out.push_str(
                     "<div class=\"author-note\" role=\"note\" aria-label=\"Author’s note\">\n",
                 );
-                if !starts_with_note_label(rest) {
+                if !labels_itself(rest) {
                     self.out
                         .push_str("<p class=\"note-label\">Author’s note</p>\n");
                 }
@@ -238,7 +226,7 @@ fn is_external(href: &str) -> bool {
 }
 
 /// Whether the note's own first words already say it is an author's note (`A/N:`).
-fn starts_with_note_label(rest: &[Event]) -> bool {
+fn labels_itself(rest: &[Event]) -> bool {
     let first_text = rest
         .iter()
         .take_while(|e| !matches!(e, Event::End(Tag::AuthorNote)))
@@ -246,10 +234,7 @@ fn starts_with_note_label(rest: &[Event]) -> bool {
             Event::Text(t) if !t.trim().is_empty() => Some(t),
             _ => None,
         });
-    first_text.is_some_and(|t| {
-        let lower = t.trim_start().trim_start_matches(['(', '[']).to_lowercase();
-        NOTE_PREFIXES.iter().any(|p| lower.starts_with(p))
-    })
+    first_text.is_some_and(|t| starts_with_note_label(t))
 }
 
 #[cfg(test)]
@@ -360,6 +345,26 @@ mod tests {
         assert!(!note("A/N: thanks for reading!").contains("note-label"));
         assert!(!note("(AN: edited)").contains("note-label"));
         assert!(note("Disclaimer: not mine.").contains("<p class=\"note-label\">Author’s note</p>"));
+    }
+
+    #[test]
+    fn a_note_labels_itself_exactly_when_the_reader_calls_it_a_note() {
+        for first in [
+            "A/N: hi",
+            "Notes: hi",
+            "Authors' Note - hi",
+            "A / N: hi",
+            "An hour later.",
+            "Note to self",
+            "A/Nothing",
+        ] {
+            let note = [Event::Text(first.into()), Event::End(Tag::AuthorNote)];
+            assert_eq!(
+                labels_itself(&note),
+                crate::read::text::is_note_start(first),
+                "{first}"
+            );
+        }
     }
 
     #[test]
