@@ -11,6 +11,7 @@ use std::path::Path;
 
 use crate::book::model::{Installment, Series};
 use crate::error::{Error, Result};
+use crate::labels::Labels;
 use crate::output::assets::Extras;
 use crate::output::epub::{pack, pack_around, Entry, ZipWriter};
 use crate::output::pages::Typeset;
@@ -55,24 +56,24 @@ struct Accessibility {
     summary: String,
 }
 
-fn toc(book: &BookView) -> Vec<TocEntry> {
+fn toc(book: &BookView, labels: &Labels) -> Vec<TocEntry> {
     let mut entries = vec![
         TocEntry {
-            label: "About this book".into(),
+            label: labels.about.clone(),
             href: "about.xhtml".into(),
             play_order: 0,
             id: String::new(),
             children: vec![],
         },
         TocEntry {
-            label: "Content warnings".into(),
+            label: labels.warnings.clone(),
             href: "warnings.xhtml".into(),
             play_order: 0,
             id: String::new(),
             children: vec![],
         },
         TocEntry {
-            label: "Contents".into(),
+            label: labels.contents.clone(),
             href: "contents.xhtml".into(),
             play_order: 0,
             id: String::new(),
@@ -145,8 +146,10 @@ pub fn write_book<W: Write>(
     out: W,
     dest: &Path,
 ) -> Result<W> {
-    let book = book_view(series, extras);
+    let labels = Labels::for_language(&series.language);
+    let book = book_view(series, extras, labels);
     let book_value = Value::from_serialize(&book);
+    let labels_value = Value::from_serialize(labels);
     let images: ImageMap = extras
         .images
         .iter()
@@ -154,7 +157,12 @@ pub fn write_book<W: Write>(
         .collect();
 
     let mut entries = Vec::new();
-    let page = |name: &str| templates.render(name, context! { book => book_value.clone() });
+    let page = |name: &str| {
+        templates.render(
+            name,
+            context! { book => book_value.clone(), labels => labels_value.clone() },
+        )
+    };
     let mut manifest = Vec::new();
     let mut spine = Vec::new();
     let mut add_item = |id: &str, href: &str, properties| {
@@ -190,40 +198,40 @@ pub fn write_book<W: Write>(
         add_item(&format!("story-{:03}", n + 1), &view.parts[*i].href, None);
     }
 
-    let toc = toc(&book);
+    let toc = toc(&book, labels);
     let mut landmarks = Vec::new();
     if extras.cover.is_some() {
         landmarks.push(Landmark {
             kind: "cover",
             guide_type: "cover",
-            label: "Cover".into(),
+            label: labels.cover.clone(),
             href: "cover.xhtml".into(),
         });
     }
     landmarks.push(Landmark {
         kind: "titlepage",
         guide_type: "title-page",
-        label: "About this book".into(),
+        label: labels.about.clone(),
         href: "about.xhtml".into(),
     });
     landmarks.push(Landmark {
         kind: "toc",
         guide_type: "toc",
-        label: "Contents".into(),
+        label: labels.contents.clone(),
         href: "contents.xhtml".into(),
     });
     if let Some(first) = book.installments.first() {
         landmarks.push(Landmark {
             kind: "bodymatter",
             guide_type: "text",
-            label: "Start of the story".into(),
+            label: labels.start.clone(),
             href: first.href.clone(),
         });
     }
 
     let nav = templates.render(
         "nav.xhtml",
-        context! { book => book_value.clone(), toc => toc.clone(), landmarks => landmarks.clone() },
+        context! { book => book_value.clone(), labels => labels_value.clone(), toc => toc.clone(), landmarks => landmarks.clone() },
     )?;
     entries.push(Entry::new("OEBPS/nav.xhtml", nav));
     manifest.push(ManifestItem {
@@ -234,7 +242,7 @@ pub fn write_book<W: Write>(
     });
     let ncx = templates.render(
         "toc.ncx",
-        context! { book => book_value.clone(), toc => toc.clone(), depth => toc_depth(&toc) },
+        context! { book => book_value.clone(), labels => labels_value.clone(), toc => toc.clone(), depth => toc_depth(&toc) },
     )?;
     entries.push(Entry::new("OEBPS/toc.ncx", ncx));
     manifest.push(ManifestItem {
@@ -245,7 +253,10 @@ pub fn write_book<W: Write>(
     });
     entries.push(Entry::new(
         "OEBPS/style.css",
-        templates.render("style.css", context! { book => book_value.clone() })?,
+        templates.render(
+            "style.css",
+            context! { book => book_value.clone(), labels => labels_value.clone() },
+        )?,
     ));
     manifest.push(ManifestItem {
         id: "css".into(),
@@ -281,28 +292,40 @@ pub fn write_book<W: Write>(
 
     let has_images = extras.cover.is_some() || !extras.images.is_empty();
     let accessibility = Accessibility {
-        access_modes: if has_images { vec!["textual", "visual"] } else { vec!["textual"] },
+        access_modes: if has_images {
+            vec!["textual", "visual"]
+        } else {
+            vec!["textual"]
+        },
         features: {
-            let mut f = vec!["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"];
+            let mut f = vec![
+                "structuralNavigation",
+                "tableOfContents",
+                "readingOrder",
+                "displayTransformability",
+            ];
             if has_images {
                 f.push("alternativeText");
             }
             f
         },
         summary: if has_images {
-            "The story is text, readable in full without the images: the cover repeats the title and author, and every image in the text has a description. A contents page and navigation lead to every installment; headings mark each installment and part; author's notes and scene breaks are marked up for assistive technology."
+            labels.accessibility_with_images.clone()
         } else {
-            "The story is text only. A contents page and navigation lead to every installment; headings mark each installment and part; author's notes and scene breaks are marked up for assistive technology."
-        }.to_string(),
+            labels.accessibility_text_only.clone()
+        },
     };
     let opf = templates.render(
         "content.opf",
-        context! { book => book_value.clone(), manifest => manifest, spine => spine, landmarks => landmarks, accessibility => accessibility },
+        context! { book => book_value.clone(), labels => labels_value.clone(), manifest => manifest, spine => spine, landmarks => landmarks, accessibility => accessibility },
     )?;
     entries.push(Entry::new("OEBPS/content.opf", opf));
     entries.push(Entry::new(
         "META-INF/container.xml",
-        templates.render("container.xml", context! {})?,
+        templates.render(
+            "container.xml",
+            context! { book => book_value.clone(), labels => labels_value.clone() },
+        )?,
     ));
 
     // Entries in name order, the story pages (`OEBPS/story-NNN.xhtml`) in the middle.
@@ -325,6 +348,7 @@ pub fn write_book<W: Write>(
                 let path = format!("OEBPS/{}", view.parts[*i].href);
                 let ctx = context! {
                     book => book_value.clone(),
+                    labels => labels_value.clone(),
                     installment => Value::from_serialize(view),
                     part => Value::from_serialize(&view.parts[*i]),
                 };
@@ -346,7 +370,7 @@ pub fn write_book<W: Write>(
                     Some(_) => String::new(),
                     None => {
                         let mut body = String::with_capacity(part.words * 7);
-                        write_body(&part.body.events, &images, &mut body);
+                        write_body(&part.body.events, &images, labels, &mut body);
                         body
                     }
                 };

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use crate::labels::Labels;
 use crate::read::event::{Event, Tag};
 use crate::read::text::starts_with_note_label;
 
@@ -39,11 +40,12 @@ pub fn escape(text: &str) -> String {
 /// Where packaged images ended up: source `src` → path relative to the page.
 pub type ImageMap = HashMap<String, String>;
 
-/// Writes the body markup for `events` into `out`.
-pub fn write_body(events: &[Event], images: &ImageMap, out: &mut String) {
+/// Writes the body markup for `events` into `out`, in the language of `labels`.
+pub fn write_body(events: &[Event], images: &ImageMap, labels: &Labels, out: &mut String) {
     let mut w = Writer {
         out,
         images,
+        labels,
         footnotes: Vec::new(),
         in_table_head: false,
     };
@@ -55,6 +57,7 @@ pub fn write_body(events: &[Event], images: &ImageMap, out: &mut String) {
 struct Writer<'a> {
     out: &'a mut String,
     images: &'a ImageMap,
+    labels: &'a Labels,
     /// Footnote labels in order of first mention; ids are their 1-based index.
     footnotes: Vec<String>,
     in_table_head: bool,
@@ -82,10 +85,16 @@ impl Writer<'_> {
                 self.out.push_str("</code>");
             }
             Event::LineBreak => self.out.push_str("<br/>"),
-            Event::SceneBreak => self
+            Event::SceneBreak => {
+                self.out
+                    .push_str("<div class=\"scene-break\" role=\"separator\" aria-label=\"");
+                escape_into(self.out, &self.labels.scene_break);
+                self.out
+                    .push_str("\">*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*</div>\n");
+            }
+            Event::Pause => self
                 .out
-                .push_str("<div class=\"scene-break\" role=\"separator\" aria-label=\"Scene break\">*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*</div>\n"),
-            Event::Pause => self.out.push_str("<p class=\"pause\" aria-hidden=\"true\">\u{a0}</p>\n"),
+                .push_str("<p class=\"pause\" aria-hidden=\"true\">\u{a0}</p>\n"),
             Event::FootnoteReference(label) => {
                 let n = self.footnote_number(label);
                 let _ = write!(
@@ -129,12 +138,14 @@ impl Writer<'_> {
             Tag::Superscript => self.out.push_str("<sup>"),
             Tag::Subscript => self.out.push_str("<sub>"),
             Tag::AuthorNote => {
-                self.out.push_str(
-                    "<div class=\"author-note\" role=\"note\" aria-label=\"Author’s note\">\n",
-                );
+                self.out
+                    .push_str("<div class=\"author-note\" role=\"note\" aria-label=\"");
+                escape_into(self.out, &self.labels.author_note);
+                self.out.push_str("\">\n");
                 if !labels_itself(rest) {
-                    self.out
-                        .push_str("<p class=\"note-label\">Author’s note</p>\n");
+                    self.out.push_str("<p class=\"note-label\">");
+                    escape_into(self.out, &self.labels.author_note);
+                    self.out.push_str("</p>\n");
                 }
             }
             Tag::Closing => self.out.push_str("<p class=\"closing\">"),
@@ -174,8 +185,10 @@ impl Writer<'_> {
                 let n = self.footnote_number(label);
                 let _ = write!(
                     self.out,
-                    "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">\n<p class=\"footnote-number\"><a href=\"#fnref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">{n}.</a></p>\n"
+                    "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">\n<p class=\"footnote-number\"><a href=\"#fnref-{n}\" role=\"doc-backlink\" aria-label=\""
                 );
+                escape_into(self.out, &self.labels.back_to_note_label(n));
+                let _ = writeln!(self.out, "\">{n}.</a></p>");
             }
         }
     }
@@ -243,7 +256,12 @@ mod tests {
 
     fn render(events: Vec<Event>) -> String {
         let mut out = String::new();
-        write_body(&events, &ImageMap::new(), &mut out);
+        write_body(
+            &events,
+            &ImageMap::new(),
+            Labels::for_language("en"),
+            &mut out,
+        );
         out
     }
 

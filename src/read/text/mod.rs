@@ -1184,7 +1184,12 @@ mod tests {
     fn html(input: &str) -> String {
         let body = read(input);
         let mut out = String::new();
-        write_body(&body.events, &ImageMap::new(), &mut out);
+        write_body(
+            &body.events,
+            &ImageMap::new(),
+            crate::labels::Labels::for_language("en"),
+            &mut out,
+        );
         out
     }
 
@@ -1830,7 +1835,12 @@ TBC
         if let Some(h) = &body.heading {
             out.push_str(&format!("<!-- heading: {h} -->\n"));
         }
-        write_body(&body.events, &ImageMap::new(), &mut out);
+        write_body(
+            &body.events,
+            &ImageMap::new(),
+            crate::labels::Labels::for_language("en"),
+            &mut out,
+        );
         out
     }
 
@@ -2088,7 +2098,7 @@ TBC
                 for typography in [Typography::Smart, Typography::Off] {
                     let (body, _) = parse(&input, "p.txt", 1, &TextOptions { typography });
                     let mut out = String::new();
-                    write_body(&body.events, &ImageMap::new(), &mut out);
+                    write_body(&body.events, &ImageMap::new(), crate::labels::Labels::for_language("en"), &mut out);
                     let out = out.replace("<p class=\"note-label\">Author’s note</p>\n", "");
                     let text = well_formed_text(&out).map_err(|e| TestCaseError::fail(format!("{e} in {out}")))?;
                     let got: Vec<char> = body.heading.as_deref().unwrap_or("").chars().chain(text.chars())
