@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::input::files::{Format, SourceFile};
 use crate::input::settings::{NotesPolicy, Options, Typography};
 use crate::input::{self, decode, digest, header, Inputs};
+use crate::labels::Labels;
 use crate::output::assets::{image_media_type, Extras, ImageAsset};
 use crate::output::pages::{self, Typeset};
 use crate::output::{atomic, package, templates::Templates};
@@ -89,12 +90,13 @@ pub struct Parsed {
 }
 
 /// Decodes and parses every story file, on every core, applying the notes policy and
-/// keeping of each body what `keep` says.
+/// keeping of each body what `keep` says; bodies typeset here use `labels`.
 pub fn parse_files(
     files: &[SourceFile],
     typography: Typography,
     notes: NotesPolicy,
     keep: Keep,
+    labels: &Labels,
     diags: &mut Diagnostics,
 ) -> Result<Parsed> {
     type One = (ParsedFile, Vec<Diagnostic>, Option<pages::Body>, u64);
@@ -115,7 +117,7 @@ pub fn parse_files(
                     events.shrink_to_fit();
                 }
                 Keep::Typeset if !has_images => {
-                    typeset = Some(pages::Body::typeset(&events, file.words));
+                    typeset = Some(pages::Body::typeset(&events, file.words, labels));
                     events = Vec::new();
                 }
                 Keep::Typeset => {}
@@ -167,11 +169,15 @@ pub fn prepare(inputs: &Inputs, keep: Keep) -> Result<Prepared> {
     }
     let settings = &inputs.settings;
     let mut diagnostics = Diagnostics::default();
+    // Bodies are typeset as they are read, before the headers are gathered: they take
+    // the language the settings give, as a `Language` header is not known yet.
+    let labels = Labels::for_language(settings.language.as_deref().unwrap_or("en"));
     let parsed = parse_files(
         &inputs.files,
         settings.typography,
         settings.notes,
         keep,
+        labels,
         &mut diagnostics,
     )?;
     let defaults = series_defaults(inputs);

@@ -11,7 +11,8 @@
 //! layers over build.rs; util/ holds helpers every stage may use.
 //! ```
 //!
-//! A stage imports only from the stages before it (and `util`, `diag`, `error`):
+//! A stage imports only from the stages before it (and `util`, `diag`, `error`,
+//! `labels`):
 //! `book/` never imports `output/`, the readers know nothing of packaging, `cover/`
 //! imports no stage. `docs/architecture.md` says where a new format plugs in.
 //!
@@ -27,6 +28,7 @@ pub mod cover;
 pub mod diag;
 pub mod error;
 pub mod input;
+pub mod labels;
 pub mod output;
 pub mod read;
 pub mod util;

@@ -8,6 +8,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::input::header::{Header, Rating};
 use crate::input::manifest::Manifest;
 use crate::input::settings::NotesPolicy;
+use crate::labels::Labels;
 use crate::read::event::{Body, Event, Tag};
 
 /// One story file after decoding and parsing.
@@ -228,6 +229,7 @@ pub fn summarize(
         .or_else(|| manifest.language.clone())
         .or_else(|| headers().find_map(|h| h.language().and_then(language_tag)))
         .unwrap_or_else(|| "en".to_string());
+    let labels = Labels::for_language(&language);
 
     let mut warnings: Vec<WarningEntry> = Vec::new();
     let mut add = |text: String, label: &String| {
@@ -245,7 +247,7 @@ pub fn summarize(
         }
     };
     for inst in &installments {
-        let label = inst.label();
+        let label = inst.label(labels);
         for part in &inst.parts {
             for w in part.header.warnings() {
                 add(w, &label);
@@ -255,7 +257,7 @@ pub fn summarize(
     if let Some(edits) = &manifest.warnings {
         for w in &edits.add {
             for inst in &installments {
-                add(w.clone(), &inst.label());
+                add(w.clone(), &inst.label(labels));
             }
         }
         warnings.retain(|e| {
@@ -452,7 +454,8 @@ mod tests {
                 },
             ]
         );
-        let labels: Vec<String> = s.installments.iter().map(Installment::label).collect();
+        let en = Labels::for_language("en");
+        let labels: Vec<String> = s.installments.iter().map(|i| i.label(en)).collect();
         assert_eq!(labels, vec!["1. Wing", "2. Flame", "Aside"]);
         assert_eq!(s.words(), 3 + 3 + 2);
     }

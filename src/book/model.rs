@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::input::header::{Header, Rating};
+use crate::labels::Labels;
 use crate::read::event::Body;
 
 /// A file that became (part of) an installment.
@@ -43,11 +44,12 @@ pub struct Installment {
 }
 
 impl Installment {
-    /// The label used in the table of contents and page headings.
-    pub fn label(&self) -> String {
+    /// The label used in the table of contents and page headings, in the language of
+    /// `labels`.
+    pub fn label(&self, labels: &Labels) -> String {
         match (self.number, self.title.is_empty()) {
             (Some(n), false) => format!("{n}. {}", self.title),
-            (Some(n), true) => format!("Installment {n}"),
+            (Some(n), true) => labels.untitled_installment_label(n),
             (None, _) => self.title.clone(),
         }
     }

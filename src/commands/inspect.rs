@@ -48,6 +48,7 @@ pub fn inspect(dir: &std::path::Path, opts: &crate::Options) -> crate::Result<In
 
 pub fn inspection(prepared: &Prepared) -> Inspection {
     let s = &prepared.series;
+    let labels = crate::labels::Labels::for_language(&s.language);
     let installments = s
         .installments
         .iter()
@@ -55,7 +56,7 @@ pub fn inspection(prepared: &Prepared) -> Inspection {
             inst.parts.iter().map(move |p| Row {
                 number: inst.number,
                 part: if inst.parts.len() > 1 { p.part } else { None },
-                title: inst.label(),
+                title: inst.label(labels),
                 file: p.source.file.clone(),
                 words: p.words,
                 declared_words: p.header.declared_words().map(|(f, _)| f.value.clone()),

@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod atomic;
 pub mod epub;
+pub mod items;
 pub mod package;
 pub mod pages;
 pub mod templates;

@@ -1,6 +1,7 @@
-//! From the series model to the files of an EPUB: the page contexts, the pages, the
-//! package document (OPF), the navigation document and the EPUB 2 NCX, all from
-//! templates and all from one typed table of contents, so nav and NCX cannot disagree.
+//! From the series model to the files of an EPUB: the item table (`items`) names every
+//! file once; the front pages, the package document (OPF), the navigation document and
+//! the EPUB 2 NCX are rendered from templates over it, and the story pages are streamed
+//! into the zip in reading order.
 
 use minijinja::{context, Value};
 use rayon::prelude::*;
@@ -9,124 +10,22 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-use crate::book::model::{Installment, Series};
+use crate::book::model::Series;
 use crate::error::{Error, Result};
+use crate::labels::Labels;
 use crate::output::assets::Extras;
-use crate::output::epub::{pack, pack_around, Entry, ZipWriter};
+use crate::output::epub::{pack, pack_around, Entry, Packed, ZipWriter};
+use crate::output::items::{items, landmarks, spine, toc, toc_depth, Item, Source};
 use crate::output::pages::Typeset;
 use crate::output::templates::{markup, Templates};
-use crate::output::views::{book_view, BookView, InstallmentView};
+use crate::output::views::{book_view, BookView};
 use crate::output::xhtml::{write_body, ImageMap};
-
-/// One entry of the table of contents, shared by the nav document and the NCX.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct TocEntry {
-    pub label: String,
-    pub href: String,
-    /// NCX `playOrder`: the target's position in reading order, from 1.
-    pub play_order: usize,
-    /// A unique id for the NCX `navPoint`.
-    pub id: String,
-    pub children: Vec<TocEntry>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-struct Landmark {
-    /// EPUB 3 landmark `epub:type`.
-    kind: &'static str,
-    /// EPUB 2 guide `type`.
-    guide_type: &'static str,
-    label: String,
-    href: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-struct ManifestItem {
-    id: String,
-    href: String,
-    media_type: &'static str,
-    properties: Option<&'static str>,
-}
 
 #[derive(Debug, Clone, Serialize)]
 struct Accessibility {
     access_modes: Vec<&'static str>,
     features: Vec<&'static str>,
     summary: String,
-}
-
-fn toc(book: &BookView) -> Vec<TocEntry> {
-    let mut entries = vec![
-        TocEntry {
-            label: "About this book".into(),
-            href: "about.xhtml".into(),
-            play_order: 0,
-            id: String::new(),
-            children: vec![],
-        },
-        TocEntry {
-            label: "Content warnings".into(),
-            href: "warnings.xhtml".into(),
-            play_order: 0,
-            id: String::new(),
-            children: vec![],
-        },
-        TocEntry {
-            label: "Contents".into(),
-            href: "contents.xhtml".into(),
-            play_order: 0,
-            id: String::new(),
-            children: vec![],
-        },
-    ];
-    for inst in &book.installments {
-        let children = if inst.parts.len() > 1 {
-            inst.parts
-                .iter()
-                .map(|p| TocEntry {
-                    label: p.label.clone(),
-                    href: p.href.clone(),
-                    play_order: 0,
-                    id: String::new(),
-                    children: vec![],
-                })
-                .collect()
-        } else {
-            vec![]
-        };
-        entries.push(TocEntry {
-            label: inst.label.clone(),
-            href: inst.href.clone(),
-            play_order: 0,
-            id: String::new(),
-            children,
-        });
-    }
-    // NCX requires one playOrder per target: an installment and its first part share one.
-    fn number(entries: &mut [TocEntry], seen: &mut Vec<String>, count: &mut usize) {
-        for e in entries {
-            *count += 1;
-            e.id = format!("nav-{count}");
-            e.play_order = match seen.iter().position(|h| *h == e.href) {
-                Some(i) => i + 1,
-                None => {
-                    seen.push(e.href.clone());
-                    seen.len()
-                }
-            };
-            number(&mut e.children, seen, count);
-        }
-    }
-    number(&mut entries, &mut Vec::new(), &mut 0);
-    entries
-}
-
-fn toc_depth(entries: &[TocEntry]) -> usize {
-    entries
-        .iter()
-        .map(|e| 1 + toc_depth(&e.children))
-        .max()
-        .unwrap_or(0)
 }
 
 /// How many story pages are rendered and compressed at once: enough to keep every core
@@ -145,167 +44,195 @@ pub fn write_book<W: Write>(
     out: W,
     dest: &Path,
 ) -> Result<W> {
-    let book = book_view(series, extras);
-    let book_value = Value::from_serialize(&book);
-    let images: ImageMap = extras
-        .images
-        .iter()
-        .map(|(src, a)| (src.clone(), a.href.clone()))
-        .collect();
+    let labels = Labels::for_language(&series.language);
+    let book = book_view(series, extras, labels);
+    let items = items(&book, extras, labels);
+    // Every template sees these two; some add their own values.
+    let base =
+        context! { book => Value::from_serialize(&book), labels => Value::from_serialize(labels) };
 
+    let mut entries = front_pages(&items, templates, &base)?;
+    entries.extend(package_documents(&items, templates, &base, labels)?);
+    entries.extend(images(&items));
+    let stories = StoryPages {
+        series,
+        book: &book,
+        typeset,
+        templates,
+        base: &base,
+        labels,
+        images: extras
+            .images
+            .iter()
+            .map(|(src, a)| (src.clone(), a.href.clone()))
+            .collect(),
+    };
+    write_zip(entries, &items, &stories, comment, out, dest)
+}
+
+/// The pages before the story, each from its template.
+fn front_pages(items: &[Item], templates: &Templates, base: &Value) -> Result<Vec<Entry>> {
+    items
+        .iter()
+        .filter(|i| matches!(i.source, Source::FrontPage))
+        .map(|i| {
+            let page = templates.render(&i.href, base.clone())?;
+            Ok(Entry::new(format!("OEBPS/{}", i.href), page))
+        })
+        .collect()
+}
+
+/// The navigation document, the NCX and the stylesheet (items), then the package
+/// document and the container, which the manifest does not list.
+fn package_documents(
+    items: &[Item],
+    templates: &Templates,
+    base: &Value,
+    labels: &Labels,
+) -> Result<Vec<Entry>> {
+    let toc = toc(items);
+    let depth = toc_depth(&toc);
+    let toc = Value::from_serialize(&toc);
+    let landmarks = Value::from_serialize(landmarks(items));
     let mut entries = Vec::new();
-    let page = |name: &str| templates.render(name, context! { book => book_value.clone() });
-    let mut manifest = Vec::new();
-    let mut spine = Vec::new();
-    let mut add_item = |id: &str, href: &str, properties| {
-        manifest.push(ManifestItem {
-            id: id.to_string(),
-            href: href.to_string(),
-            media_type: "application/xhtml+xml",
-            properties,
-        });
-        spine.push(id.to_string());
-    };
-
-    if extras.cover.is_some() {
-        add_item("cover", "cover.xhtml", Some("svg"));
-        entries.push(Entry::new("OEBPS/cover.xhtml", page("cover.xhtml")?));
-    }
-    for name in ["about", "warnings", "contents"] {
-        add_item(name, &format!("{name}.xhtml"), None);
-        entries.push(Entry::new(
-            format!("OEBPS/{name}.xhtml"),
-            page(&format!("{name}.xhtml"))?,
-        ));
-    }
-
-    // Story pages are rendered later, streamed; here they only take their places.
-    let jobs: Vec<(&Installment, &InstallmentView, usize)> = series
-        .installments
-        .iter()
-        .zip(&book.installments)
-        .flat_map(|(inst, view)| (0..inst.parts.len()).map(move |i| (inst, view, i)))
-        .collect();
-    for (n, (_, view, i)) in jobs.iter().enumerate() {
-        add_item(&format!("story-{:03}", n + 1), &view.parts[*i].href, None);
-    }
-
-    let toc = toc(&book);
-    let mut landmarks = Vec::new();
-    if extras.cover.is_some() {
-        landmarks.push(Landmark {
-            kind: "cover",
-            guide_type: "cover",
-            label: "Cover".into(),
-            href: "cover.xhtml".into(),
-        });
-    }
-    landmarks.push(Landmark {
-        kind: "titlepage",
-        guide_type: "title-page",
-        label: "About this book".into(),
-        href: "about.xhtml".into(),
-    });
-    landmarks.push(Landmark {
-        kind: "toc",
-        guide_type: "toc",
-        label: "Contents".into(),
-        href: "contents.xhtml".into(),
-    });
-    if let Some(first) = book.installments.first() {
-        landmarks.push(Landmark {
-            kind: "bodymatter",
-            guide_type: "text",
-            label: "Start of the story".into(),
-            href: first.href.clone(),
-        });
-    }
-
-    let nav = templates.render(
-        "nav.xhtml",
-        context! { book => book_value.clone(), toc => toc.clone(), landmarks => landmarks.clone() },
-    )?;
-    entries.push(Entry::new("OEBPS/nav.xhtml", nav));
-    manifest.push(ManifestItem {
-        id: "nav".into(),
-        href: "nav.xhtml".into(),
-        media_type: "application/xhtml+xml",
-        properties: Some("nav"),
-    });
-    let ncx = templates.render(
-        "toc.ncx",
-        context! { book => book_value.clone(), toc => toc.clone(), depth => toc_depth(&toc) },
-    )?;
-    entries.push(Entry::new("OEBPS/toc.ncx", ncx));
-    manifest.push(ManifestItem {
-        id: "ncx".into(),
-        href: "toc.ncx".into(),
-        media_type: "application/x-dtbncx+xml",
-        properties: None,
-    });
-    entries.push(Entry::new(
-        "OEBPS/style.css",
-        templates.render("style.css", context! { book => book_value.clone() })?,
-    ));
-    manifest.push(ManifestItem {
-        id: "css".into(),
-        href: "style.css".into(),
-        media_type: "text/css",
-        properties: None,
-    });
-
-    if let Some(cover) = &extras.cover {
-        entries.push(Entry::new(
-            format!("OEBPS/{}", cover.href),
-            cover.bytes.clone(),
-        ));
-        manifest.push(ManifestItem {
-            id: "cover-image".into(),
-            href: cover.href.clone(),
-            media_type: cover.media_type,
-            properties: Some("cover-image"),
-        });
-    }
-    for (i, (_, image)) in extras.images.iter().enumerate() {
-        entries.push(Entry::new(
-            format!("OEBPS/{}", image.href),
-            image.bytes.clone(),
-        ));
-        manifest.push(ManifestItem {
-            id: format!("image-{:03}", i + 1),
-            href: image.href.clone(),
-            media_type: image.media_type,
-            properties: None,
-        });
-    }
-
-    let has_images = extras.cover.is_some() || !extras.images.is_empty();
-    let accessibility = Accessibility {
-        access_modes: if has_images { vec!["textual", "visual"] } else { vec!["textual"] },
-        features: {
-            let mut f = vec!["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"];
-            if has_images {
-                f.push("alternativeText");
+    for item in items {
+        let ctx = match item.source {
+            Source::Nav => {
+                context! { toc => toc.clone(), landmarks => landmarks.clone(), ..base.clone() }
             }
-            f
-        },
-        summary: if has_images {
-            "The story is text, readable in full without the images: the cover repeats the title and author, and every image in the text has a description. A contents page and navigation lead to every installment; headings mark each installment and part; author's notes and scene breaks are marked up for assistive technology."
-        } else {
-            "The story is text only. A contents page and navigation lead to every installment; headings mark each installment and part; author's notes and scene breaks are marked up for assistive technology."
-        }.to_string(),
-    };
+            Source::Ncx => context! { toc => toc.clone(), depth => depth, ..base.clone() },
+            Source::Style => base.clone(),
+            Source::FrontPage | Source::Story { .. } | Source::Image(_) => continue,
+        };
+        let document = templates.render(&item.href, ctx)?;
+        entries.push(Entry::new(format!("OEBPS/{}", item.href), document));
+    }
     let opf = templates.render(
         "content.opf",
-        context! { book => book_value.clone(), manifest => manifest, spine => spine, landmarks => landmarks, accessibility => accessibility },
+        context! {
+            manifest => Value::from_serialize(items),
+            spine => spine(items),
+            landmarks => landmarks,
+            accessibility => accessibility(items, labels),
+            ..base.clone()
+        },
     )?;
     entries.push(Entry::new("OEBPS/content.opf", opf));
     entries.push(Entry::new(
         "META-INF/container.xml",
-        templates.render("container.xml", context! {})?,
+        templates.render("container.xml", base.clone())?,
     ));
+    Ok(entries)
+}
 
-    // Entries in name order, the story pages (`OEBPS/story-NNN.xhtml`) in the middle.
+/// What the package says of its accessibility, which depends on whether it has images.
+fn accessibility(items: &[Item], labels: &Labels) -> Accessibility {
+    let has_images = items.iter().any(|i| matches!(i.source, Source::Image(_)));
+    let mut features = vec![
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "displayTransformability",
+    ];
+    if has_images {
+        features.push("alternativeText");
+    }
+    Accessibility {
+        access_modes: if has_images {
+            vec!["textual", "visual"]
+        } else {
+            vec!["textual"]
+        },
+        features,
+        summary: if has_images {
+            labels.accessibility_with_images.clone()
+        } else {
+            labels.accessibility_text_only.clone()
+        },
+    }
+}
+
+/// The cover and the images, as they are.
+fn images(items: &[Item]) -> Vec<Entry> {
+    items
+        .iter()
+        .filter_map(|i| match i.source {
+            Source::Image(image) => {
+                Some(Entry::new(format!("OEBPS/{}", i.href), image.bytes.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// What rendering a story page needs.
+struct StoryPages<'a> {
+    series: &'a Series,
+    book: &'a BookView,
+    typeset: &'a Typeset,
+    templates: &'a Templates,
+    base: &'a Value,
+    labels: &'a Labels,
+    images: ImageMap,
+}
+
+impl StoryPages<'_> {
+    /// Renders and compresses the page of part `index` of installment `installment`:
+    /// joined around its typeset body when the template allows, else rendered whole.
+    fn pack(&self, installment: usize, index: usize, href: &str) -> Result<Packed> {
+        let templates = self.templates;
+        let view = &self.book.installments[installment];
+        let part = &self.series.installments[installment].parts[index];
+        let path = format!("OEBPS/{href}");
+        let ctx = context! {
+            installment => Value::from_serialize(view),
+            part => Value::from_serialize(&view.parts[index]),
+            ..self.base.clone()
+        };
+        let body = match self.typeset.get(&part.source.file).map(|b| &b.0) {
+            Some(typeset) if !typeset.is_empty() => {
+                if let Some((before, after)) =
+                    templates.render_around_body("part.xhtml", ctx.clone())
+                {
+                    return Ok(pack_around(
+                        path,
+                        before.as_bytes(),
+                        typeset,
+                        after.as_bytes(),
+                    ));
+                }
+                String::from_utf8(typeset.inflate())
+                    .expect("a typeset body is the UTF-8 it was made from")
+            }
+            Some(_) => String::new(),
+            None => {
+                let mut body = String::with_capacity(part.words * 7);
+                write_body(&part.body.events, &self.images, self.labels, &mut body);
+                body
+            }
+        };
+        let html = templates.render("part.xhtml", context! { body => markup(body), ..ctx })?;
+        Ok(pack(Entry::new(path, html)))
+    }
+}
+
+/// Writes the zip: `entries` and the story pages in name order, the story pages
+/// (`OEBPS/story-NNN.xhtml`) streamed in the middle, `PAGES_IN_FLIGHT` at a time.
+fn write_zip<W: Write>(
+    mut entries: Vec<Entry>,
+    items: &[Item],
+    stories: &StoryPages,
+    comment: &str,
+    out: W,
+    dest: &Path,
+) -> Result<W> {
+    let jobs: Vec<(usize, usize, &str)> = items
+        .iter()
+        .filter_map(|i| match i.source {
+            Source::Story { installment, part } => Some((installment, part, i.href.as_str())),
+            _ => None,
+        })
+        .collect();
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     let split = entries.partition_point(|e| e.path.as_str() < "OEBPS/story-");
     let after = entries.split_off(split);
@@ -318,42 +245,9 @@ pub fn write_book<W: Write>(
         zip.add(p).map_err(io)?;
     }
     for chunk in jobs.chunks(PAGES_IN_FLIGHT) {
-        let packed: Vec<Result<crate::output::epub::Packed>> = chunk
+        let packed: Vec<Result<Packed>> = chunk
             .par_iter()
-            .map(|(inst, view, i)| {
-                let part = &inst.parts[*i];
-                let path = format!("OEBPS/{}", view.parts[*i].href);
-                let ctx = context! {
-                    book => book_value.clone(),
-                    installment => Value::from_serialize(view),
-                    part => Value::from_serialize(&view.parts[*i]),
-                };
-                let body = match typeset.get(&part.source.file).map(|b| &b.0) {
-                    Some(typeset) if !typeset.is_empty() => {
-                        if let Some((before, after)) =
-                            templates.render_around_body("part.xhtml", ctx.clone())
-                        {
-                            return Ok(pack_around(
-                                path,
-                                before.as_bytes(),
-                                typeset,
-                                after.as_bytes(),
-                            ));
-                        }
-                        String::from_utf8(typeset.inflate())
-                            .expect("a typeset body is the UTF-8 it was made from")
-                    }
-                    Some(_) => String::new(),
-                    None => {
-                        let mut body = String::with_capacity(part.words * 7);
-                        write_body(&part.body.events, &images, &mut body);
-                        body
-                    }
-                };
-                let html =
-                    templates.render("part.xhtml", context! { body => markup(body), ..ctx })?;
-                Ok(pack(Entry::new(path, html)))
-            })
+            .map(|&(installment, part, href)| stories.pack(installment, part, href))
             .collect();
         for p in packed {
             zip.add(p?).map_err(io)?;

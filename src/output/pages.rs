@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::labels::Labels;
 use crate::output::epub::Deflated;
 use crate::output::xhtml::{write_body, ImageMap};
 use crate::read::event::Event;
@@ -18,9 +19,9 @@ impl Body {
     /// Typesets `events` (a body without images: their file names are settled only
     /// once the whole series is known) and compresses the XHTML. `words` sizes the
     /// buffer.
-    pub fn typeset(events: &[Event], words: usize) -> Body {
+    pub fn typeset(events: &[Event], words: usize, labels: &Labels) -> Body {
         let mut xhtml = String::with_capacity(words * 7);
-        write_body(events, &ImageMap::new(), &mut xhtml);
+        write_body(events, &ImageMap::new(), labels, &mut xhtml);
         Body(Deflated::new(xhtml.as_bytes()))
     }
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::book::model::{Installment, Series};
 use crate::input::header::{FieldKind, RatingLevel};
+use crate::labels::Labels;
 use crate::output::assets::Extras;
 
 /// The series as every page template sees it (`book`).
@@ -158,7 +159,7 @@ fn paragraphs(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn installment_view(inst: &Installment, first_part: usize) -> InstallmentView {
+fn installment_view(inst: &Installment, first_part: usize, labels: &Labels) -> InstallmentView {
     let declared: Vec<u64> = inst
         .parts
         .iter()
@@ -188,7 +189,7 @@ fn installment_view(inst: &Installment, first_part: usize) -> InstallmentView {
             }
         }
     }
-    let label = inst.label();
+    let label = inst.label(labels);
     let parts = inst
         .parts
         .iter()
@@ -196,7 +197,7 @@ fn installment_view(inst: &Installment, first_part: usize) -> InstallmentView {
         .map(|(i, p)| PartView {
             href: part_href(first_part + i),
             label: if inst.parts.len() > 1 {
-                format!("Part {}", p.part.unwrap_or(i as u32 + 1))
+                labels.part_label(p.part.unwrap_or(i as u32 + 1))
             } else {
                 label.clone()
             },
@@ -223,14 +224,14 @@ fn installment_view(inst: &Installment, first_part: usize) -> InstallmentView {
     }
 }
 
-/// The `book` every template sees.
-pub fn book_view(series: &Series, extras: &Extras) -> BookView {
+/// The `book` every template sees, its labels from `labels`.
+pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView {
     let mut next_part = 1;
     let installments: Vec<InstallmentView> = series
         .installments
         .iter()
         .map(|inst| {
-            let view = installment_view(inst, next_part);
+            let view = installment_view(inst, next_part, labels);
             next_part += inst.parts.len();
             view
         })

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use crate::labels::Labels;
 use crate::read::event::{Event, Tag};
+use crate::read::text::starts_with_note_label;
 
 /// Escapes text for XHTML element content and attribute values.
 pub fn escape_into(out: &mut String, text: &str) {
@@ -38,21 +40,8 @@ pub fn escape(text: &str) -> String {
 /// Where packaged images ended up: source `src` → path relative to the page.
 pub type ImageMap = HashMap<String, String>;
 
-/// Labels that already say "this is an author's note", so no second label is added.
-const NOTE_PREFIXES: [&str; 9] = [
-    "a/n",
-    "an:",
-    "an ",
-    "an2",
-    "author's note",
-    "author’s note",
-    "authors note",
-    "note:",
-    "note ",
-];
-
-/// Writes the body markup for `events` into `out`.
-pub fn write_body(events: &[Event], images: &ImageMap, out: &mut String) {
+/// Writes the body markup for `events` into `out`, in the language of `labels`.
+pub fn write_body(events: &[Event], images: &ImageMap, labels: &Labels, out: &mut String) {
     // Only a note something refers to gets a link back to that reference.
     let referenced: Vec<&str> = events
         .iter()
@@ -64,6 +53,7 @@ pub fn write_body(events: &[Event], images: &ImageMap, out: &mut String) {
     let mut w = Writer {
         out,
         images,
+        labels,
         footnotes: Vec::new(),
         references: Vec::new(),
         referenced,
@@ -77,6 +67,7 @@ pub fn write_body(events: &[Event], images: &ImageMap, out: &mut String) {
 struct Writer<'a> {
     out: &'a mut String,
     images: &'a ImageMap,
+    labels: &'a Labels,
     /// Footnote labels in order of first mention; ids are their 1-based index.
     footnotes: Vec<String>,
     /// How often each footnote was referred to so far, by index: a second reference
@@ -110,10 +101,16 @@ impl<'a> Writer<'a> {
                 self.out.push_str("</code>");
             }
             Event::LineBreak => self.out.push_str("<br/>"),
-            Event::SceneBreak => self
+            Event::SceneBreak => {
+                self.out
+                    .push_str("<div class=\"scene-break\" role=\"separator\" aria-label=\"");
+                escape_into(self.out, &self.labels.scene_break);
+                self.out
+                    .push_str("\">*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*</div>\n");
+            }
+            Event::Pause => self
                 .out
-                .push_str("<div class=\"scene-break\" role=\"separator\" aria-label=\"Scene break\">*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*</div>\n"),
-            Event::Pause => self.out.push_str("<p class=\"pause\" aria-hidden=\"true\">\u{a0}</p>\n"),
+                .push_str("<p class=\"pause\" aria-hidden=\"true\">\u{a0}</p>\n"),
             Event::FootnoteReference(label) => {
                 let n = self.footnote_number(label);
                 self.references[n - 1] += 1;
@@ -163,12 +160,14 @@ impl<'a> Writer<'a> {
             Tag::Superscript => self.out.push_str("<sup>"),
             Tag::Subscript => self.out.push_str("<sub>"),
             Tag::AuthorNote => {
-                self.out.push_str(
-                    "<div class=\"author-note\" role=\"note\" aria-label=\"Author’s note\">\n",
-                );
-                if !starts_with_note_label(rest) {
-                    self.out
-                        .push_str("<p class=\"note-label\">Author’s note</p>\n");
+                self.out
+                    .push_str("<div class=\"author-note\" role=\"note\" aria-label=\"");
+                escape_into(self.out, &self.labels.author_note);
+                self.out.push_str("\">\n");
+                if !labels_itself(rest) {
+                    self.out.push_str("<p class=\"note-label\">");
+                    escape_into(self.out, &self.labels.author_note);
+                    self.out.push_str("</p>\n");
                 }
             }
             Tag::Closing => self.out.push_str("<p class=\"closing\">"),
@@ -211,10 +210,12 @@ impl<'a> Writer<'a> {
                     "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">"
                 );
                 if self.referenced.contains(&label.as_str()) {
-                    let _ = writeln!(
+                    let _ = write!(
                         self.out,
-                        "<p class=\"footnote-number\"><a href=\"#fnref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">{n}.</a></p>"
+                        "<p class=\"footnote-number\"><a href=\"#fnref-{n}\" role=\"doc-backlink\" aria-label=\""
                     );
+                    escape_into(self.out, &self.labels.back_to_note_label(n));
+                    let _ = writeln!(self.out, "\">{n}.</a></p>");
                 } else {
                     // A note nothing refers to has no reference to go back to.
                     let _ = writeln!(self.out, "<p class=\"footnote-number\">{n}.</p>");
@@ -269,7 +270,7 @@ fn is_external(href: &str) -> bool {
 }
 
 /// Whether the note's own first words already say it is an author's note (`A/N:`).
-fn starts_with_note_label(rest: &[Event]) -> bool {
+fn labels_itself(rest: &[Event]) -> bool {
     let first_text = rest
         .iter()
         .take_while(|e| !matches!(e, Event::End(Tag::AuthorNote)))
@@ -277,10 +278,7 @@ fn starts_with_note_label(rest: &[Event]) -> bool {
             Event::Text(t) if !t.trim().is_empty() => Some(t),
             _ => None,
         });
-    first_text.is_some_and(|t| {
-        let lower = t.trim_start().trim_start_matches(['(', '[']).to_lowercase();
-        NOTE_PREFIXES.iter().any(|p| lower.starts_with(p))
-    })
+    first_text.is_some_and(|t| starts_with_note_label(t))
 }
 
 #[cfg(test)]
@@ -289,7 +287,12 @@ mod tests {
 
     fn render(events: Vec<Event>) -> String {
         let mut out = String::new();
-        write_body(&events, &ImageMap::new(), &mut out);
+        write_body(
+            &events,
+            &ImageMap::new(),
+            Labels::for_language("en"),
+            &mut out,
+        );
         out
     }
 
@@ -424,6 +427,26 @@ mod tests {
         assert!(!note("A/N: thanks for reading!").contains("note-label"));
         assert!(!note("(AN: edited)").contains("note-label"));
         assert!(note("Disclaimer: not mine.").contains("<p class=\"note-label\">Author’s note</p>"));
+    }
+
+    #[test]
+    fn a_note_labels_itself_exactly_when_the_reader_calls_it_a_note() {
+        for first in [
+            "A/N: hi",
+            "Notes: hi",
+            "Authors' Note - hi",
+            "A / N: hi",
+            "An hour later.",
+            "Note to self",
+            "A/Nothing",
+        ] {
+            let note = [Event::Text(first.into()), Event::End(Tag::AuthorNote)];
+            assert_eq!(
+                labels_itself(&note),
+                crate::read::text::is_note_start(first),
+                "{first}"
+            );
+        }
     }
 
     #[test]

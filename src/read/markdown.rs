@@ -244,7 +244,12 @@ mod tests {
     fn html(md: &str) -> (Option<String>, String) {
         let (body, _) = parse(md, "t.md", 1, Typography::Smart);
         let mut out = String::new();
-        write_body(&body.events, &ImageMap::new(), &mut out);
+        write_body(
+            &body.events,
+            &ImageMap::new(),
+            crate::labels::Labels::for_language("en"),
+            &mut out,
+        );
         (body.heading, out)
     }
 

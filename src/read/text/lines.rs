@@ -193,6 +193,13 @@ pub fn is_note_start(line: &str) -> bool {
     .is_match(line)
 }
 
+/// Whether `text` opens with its own author's-note label (`A/N:`, `(Author's note)`):
+/// the writer asks this of a note's first words, so a note that labels itself gets no
+/// second label. The rule is the one that made the paragraph a note, so the two agree.
+pub fn starts_with_note_label(text: &str) -> bool {
+    is_note_start(text.trim_start())
+}
+
 /// `Disclaimer: I own nothing.` Only before the story is this set apart as a note.
 pub(super) fn is_disclaimer(line: &str) -> bool {
     let line = line.trim_start_matches(['(', '[', '*', '_']).trim_start();

@@ -60,7 +60,7 @@ use join::decide_joins;
 use layout::Layout;
 use lines::{Kind, Line};
 
-pub use lines::{is_closing, is_heading, is_note_start, is_scene_break};
+pub use lines::{is_closing, is_heading, is_note_start, is_scene_break, starts_with_note_label};
 
 #[derive(Debug, Clone, Default)]
 pub struct TextOptions {

@@ -14,7 +14,12 @@ pub(super) fn read(input: &str) -> Body {
 pub(super) fn html(input: &str) -> String {
     let body = read(input);
     let mut out = String::new();
-    write_body(&body.events, &ImageMap::new(), &mut out);
+    write_body(
+        &body.events,
+        &ImageMap::new(),
+        crate::labels::Labels::for_language("en"),
+        &mut out,
+    );
     out
 }
 
@@ -102,7 +107,12 @@ fn fixture_output(input: &str) -> String {
     if let Some(h) = &body.heading {
         out.push_str(&format!("<!-- heading: {h} -->\n"));
     }
-    write_body(&body.events, &ImageMap::new(), &mut out);
+    write_body(
+        &body.events,
+        &ImageMap::new(),
+        crate::labels::Labels::for_language("en"),
+        &mut out,
+    );
     out
 }
 
@@ -360,7 +370,12 @@ mod props {
             for typography in [Typography::Smart, Typography::Off] {
                 let (body, _) = parse(&input, "p.txt", 1, &TextOptions { typography });
                 let mut out = String::new();
-                write_body(&body.events, &ImageMap::new(), &mut out);
+                write_body(
+        &body.events,
+        &ImageMap::new(),
+        crate::labels::Labels::for_language("en"),
+        &mut out,
+    );
                 let out = out.replace("<p class=\"note-label\">Author’s note</p>\n", "");
                 let text = well_formed_text(&out).map_err(|e| TestCaseError::fail(format!("{e} in {out}")))?;
                 let got: Vec<char> = body.heading.as_deref().unwrap_or("").chars().chain(text.chars())
