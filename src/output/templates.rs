@@ -38,6 +38,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 /// The template set for one build.
 pub struct Templates {
     env: Environment<'static>,
+    /// The names of the user's templates. With any of them in play, every XML
+    /// document rendered is checked to be well-formed: the built-in ones are, and a
+    /// user's `base.xhtml` can break pages rendered from built-in templates.
+    overridden: Vec<String>,
 }
 
 impl Templates {
@@ -85,7 +89,22 @@ impl Templates {
             env.add_template_owned(name.clone(), source.clone())
                 .map_err(|e| template_error(name, &e))?;
         }
-        Ok(Templates { env })
+        // A story page that never prints its body would drop the story silently.
+        if let Some((name, _)) = overrides.iter().find(|(n, _)| n == "part.xhtml") {
+            let template = env
+                .get_template(name)
+                .map_err(|e| template_error(name, &e))?;
+            if !template.undeclared_variables(false).contains("body") {
+                return Err(Error::Template {
+                    name: name.clone(),
+                    message: "it never uses {{ body }}, so every story page would be left without its story; put {{ body }} where the story goes".into(),
+                });
+            }
+        }
+        Ok(Templates {
+            env,
+            overridden: overrides.iter().map(|(n, _)| n.clone()).collect(),
+        })
     }
 
     /// Renders template `name` with `ctx` (a typed context serialized for minijinja).
@@ -94,7 +113,36 @@ impl Templates {
             .env
             .get_template(name)
             .map_err(|e| template_error(name, &e))?;
-        template.render(ctx).map_err(|e| template_error(name, &e))
+        let out = template.render(ctx).map_err(|e| template_error(name, &e))?;
+        if !self.overridden.is_empty() {
+            self.check_well_formed(name, &out)?;
+        }
+        Ok(out)
+    }
+
+    /// A page or package document must be well-formed XML, or no reading system
+    /// opens the book: said here, naming the template and the user's templates.
+    fn check_well_formed(&self, name: &str, out: &str) -> Result<()> {
+        if ![".xhtml", ".opf", ".ncx", ".xml"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        {
+            return Ok(());
+        }
+        let options = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        };
+        match roxmltree::Document::parse_with_options(out, options) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(Error::Template {
+                name: name.to_string(),
+                message: format!(
+                    "what it renders is not well-formed XML ({e}), so reading systems would refuse the book; your templates here are {}",
+                    self.overridden.join(", ")
+                ),
+            }),
+        }
     }
 
     /// Renders `name` around its `body`: `ctx` gets a stand-in for `body`, and the
@@ -167,12 +215,12 @@ mod tests {
     #[test]
     fn a_page_splits_where_its_body_goes() {
         let t = Templates::new(&[(
-            "p.xhtml".into(),
+            "p.frag".into(),
             "<h1>{{ title }}</h1>{{ body }}<p>end</p>".into(),
         )])
         .unwrap();
         assert_eq!(
-            t.render_around_body("p.xhtml", context! { title => "A & B" }),
+            t.render_around_body("p.frag", context! { title => "A & B" }),
             Some(("<h1>A &amp; B</h1>".into(), "<p>end</p>".into()))
         );
     }
@@ -186,9 +234,9 @@ mod tests {
             "{% if body %}{{ body }}{% endif %}x{{ body | length }}",
             "{{ body | replace('<p>', '<p class=\"x\">') }}",
         ] {
-            let t = Templates::new(&[("p.xhtml".into(), source.into())]).unwrap();
+            let t = Templates::new(&[("p.frag".into(), source.into())]).unwrap();
             assert_eq!(
-                t.render_around_body("p.xhtml", context! {}),
+                t.render_around_body("p.frag", context! {}),
                 None,
                 "{source}"
             );
@@ -197,10 +245,10 @@ mod tests {
 
     #[test]
     fn values_are_escaped_once_and_markup_passes() {
-        let t = Templates::new(&[("x.xhtml".into(), "<p>{{ a }}</p>{{ b }}".into())]).unwrap();
+        let t = Templates::new(&[("x.frag".into(), "<p>{{ a }}</p>{{ b }}".into())]).unwrap();
         let out = t
             .render(
-                "x.xhtml",
+                "x.frag",
                 context! { a => "Tom & \"Jerry\" <3", b => markup("<em>ok</em>".into()) },
             )
             .unwrap();
@@ -219,16 +267,50 @@ mod tests {
     #[test]
     fn a_template_that_never_ends_runs_out_of_fuel_and_is_named() {
         let t = Templates::new(&[(
-            "part.xhtml".into(),
+            "about.xhtml".into(),
             "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
                 .into(),
         )])
         .unwrap();
-        let msg = t.render("part.xhtml", context! {}).unwrap_err().to_string();
+        let msg = t
+            .render("about.xhtml", context! {})
+            .unwrap_err()
+            .to_string();
         assert!(
-            msg.contains("part.xhtml") && msg.contains("never ends"),
+            msg.contains("about.xhtml") && msg.contains("never ends"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn a_story_page_without_its_body_is_refused() {
+        let err = Templates::new(&[("part.xhtml".into(), "<p>{{ book.title }}</p>".into())])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("part.xhtml") && err.contains("{{ body }}"),
+            "{err}"
+        );
+        // Filtering the body is using it.
+        assert!(Templates::new(&[("part.xhtml".into(), "{{ body | safe }}".into())]).is_ok());
+    }
+
+    #[test]
+    fn a_user_template_that_breaks_the_xml_is_named() {
+        let t =
+            Templates::new(&[("about.xhtml".into(), "<html><p>unclosed</html>".into())]).unwrap();
+        let err = t
+            .render("about.xhtml", context! {})
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("about.xhtml") && err.contains("not well-formed XML"),
+            "{err}"
+        );
+        let fine =
+            Templates::new(&[("about.xhtml".into(), "<html><p>x</p></html>".into())]).unwrap();
+        assert!(fine.render("about.xhtml", context! {}).is_ok());
     }
 
     #[test]
