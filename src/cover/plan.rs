@@ -59,7 +59,9 @@ pub fn make(
         } => generate_cover(
             text,
             template,
-            background.as_ref().map(|(_, b)| b.as_slice()),
+            background
+                .as_ref()
+                .map(|(name, b)| (name.as_str(), b.as_slice())),
         )?,
     };
     Ok(Some(made))

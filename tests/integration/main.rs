@@ -7,4 +7,5 @@ mod batch;
 mod build;
 mod cli;
 mod cover;
+mod hostile;
 mod manifest;
