@@ -21,10 +21,11 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::input::files::{Format, SourceFile};
 use crate::input::settings::{NotesPolicy, Options, Typography};
-use crate::input::{self, decode, digest, header, Inputs};
+use crate::input::{self, decode, digest, header, FileKind, Inputs, Origin, SeriesFolder};
 use crate::output::assets::{image_media_type, Extras, ImageAsset};
+use crate::output::atomic;
 use crate::output::pages::{self, Typeset};
-use crate::output::{atomic, package, templates::Templates};
+use crate::output::{package, templates::Templates};
 use crate::read::event::{Body, Event};
 use crate::read::{markdown, text};
 use crate::util::hash::Fnv64;
@@ -167,6 +168,7 @@ pub fn prepare(inputs: &Inputs, keep: Keep) -> Result<Prepared> {
     }
     let settings = &inputs.settings;
     let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(inputs.diagnostics.iter().cloned());
     let parsed = parse_files(
         &inputs.files,
         settings.typography,
@@ -258,16 +260,54 @@ fn cover_asset(image: CoverImage) -> ImageAsset {
     }
 }
 
-/// Reads an image a Markdown body names, relative to the series folder.
-pub type ReadAsset<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync);
+/// Reads an image a Markdown body names, relative to the series folder (see
+/// [`read_image`]).
+pub type ReadAsset<'a> = &'a (dyn Fn(&str) -> Result<Vec<u8>> + Sync);
+
+/// Reads the image `src` a Markdown body names: a path relative to the series folder
+/// that must stay inside it once links are followed, an ordinary file of at most
+/// `FileKind::Image.cap()` bytes.
+pub fn read_image(folder: &SeriesFolder, src: &str) -> Result<Vec<u8>> {
+    let path = folder.path().join(src);
+    folder.check(&path, Origin::Series { option: None })?;
+    input::read_file(&path, FileKind::Image)
+}
+
+/// A `ReadAsset` with no images at all (tests, benchmarks).
+pub fn no_images(src: &str) -> Result<Vec<u8>> {
+    Err(Error::FileUnreadable {
+        path: PathBuf::from(src),
+        source: std::io::ErrorKind::NotFound.into(),
+    })
+}
+
+/// Why an image a body names is not packaged, for `W009`.
+fn why_not_packaged(e: &Error) -> String {
+    match e {
+        Error::FileUnreadable { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            "cannot be found".into()
+        }
+        Error::FileUnreadable { source, .. } => format!("cannot be read ({source})"),
+        Error::NotAFile { what, .. } => format!("is {what}, not an ordinary file"),
+        Error::TooLarge {
+            size, cap, advice, ..
+        } => format!("is {size}, more than the {cap} MB ficbind packages for an image ({advice})"),
+        Error::OutsideSeries { target, .. } => format!(
+            "leads outside the series folder (to {}); copy the image into the series folder",
+            target.display()
+        ),
+        e => e.to_string(),
+    }
+}
 
 /// Whether an image a body names is a file inside the series folder, to be read.
 fn is_local(src: &str) -> bool {
     !src.contains("://") && !src.starts_with('/') && !src.split(['/', '\\']).any(|c| c == "..")
 }
 
-/// Packages the images Markdown bodies refer to. A missing or unsupported image is a
-/// warning and its description stays in the text. Each image's source and digest go
+/// Packages the images Markdown bodies refer to. An image that is missing, not an
+/// image, not an ordinary file, too large, or leading outside the series folder is a
+/// warning (`W009`), never an error: its description stays in the text. Each image's source and digest go
 /// into `digests` (a missing one too), for the fingerprint.
 fn collect_images(
     series: &Series,
@@ -287,11 +327,12 @@ fn collect_images(
             }
             seen.push(src);
             let local = is_local(src);
-            let bytes = if local { read_asset(src) } else { None };
-            digests.push((src.clone(), bytes.as_deref().map_or(0, digest)));
-            let media = bytes.as_deref().and_then(image_media_type);
-            match (bytes, media) {
-                (Some(bytes), Some(media_type)) => {
+            let read = if local { Some(read_asset(src)) } else { None };
+            let bytes = read.as_ref().and_then(|r| r.as_ref().ok());
+            digests.push((src.clone(), bytes.map_or(0, |b| digest(b))));
+            let media = bytes.and_then(|b| image_media_type(b));
+            match (read, media) {
+                (Some(Ok(bytes)), Some(media_type)) => {
                     let ext = media_type
                         .trim_start_matches("image/")
                         .replace("jpeg", "jpg");
@@ -307,13 +348,11 @@ fn collect_images(
                         },
                     ));
                 }
-                (bytes, _) => {
-                    let why = if !local {
-                        "is not a file inside the series folder"
-                    } else if bytes.is_none() {
-                        "cannot be found"
-                    } else {
-                        "is not a PNG, JPEG, GIF or WebP image"
+                (read, _) => {
+                    let why = match read {
+                        None => "is not a file inside the series folder".to_string(),
+                        Some(Err(e)) => why_not_packaged(&e),
+                        Some(Ok(_)) => "is not a PNG, JPEG, GIF or WebP image".to_string(),
                     };
                     diags.push(
                         Diagnostic::new(
@@ -531,11 +570,12 @@ pub fn current_fingerprint(inputs: &Inputs, images: &[String]) -> Result<String>
         .par_iter()
         .map(|f| Ok((f.name.clone(), digest(&f.read()?))))
         .collect::<Result<_>>()?;
+    let folder = SeriesFolder::new(&inputs.folder)?;
     let images: Vec<(String, u64)> = images
         .iter()
         .map(|src| {
             let bytes = is_local(src)
-                .then(|| std::fs::read(inputs.folder.join(src)).ok())
+                .then(|| read_image(&folder, src).ok())
                 .flatten();
             (src.clone(), bytes.as_deref().map_or(0, digest))
         })
@@ -608,11 +648,10 @@ pub fn build(
     output: Option<&Path>,
     show: &mut dyn FnMut(&[Diagnostic]),
 ) -> Result<Written> {
-    let folder = inputs.folder.clone();
-    let read_asset = move |rel: &str| std::fs::read(folder.join(rel)).ok();
+    let folder = SeriesFolder::new(&inputs.folder)?;
     // The plan holds the story compressed; pages are then streamed to disk a few at a
     // time.
-    let plan = plan(&inputs, &read_asset)?;
+    let plan = plan(&inputs, &|src: &str| read_image(&folder, src))?;
     let deny = inputs.settings.deny_warnings;
     // Everything the book needs is in the plan now; a given cover image read into the
     // inputs can be large.
@@ -639,9 +678,8 @@ pub fn build_split(
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(Error::OutputNotAFolder(out_dir.to_path_buf()));
     }
-    let folder = inputs.folder.clone();
-    let read_asset = move |rel: &str| std::fs::read(folder.join(rel)).ok();
-    let books = plan_split(&inputs, &read_asset)?;
+    let folder = SeriesFolder::new(&inputs.folder)?;
+    let books = plan_split(&inputs, &|src: &str| read_image(&folder, src))?;
     let all: Vec<Diagnostic> = books
         .iter()
         .flat_map(|b| b.diagnostics.iter().cloned())
@@ -678,10 +716,8 @@ pub fn render_cover(dir: &Path, opts: &Options) -> Result<(ImageAsset, Vec<Diagn
 /// programs): the same plan and writer as `build`, nothing written to disk.
 pub fn build_series(dir: &Path, opts: &Options) -> Result<Book> {
     let inputs = input::read_inputs(dir, opts)?;
-    let folder = inputs.folder.clone();
-    let plan = plan(&inputs, &move |rel: &str| {
-        std::fs::read(folder.join(rel)).ok()
-    })?;
+    let folder = SeriesFolder::new(&inputs.folder)?;
+    let plan = plan(&inputs, &|src: &str| read_image(&folder, src))?;
     let epub = plan.to_bytes()?;
     Ok(Book {
         name: default_file_name(&plan.series.title),
@@ -726,7 +762,7 @@ mod tests {
             "tests/fixtures/series/messy",
         ] {
             let inputs = input::read_inputs(&series_dir(rel), &opts).unwrap();
-            let plan = plan(&inputs, &|_| None).unwrap();
+            let plan = plan(&inputs, &no_images).unwrap();
             let text = cover_text(&plan.series);
             let (expected, _) = make_cover(&inputs, &text).unwrap().unwrap();
             assert_eq!(plan.extras.cover.as_ref(), Some(&expected), "{rel}");
@@ -748,7 +784,7 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("zz.txt"), "\n\n").unwrap();
         let inputs = input::read_inputs(dir.path(), &Options::default()).unwrap();
-        let plan = plan(&inputs, &|_| None).unwrap();
+        let plan = plan(&inputs, &no_images).unwrap();
         let text = cover_text(&plan.series);
         assert_ne!(guess_cover_text(&inputs), Some(text.clone()));
         let (expected, _) = make_cover(&inputs, &text).unwrap().unwrap();
@@ -767,7 +803,7 @@ mod tests {
         };
         let now = || {
             let inputs = input::read_inputs(dir.path(), &opts).unwrap();
-            let built = plan(&inputs, &|_| None).unwrap().comment;
+            let built = plan(&inputs, &no_images).unwrap().comment;
             let checked = current_fingerprint(&inputs, &[]).unwrap();
             assert_eq!(built, checked, "a build and a check agree");
             built

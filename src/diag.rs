@@ -35,6 +35,8 @@ pub enum Code {
     /// The cover font has no glyph for some characters of the title, author or fandom;
     /// they are left off the generated cover.
     W013,
+    /// A story file that is a link leading out of the series folder; it is left out.
+    W014,
 }
 
 impl Code {

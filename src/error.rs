@@ -21,6 +21,36 @@ pub enum Error {
     #[error("cannot read {}: {source}; check that the file exists and that you may read it", path.display())]
     FileUnreadable { path: PathBuf, source: io::Error },
 
+    #[error("{} is {what}, not an ordinary file, and ficbind reads {kind} only from an ordinary file; give the path of a real file, or remove or replace this one", path.display())]
+    NotAFile {
+        path: PathBuf,
+        /// "a device", "a named pipe", "a folder" …
+        what: &'static str,
+        /// "a cover image", "a manifest" …
+        kind: &'static str,
+    },
+
+    #[error("{} is {size}; ficbind reads at most {cap} MB for {kind}; {advice}", path.display())]
+    TooLarge {
+        path: PathBuf,
+        /// "72.0 MB", or "over 50 MB" when the file grew while it was read.
+        size: String,
+        /// In MB.
+        cap: u64,
+        kind: &'static str,
+        advice: &'static str,
+    },
+
+    #[error("{} leads outside the series folder {} (to {}); ficbind reads only files inside the series folder unless you name them on the command line: {instead}", path.display(), folder.display(), target.display())]
+    OutsideSeries {
+        path: PathBuf,
+        folder: PathBuf,
+        /// Where it leads, links followed.
+        target: PathBuf,
+        /// What to do instead.
+        instead: String,
+    },
+
     #[error("{} does not look like text ({why}); remove it from the series folder or give it another extension than .txt/.md", path.display())]
     Binary { path: PathBuf, why: String },
 

@@ -4,11 +4,13 @@
 //! and never cost a story, unbounded memory or a private file in a shared book.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+
+use crate::support::*;
 
 /// The CLI, stopped after 20 s: a read that never ends fails the test instead of
 /// hanging it.
@@ -37,6 +39,27 @@ fn series() -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
+fn picture(path: &Path, w: u32, h: u32) {
+    image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    })
+    .save_with_format(path, image::ImageFormat::Png)
+    .unwrap();
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// A file of `len` bytes that takes no room on disk (a sparse file of zeros).
+fn sparse(path: &Path, len: u64) {
+    std::fs::File::create(path).unwrap().set_len(len).unwrap();
+}
+
 /// A PNG that says it is `w`×`h` pixels but holds only a few rows of black: a few
 /// hundred bytes that would decode to `w`×`h`×3 bytes.
 fn png_claiming(w: u32, h: u32) -> Vec<u8> {
@@ -62,6 +85,139 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
     chunk(&mut png, b"IDAT", &z.finish().unwrap());
     chunk(&mut png, b"IEND", &[]);
     png
+}
+
+// 2. Files that never end, or are too large.
+
+#[test]
+fn devices_named_on_the_command_line_are_refused_by_name() {
+    let (tmp, dir) = series();
+    // A cover template naming a font that never ends.
+    let template = tmp.path().join("mine.toml");
+    let classic = std::fs::read_to_string(root().join("covers/classic.toml")).unwrap();
+    let font = regex::Regex::new(r#"font = "[^"]*""#).unwrap();
+    assert!(font.is_match(&classic));
+    std::fs::write(
+        &template,
+        font.replace_all(&classic, r#"font = "/dev/zero""#).as_ref(),
+    )
+    .unwrap();
+    let template = template.display().to_string();
+    for (args, what) in [
+        (vec!["--cover", "/dev/zero"], "a cover image"),
+        (vec!["--manifest", "/dev/zero"], "a manifest"),
+        (vec!["--cover-background", "/dev/zero"], "a cover image"),
+        (vec!["--cover-template", "/dev/zero"], "a cover template"),
+        (vec!["--cover-template", &template], "a font"),
+    ] {
+        ficbind()
+            .arg("build")
+            .arg(&dir)
+            .arg("-o")
+            .arg(tmp.path().join("book.epub"))
+            .args(&args)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(format!(
+                "/dev/zero is a device, not an ordinary file, and ficbind reads {what} only from an ordinary file"
+            )));
+    }
+    assert!(!tmp.path().join("book.epub").exists());
+}
+
+#[test]
+fn a_named_pipe_in_the_series_folder_is_never_read() {
+    let (tmp, dir) = series();
+    // A cover.jpg that is a pipe: opening it would wait for a writer forever.
+    mkfifo(&dir.join("cover.jpg"));
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(tmp.path().join("book.epub"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "{} is a named pipe, not an ordinary file",
+            dir.join("cover.jpg").display()
+        )));
+    std::fs::remove_file(dir.join("cover.jpg")).unwrap();
+
+    // An image a Markdown body names that is a pipe is a warning, like a missing one.
+    std::fs::write(
+        dir.join("03.md"),
+        "---\ntitle: Moth 3\n---\n\nThe moth saw ![a lamp](lamp.png) burning.\n",
+    )
+    .unwrap();
+    mkfifo(&dir.join("lamp.png"));
+    let out = tmp.path().join("book.epub");
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning[W009]: 03.md: the image lamp.png is a named pipe, not an ordinary file; its description is shown instead",
+        ));
+    assert_epubcheck_clean(&out);
+}
+
+#[test]
+fn files_too_large_for_what_they_are_are_refused() {
+    let mib = 1024 * 1024;
+    // A Markdown image over 50 MB is a warning and is not packaged.
+    let (tmp, dir) = series();
+    std::fs::write(
+        dir.join("03.md"),
+        "---\ntitle: Moth 3\n---\n\nThe moth saw ![a lamp](lamp.png) burning.\n",
+    )
+    .unwrap();
+    sparse(&dir.join("lamp.png"), 51 * mib);
+    let out = tmp.path().join("book.epub");
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "the image lamp.png is 51.0 MB, more than the 50 MB ficbind packages for an image",
+        ));
+    assert!(!Epub::new(std::fs::read(&out).unwrap())
+        .names()
+        .iter()
+        .any(|n| n.contains("images/image-")));
+
+    // A manifest over 1 MB, and a story file over 64 MB, stop the build.
+    let (tmp, dir) = series();
+    sparse(&dir.join("series.toml"), 2 * mib);
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(tmp.path().join("book.epub"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "{} is 2.0 MB; ficbind reads at most 1 MB for a manifest",
+            dir.join("series.toml").display()
+        )));
+    std::fs::remove_file(dir.join("series.toml")).unwrap();
+    sparse(&dir.join("03.txt"), 65 * mib);
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(tmp.path().join("book.epub"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "{} is 65.0 MB; ficbind reads at most 64 MB for a story file; split it into several installment files",
+            dir.join("03.txt").display()
+        )));
 }
 
 // 3. Pictures that claim to be enormous.
@@ -116,4 +272,140 @@ fn a_cover_claiming_400_megapixels_is_refused_before_decoding() {
         &format!("the background image {}", bg.display()),
     );
     assert!(!out.exists());
+}
+
+// 4. Links that lead out of the series folder.
+
+#[test]
+fn a_story_file_linking_outside_the_folder_is_left_out() {
+    let (tmp, dir) = series();
+    let secret = tmp.path().join("diary.txt");
+    std::fs::write(&secret, "Title: Moth 3: Diary\n\nSECRET-PIN-4711\n").unwrap();
+    std::os::unix::fs::symlink(&secret, dir.join("03.txt")).unwrap();
+    let out = tmp.path().join("book.epub");
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "warning[W014]: 03.txt: this story file is a link to {}, outside the series folder, so it was left out of the book",
+            secret.canonicalize().unwrap().display()
+        )));
+    let mut epub = Epub::new(std::fs::read(&out).unwrap());
+    let words = epub.story_words();
+    assert!(words.contains(&"window".to_string()), "{words:?}");
+    assert!(!words.iter().any(|w| w.contains("SECRET")), "{words:?}");
+    assert_epubcheck_clean(&out);
+    // A warning like any other: --deny-warnings refuses it.
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(tmp.path().join("strict.epub"))
+        .arg("--deny-warnings")
+        .assert()
+        .failure();
+    // A link that stays inside the folder is a story file like any other.
+    std::fs::remove_file(dir.join("03.txt")).unwrap();
+    std::fs::create_dir(dir.join("drafts")).unwrap();
+    std::fs::copy(&secret, dir.join("drafts/diary.txt")).unwrap();
+    std::os::unix::fs::symlink(dir.join("drafts/diary.txt"), dir.join("03.txt")).unwrap();
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("W014").not());
+    let words = Epub::new(std::fs::read(&out).unwrap()).story_words();
+    assert!(words.iter().any(|w| w.contains("SECRET")), "{words:?}");
+}
+
+#[test]
+fn a_markdown_image_linking_outside_the_folder_is_not_packaged() {
+    let (tmp, dir) = series();
+    let private = tmp.path().join("private.png");
+    picture(&private, 40, 30);
+    std::fs::write(
+        dir.join("03.md"),
+        "---\ntitle: Moth 3\n---\n\nThe moth saw ![a lamp](lamp.png) burning.\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&private, dir.join("lamp.png")).unwrap();
+    let out = tmp.path().join("book.epub");
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "warning[W009]: 03.md: the image lamp.png leads outside the series folder (to {}); copy the image into the series folder",
+            private.canonicalize().unwrap().display()
+        )));
+    let mut epub = Epub::new(std::fs::read(&out).unwrap());
+    assert!(!epub.names().iter().any(|n| n.contains("images/image-")));
+    assert!(epub.text("OEBPS/story-003.xhtml").contains("a lamp"));
+    assert_epubcheck_clean(&out);
+}
+
+#[test]
+fn a_cover_leading_outside_the_folder_is_refused_unless_named() {
+    let (tmp, dir) = series();
+    let photo = tmp.path().join("photo.png");
+    picture(&photo, 700, 1100);
+    std::os::unix::fs::symlink(&photo, dir.join("cover.png")).unwrap();
+    let out = tmp.path().join("book.epub");
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "{} leads outside the series folder {} (to {})",
+            dir.join("cover.png").display(),
+            dir.display(),
+            photo.canonicalize().unwrap().display()
+        )))
+        .stderr(predicate::str::contains(
+            "copy the file into the series folder, or give it with --cover",
+        ));
+    assert!(!out.exists());
+    // Nor may series.toml reach out (it already refuses `..`), through a linked folder.
+    std::fs::remove_file(dir.join("cover.png")).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), dir.join("art")).unwrap();
+    std::fs::write(
+        dir.join("series.toml"),
+        "[cover]\nfile = \"art/photo.png\"\n",
+    )
+    .unwrap();
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "{} leads outside the series folder",
+            dir.join("art/photo.png").display()
+        )));
+    // Named on the command line, it may be anywhere.
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .arg("--cover")
+        .arg(&photo)
+        .assert()
+        .success();
+    assert_epubcheck_clean(&out);
 }
