@@ -23,7 +23,7 @@ use crate::input::files::{Format, SourceFile};
 use crate::input::settings::{NotesPolicy, Options, Typography};
 use crate::input::{self, decode, digest, header, FileKind, Inputs, Origin, SeriesFolder};
 use crate::output::assets::{image_media_type, Extras, ImageAsset};
-use crate::output::atomic;
+use crate::output::atomic::{self, InputFiles};
 use crate::output::pages::{self, Typeset};
 use crate::output::{package, templates::Templates};
 use crate::read::event::{Body, Event};
@@ -639,20 +639,52 @@ pub struct Written {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Reads the images Markdown bodies name (`read_image`) and keeps their paths, so the
+/// book is never written over one of them.
+struct ImageFiles {
+    folder: SeriesFolder,
+    read: std::sync::Mutex<Vec<PathBuf>>,
+}
+
+impl ImageFiles {
+    fn new(inputs: &Inputs) -> Result<ImageFiles> {
+        Ok(ImageFiles {
+            folder: SeriesFolder::new(&inputs.folder)?,
+            read: Default::default(),
+        })
+    }
+
+    fn read(&self, src: &str) -> Result<Vec<u8>> {
+        let path = self.folder.path().join(src);
+        self.read
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path);
+        read_image(&self.folder, src)
+    }
+
+    /// Every file the build read: the inputs' and these images.
+    fn all_read(self, inputs: &Inputs) -> InputFiles {
+        let images = self.read.into_inner().unwrap_or_else(|e| e.into_inner());
+        InputFiles::new(inputs.paths().chain(images.iter().map(PathBuf::as_path)))
+    }
+}
+
 /// What `build` and `batch` do with one series: read, plan, show the diagnostics
-/// (`show`, before anything can be refused), refuse on `--deny-warnings`, and write the
-/// book atomically to `output` (default: a name from the series title in the current
-/// folder).
+/// (`show`, before anything can be refused), refuse on `--deny-warnings`, refuse to
+/// write over any file the book was made from, and write the book atomically to
+/// `output` (default: a name from the series title in the current folder).
 pub fn build(
     inputs: Inputs,
     output: Option<&Path>,
     show: &mut dyn FnMut(&[Diagnostic]),
 ) -> Result<Written> {
-    let folder = SeriesFolder::new(&inputs.folder)?;
+    let images = ImageFiles::new(&inputs)?;
     // The plan holds the story compressed; pages are then streamed to disk a few at a
     // time.
-    let plan = plan(&inputs, &|src: &str| read_image(&folder, src))?;
+    let plan = plan(&inputs, &|src: &str| images.read(src))?;
     let deny = inputs.settings.deny_warnings;
+    let read = images.all_read(&inputs);
     // Everything the book needs is in the plan now; a given cover image read into the
     // inputs can be large.
     drop(inputs);
@@ -661,6 +693,7 @@ pub fn build(
     let path = output
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(default_file_name(&plan.series.title)));
+    read.refuse(&path, "the book", "-o")?;
     atomic::write_atomically_with(&path, |w| plan.write(w, &path).map(|_| ()))?;
     Ok(Written {
         path,
@@ -678,8 +711,9 @@ pub fn build_split(
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(Error::OutputNotAFolder(out_dir.to_path_buf()));
     }
-    let folder = SeriesFolder::new(&inputs.folder)?;
-    let books = plan_split(&inputs, &|src: &str| read_image(&folder, src))?;
+    let images = ImageFiles::new(&inputs)?;
+    let books = plan_split(&inputs, &|src: &str| images.read(src))?;
+    let read = images.all_read(&inputs);
     let all: Vec<Diagnostic> = books
         .iter()
         .flat_map(|b| b.diagnostics.iter().cloned())
@@ -690,6 +724,10 @@ pub fn build_split(
         path: out_dir.to_path_buf(),
         source,
     })?;
+    // Every name checked before any book is written.
+    for book in &books {
+        read.refuse(&out_dir.join(&book.name), "the book", "-o")?;
+    }
     let mut written = Vec::with_capacity(books.len());
     for book in books {
         let path = out_dir.join(&book.name);
@@ -705,19 +743,43 @@ pub fn build_split(
 
 /// `ficbind cover`: the cover a build of the series in `dir` would get, alone.
 pub fn render_cover(dir: &Path, opts: &Options) -> Result<(ImageAsset, Vec<Diagnostic>)> {
-    let inputs = input::read_inputs(dir, opts)?;
-    let prepared = prepare(&inputs, Keep::Counts)?;
-    make_cover(&inputs, &cover_text(&prepared.series))?.ok_or_else(|| {
+    cover_of(&input::read_inputs(dir, opts)?)
+}
+
+fn cover_of(inputs: &Inputs) -> Result<(ImageAsset, Vec<Diagnostic>)> {
+    let prepared = prepare(inputs, Keep::Counts)?;
+    make_cover(inputs, &cover_text(&prepared.series))?.ok_or_else(|| {
         Error::Cover("this series is set to have no cover (series.toml [cover] none = true)".into())
     })
+}
+
+/// `ficbind cover -o`: renders the cover, shows its diagnostics, and writes it to
+/// `output` (default `cover.jpg`, or `cover.png` when it keeps transparency, in the
+/// current folder), never over a file it was made from. Returns where it went.
+pub fn write_cover(
+    dir: &Path,
+    opts: &Options,
+    output: Option<&Path>,
+    show: &mut dyn FnMut(&[Diagnostic]),
+) -> Result<(PathBuf, ImageAsset)> {
+    let inputs = input::read_inputs(dir, opts)?;
+    let (image, diagnostics) = cover_of(&inputs)?;
+    show(&diagnostics);
+    let ext = image.href.rsplit('.').next().unwrap_or("jpg");
+    let path = output
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(format!("cover.{ext}")));
+    InputFiles::new(inputs.paths()).refuse(&path, "the cover", "-o")?;
+    atomic::write_atomically(&path, &image.bytes)?;
+    Ok((path, image))
 }
 
 /// Reads, plans and writes the series in `dir` into memory (tests, benchmarks, other
 /// programs): the same plan and writer as `build`, nothing written to disk.
 pub fn build_series(dir: &Path, opts: &Options) -> Result<Book> {
     let inputs = input::read_inputs(dir, opts)?;
-    let folder = SeriesFolder::new(&inputs.folder)?;
-    let plan = plan(&inputs, &|src: &str| read_image(&folder, src))?;
+    let images = ImageFiles::new(&inputs)?;
+    let plan = plan(&inputs, &|src: &str| images.read(src))?;
     let epub = plan.to_bytes()?;
     Ok(Book {
         name: default_file_name(&plan.series.title),

@@ -51,6 +51,17 @@ pub enum Error {
         instead: String,
     },
 
+    #[error("refusing to write {what} to {}: it is one of the series' input files{}; choose another {option} path", path.display(), same_as(path, input))]
+    OutputIsInput {
+        /// "the book", "the cover", "the report".
+        what: &'static str,
+        path: PathBuf,
+        /// The input it is (the same path, or a link to it).
+        input: PathBuf,
+        /// The option that names the output: "-o", "--report".
+        option: &'static str,
+    },
+
     #[error("{} does not look like text ({why}); remove it from the series folder or give it another extension than .txt/.md", path.display())]
     Binary { path: PathBuf, why: String },
 
@@ -80,6 +91,15 @@ pub enum Error {
 
     #[error("{} already exists; edit it, or run `ficbind init --force` to replace it with a fresh one", .0.display())]
     ManifestExists(PathBuf),
+}
+
+/// " (the same file as X)" when the output is named another way than the input it is.
+fn same_as(path: &std::path::Path, input: &std::path::Path) -> String {
+    if path == input {
+        String::new()
+    } else {
+        format!(" (the same file as {})", input.display())
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -87,6 +87,172 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
     png
 }
 
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+// 1. An output path that is one of the inputs.
+
+#[test]
+fn build_refuses_to_write_the_book_over_a_story_file() {
+    let (_tmp, dir) = series();
+    let story = dir.join("01.txt");
+    let before = std::fs::read(&story).unwrap();
+    // Spelled another way than the folder listing spells it, too.
+    for out in [story.clone(), dir.join(".").join("01.txt")] {
+        ficbind()
+            .arg("build")
+            .arg(&dir)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(format!(
+                "refusing to write the book to {}: it is one of the series' input files",
+                out.display()
+            )))
+            .stderr(predicate::str::contains("choose another -o path"));
+        assert_eq!(std::fs::read(&story).unwrap(), before, "the story is kept");
+    }
+    assert_eq!(
+        entries(&dir),
+        ["01.txt", "02.txt"],
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn build_refuses_to_write_over_a_hard_link_to_the_manifest() {
+    let (tmp, dir) = series();
+    let manifest = dir.join("series.toml");
+    std::fs::write(&manifest, "title = \"Moths\"\n").unwrap();
+    let out = tmp.path().join("moths.epub");
+    std::fs::hard_link(&manifest, &out).unwrap();
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "refusing to write the book to {}: it is one of the series' input files (the same file as {})",
+            out.display(),
+            manifest.display()
+        )));
+    assert_eq!(
+        std::fs::read_to_string(&manifest).unwrap(),
+        "title = \"Moths\"\n"
+    );
+}
+
+#[test]
+fn split_refuses_a_book_named_like_an_input_and_writes_none() {
+    let (tmp, dir) = series();
+    // The books --split names after the installments, in a scratch folder.
+    let scratch = tmp.path().join("scratch");
+    ficbind()
+        .args(["build", "--split", "-q", "--no-cover"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&scratch)
+        .assert()
+        .success();
+    let names = entries(&scratch);
+    assert_eq!(names.len(), 2, "{names:?}");
+    // A cover image that happens to carry the second book's name, in the series folder
+    // the books are written into.
+    let cover = dir.join(&names[1]);
+    picture(&cover, 700, 1100);
+    let before = std::fs::read(&cover).unwrap();
+    ficbind()
+        .args(["build", "--split"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&dir)
+        .arg("--cover")
+        .arg(&cover)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "refusing to write the book to {}",
+            cover.display()
+        )));
+    assert_eq!(std::fs::read(&cover).unwrap(), before, "the cover is kept");
+    assert!(
+        !dir.join(&names[0]).exists(),
+        "no book is written when one of them is refused"
+    );
+}
+
+#[test]
+fn cover_refuses_to_write_over_its_own_image() {
+    let (_tmp, dir) = series();
+    let image = dir.join("cover.png");
+    picture(&image, 700, 1100);
+    let before = std::fs::read(&image).unwrap();
+    ficbind()
+        .arg("cover")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&image)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "refusing to write the cover to {}: it is one of the series' input files; choose another -o path",
+            image.display()
+        )));
+    assert_eq!(std::fs::read(&image).unwrap(), before);
+    // Anywhere else is fine.
+    let elsewhere = dir.parent().unwrap().join("preview.jpg");
+    ficbind()
+        .arg("cover")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&elsewhere)
+        .assert()
+        .success();
+    assert!(elsewhere.exists());
+}
+
+#[test]
+fn batch_refuses_a_report_over_a_story_file_before_building() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    for (series, title) in [("a", "Moth"), ("b", "Lamp")] {
+        let dir = lib.join(series);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("1.txt"),
+            format!("Title: {title} 1: Dusk\n\nThe {title} came.\n"),
+        )
+        .unwrap();
+    }
+    let story = lib.join("b/1.txt");
+    let before = std::fs::read(&story).unwrap();
+    let out = tmp.path().join("out");
+    ficbind()
+        .arg("batch")
+        .arg(&lib)
+        .arg("-o")
+        .arg(&out)
+        .arg("--report")
+        .arg(&story)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "refusing to write the report to {}: it is one of the series' input files; choose another --report path",
+            story.display()
+        )));
+    assert_eq!(std::fs::read(&story).unwrap(), before);
+    assert!(!out.exists(), "nothing was built");
+}
+
 // 2. Files that never end, or are too large.
 
 #[test]
