@@ -34,7 +34,7 @@ fn bench_compile(c: &mut Criterion) {
         .throughput(Throughput::Bytes(bytes as u64));
     group.bench_function(format!("compile/{count}x{words}w"), |b| {
         b.iter(|| {
-            ficbind::build::plan(&inputs, &|_| None)
+            ficbind::build::plan(&inputs, &ficbind::build::no_images)
                 .and_then(|plan| plan.to_bytes())
                 .expect("the synthetic series builds")
         })
@@ -44,15 +44,15 @@ fn bench_compile(c: &mut Criterion) {
     // sink).
     group.bench_function(format!("stream/{count}x{words}w"), |b| {
         b.iter(|| {
-            let plan =
-                ficbind::build::plan(&inputs, &|_| None).expect("the synthetic series plans");
+            let plan = ficbind::build::plan(&inputs, &ficbind::build::no_images)
+                .expect("the synthetic series plans");
             plan.write(std::io::sink(), std::path::Path::new("sink"))
                 .expect("it writes")
         })
     });
 
     // The zip writer alone, on exactly the files compile() renders (read back from its book).
-    let epub = ficbind::build::plan(&inputs, &|_| None)
+    let epub = ficbind::build::plan(&inputs, &ficbind::build::no_images)
         .and_then(|plan| plan.to_bytes())
         .expect("the synthetic series builds");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).expect("a zip");

@@ -21,11 +21,12 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::input::files::{Format, SourceFile};
 use crate::input::settings::{NotesPolicy, Options, Typography};
-use crate::input::{self, decode, digest, header, Inputs};
+use crate::input::{self, decode, digest, header, FileKind, Inputs, Origin, SeriesFolder};
 use crate::labels::Labels;
 use crate::output::assets::{image_media_type, Extras, ImageAsset};
+use crate::output::atomic::{self, InputFiles};
 use crate::output::pages::{self, Typeset};
-use crate::output::{atomic, package, templates::Templates};
+use crate::output::{package, templates::Templates};
 use crate::read::event::{Body, Event};
 use crate::read::{markdown, text};
 use crate::util::hash::Fnv64;
@@ -169,6 +170,7 @@ pub fn prepare(inputs: &Inputs, keep: Keep) -> Result<Prepared> {
     }
     let settings = &inputs.settings;
     let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(inputs.diagnostics.iter().cloned());
     // Bodies are typeset as they are read, before the headers are gathered: they take
     // the language the settings give, as a `Language` header is not known yet.
     let labels = Labels::for_language(settings.language.as_deref().unwrap_or("en"));
@@ -267,16 +269,54 @@ fn cover_asset(image: CoverImage) -> ImageAsset {
     }
 }
 
-/// Reads an image a Markdown body names, relative to the series folder.
-pub type ReadAsset<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync);
+/// Reads an image a Markdown body names, relative to the series folder (see
+/// [`read_image`]).
+pub type ReadAsset<'a> = &'a (dyn Fn(&str) -> Result<Vec<u8>> + Sync);
+
+/// Reads the image `src` a Markdown body names: a path relative to the series folder
+/// that must stay inside it once links are followed, an ordinary file of at most
+/// `FileKind::Image.cap()` bytes.
+pub fn read_image(folder: &SeriesFolder, src: &str) -> Result<Vec<u8>> {
+    let path = folder.path().join(src);
+    folder.check(&path, Origin::Series { option: None })?;
+    input::read_file(&path, FileKind::Image)
+}
+
+/// A `ReadAsset` with no images at all (tests, benchmarks).
+pub fn no_images(src: &str) -> Result<Vec<u8>> {
+    Err(Error::FileUnreadable {
+        path: PathBuf::from(src),
+        source: std::io::ErrorKind::NotFound.into(),
+    })
+}
+
+/// Why an image a body names is not packaged, for `W009`.
+fn why_not_packaged(e: &Error) -> String {
+    match e {
+        Error::FileUnreadable { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            "cannot be found".into()
+        }
+        Error::FileUnreadable { source, .. } => format!("cannot be read ({source})"),
+        Error::NotAFile { what, .. } => format!("is {what}, not an ordinary file"),
+        Error::TooLarge {
+            size, cap, advice, ..
+        } => format!("is {size}, more than the {cap} MB ficbind packages for an image ({advice})"),
+        Error::OutsideSeries { target, .. } => format!(
+            "leads outside the series folder (to {}); copy the image into the series folder",
+            target.display()
+        ),
+        e => e.to_string(),
+    }
+}
 
 /// Whether an image a body names is a file inside the series folder, to be read.
 fn is_local(src: &str) -> bool {
     !src.contains("://") && !src.starts_with('/') && !src.split(['/', '\\']).any(|c| c == "..")
 }
 
-/// Packages the images Markdown bodies refer to. A missing or unsupported image is a
-/// warning and its description stays in the text. Each image's source and digest go
+/// Packages the images Markdown bodies refer to. An image that is missing, not an
+/// image, not an ordinary file, too large, or leading outside the series folder is a
+/// warning (`W009`), never an error: its description stays in the text. Each image's source and digest go
 /// into `digests` (a missing one too), for the fingerprint.
 fn collect_images(
     series: &Series,
@@ -296,11 +336,12 @@ fn collect_images(
             }
             seen.push(src);
             let local = is_local(src);
-            let bytes = if local { read_asset(src) } else { None };
-            digests.push((src.clone(), bytes.as_deref().map_or(0, digest)));
-            let media = bytes.as_deref().and_then(image_media_type);
-            match (bytes, media) {
-                (Some(bytes), Some(media_type)) => {
+            let read = if local { Some(read_asset(src)) } else { None };
+            let bytes = read.as_ref().and_then(|r| r.as_ref().ok());
+            digests.push((src.clone(), bytes.map_or(0, |b| digest(b))));
+            let media = bytes.and_then(|b| image_media_type(b));
+            match (read, media) {
+                (Some(Ok(bytes)), Some(media_type)) => {
                     let ext = media_type
                         .trim_start_matches("image/")
                         .replace("jpeg", "jpg");
@@ -316,13 +357,11 @@ fn collect_images(
                         },
                     ));
                 }
-                (bytes, _) => {
-                    let why = if !local {
-                        "is not a file inside the series folder"
-                    } else if bytes.is_none() {
-                        "cannot be found"
-                    } else {
-                        "is not a PNG, JPEG, GIF or WebP image"
+                (read, _) => {
+                    let why = match read {
+                        None => "is not a file inside the series folder".to_string(),
+                        Some(Err(e)) => why_not_packaged(&e),
+                        Some(Ok(_)) => "is not a PNG, JPEG, GIF or WebP image".to_string(),
                     };
                     diags.push(
                         Diagnostic::new(
@@ -540,11 +579,12 @@ pub fn current_fingerprint(inputs: &Inputs, images: &[String]) -> Result<String>
         .par_iter()
         .map(|f| Ok((f.name.clone(), digest(&f.read()?))))
         .collect::<Result<_>>()?;
+    let folder = SeriesFolder::new(&inputs.folder)?;
     let images: Vec<(String, u64)> = images
         .iter()
         .map(|src| {
             let bytes = is_local(src)
-                .then(|| std::fs::read(inputs.folder.join(src)).ok())
+                .then(|| read_image(&folder, src).ok())
                 .flatten();
             (src.clone(), bytes.as_deref().map_or(0, digest))
         })
@@ -620,21 +660,52 @@ pub struct Written {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Reads the images Markdown bodies name (`read_image`) and keeps their paths, so the
+/// book is never written over one of them.
+struct ImageFiles {
+    folder: SeriesFolder,
+    read: std::sync::Mutex<Vec<PathBuf>>,
+}
+
+impl ImageFiles {
+    fn new(inputs: &Inputs) -> Result<ImageFiles> {
+        Ok(ImageFiles {
+            folder: SeriesFolder::new(&inputs.folder)?,
+            read: Default::default(),
+        })
+    }
+
+    fn read(&self, src: &str) -> Result<Vec<u8>> {
+        let path = self.folder.path().join(src);
+        self.read
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path);
+        read_image(&self.folder, src)
+    }
+
+    /// Every file the build read: the inputs' and these images.
+    fn all_read(self, inputs: &Inputs) -> InputFiles {
+        let images = self.read.into_inner().unwrap_or_else(|e| e.into_inner());
+        InputFiles::new(inputs.paths().chain(images.iter().map(PathBuf::as_path)))
+    }
+}
+
 /// What `build` and `batch` do with one series: read, plan, show the diagnostics
-/// (`show`, before anything can be refused), refuse on `--deny-warnings`, and write the
-/// book atomically to `output` (default: a name from the series title in the current
-/// folder).
+/// (`show`, before anything can be refused), refuse on `--deny-warnings`, refuse to
+/// write over any file the book was made from, and write the book atomically to
+/// `output` (default: a name from the series title in the current folder).
 pub fn build(
     inputs: Inputs,
     output: Option<&Path>,
     show: &mut dyn FnMut(&[Diagnostic]),
 ) -> Result<Written> {
-    let folder = inputs.folder.clone();
-    let read_asset = move |rel: &str| std::fs::read(folder.join(rel)).ok();
+    let images = ImageFiles::new(&inputs)?;
     // The plan holds the story compressed; pages are then streamed to disk a few at a
     // time.
-    let plan = plan(&inputs, &read_asset)?;
+    let plan = plan(&inputs, &|src: &str| images.read(src))?;
     let deny = inputs.settings.deny_warnings;
+    let read = images.all_read(&inputs);
     // Everything the book needs is in the plan now; a given cover image read into the
     // inputs can be large.
     drop(inputs);
@@ -643,6 +714,7 @@ pub fn build(
     let path = output
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(default_file_name(&plan.series.title)));
+    read.refuse(&path, "the book", "-o")?;
     atomic::write_atomically_with(&path, |w| plan.write(w, &path).map(|_| ()))?;
     Ok(Written {
         path,
@@ -660,9 +732,9 @@ pub fn build_split(
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(Error::OutputNotAFolder(out_dir.to_path_buf()));
     }
-    let folder = inputs.folder.clone();
-    let read_asset = move |rel: &str| std::fs::read(folder.join(rel)).ok();
-    let books = plan_split(&inputs, &read_asset)?;
+    let images = ImageFiles::new(&inputs)?;
+    let books = plan_split(&inputs, &|src: &str| images.read(src))?;
+    let read = images.all_read(&inputs);
     let all: Vec<Diagnostic> = books
         .iter()
         .flat_map(|b| b.diagnostics.iter().cloned())
@@ -673,6 +745,10 @@ pub fn build_split(
         path: out_dir.to_path_buf(),
         source,
     })?;
+    // Every name checked before any book is written.
+    for book in &books {
+        read.refuse(&out_dir.join(&book.name), "the book", "-o")?;
+    }
     let mut written = Vec::with_capacity(books.len());
     for book in books {
         let path = out_dir.join(&book.name);
@@ -688,21 +764,43 @@ pub fn build_split(
 
 /// `ficbind cover`: the cover a build of the series in `dir` would get, alone.
 pub fn render_cover(dir: &Path, opts: &Options) -> Result<(ImageAsset, Vec<Diagnostic>)> {
-    let inputs = input::read_inputs(dir, opts)?;
-    let prepared = prepare(&inputs, Keep::Counts)?;
-    make_cover(&inputs, &cover_text(&prepared.series))?.ok_or_else(|| {
+    cover_of(&input::read_inputs(dir, opts)?)
+}
+
+fn cover_of(inputs: &Inputs) -> Result<(ImageAsset, Vec<Diagnostic>)> {
+    let prepared = prepare(inputs, Keep::Counts)?;
+    make_cover(inputs, &cover_text(&prepared.series))?.ok_or_else(|| {
         Error::Cover("this series is set to have no cover (series.toml [cover] none = true)".into())
     })
+}
+
+/// `ficbind cover -o`: renders the cover, shows its diagnostics, and writes it to
+/// `output` (default `cover.jpg`, or `cover.png` when it keeps transparency, in the
+/// current folder), never over a file it was made from. Returns where it went.
+pub fn write_cover(
+    dir: &Path,
+    opts: &Options,
+    output: Option<&Path>,
+    show: &mut dyn FnMut(&[Diagnostic]),
+) -> Result<(PathBuf, ImageAsset)> {
+    let inputs = input::read_inputs(dir, opts)?;
+    let (image, diagnostics) = cover_of(&inputs)?;
+    show(&diagnostics);
+    let ext = image.href.rsplit('.').next().unwrap_or("jpg");
+    let path = output
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(format!("cover.{ext}")));
+    InputFiles::new(inputs.paths()).refuse(&path, "the cover", "-o")?;
+    atomic::write_atomically(&path, &image.bytes)?;
+    Ok((path, image))
 }
 
 /// Reads, plans and writes the series in `dir` into memory (tests, benchmarks, other
 /// programs): the same plan and writer as `build`, nothing written to disk.
 pub fn build_series(dir: &Path, opts: &Options) -> Result<Book> {
     let inputs = input::read_inputs(dir, opts)?;
-    let folder = inputs.folder.clone();
-    let plan = plan(&inputs, &move |rel: &str| {
-        std::fs::read(folder.join(rel)).ok()
-    })?;
+    let images = ImageFiles::new(&inputs)?;
+    let plan = plan(&inputs, &|src: &str| images.read(src))?;
     let epub = plan.to_bytes()?;
     Ok(Book {
         name: default_file_name(&plan.series.title),
@@ -754,7 +852,7 @@ mod tests {
             "tests/fixtures/series/messy",
         ] {
             let inputs = input::read_inputs(&series_dir(rel), &opts).unwrap();
-            let plan = plan(&inputs, &|_| None).unwrap();
+            let plan = plan(&inputs, &no_images).unwrap();
             let text = cover_text(&plan.series);
             let (expected, _) = make_cover(&inputs, &text).unwrap().unwrap();
             assert_eq!(plan.extras.cover.as_ref(), Some(&expected), "{rel}");
@@ -776,7 +874,7 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("zz.txt"), "\n\n").unwrap();
         let inputs = input::read_inputs(dir.path(), &Options::default()).unwrap();
-        let plan = plan(&inputs, &|_| None).unwrap();
+        let plan = plan(&inputs, &no_images).unwrap();
         let text = cover_text(&plan.series);
         assert_ne!(guess_cover_text(&inputs), Some(text.clone()));
         let (expected, _) = make_cover(&inputs, &text).unwrap().unwrap();
@@ -795,7 +893,7 @@ mod tests {
         };
         let now = || {
             let inputs = input::read_inputs(dir.path(), &opts).unwrap();
-            let built = plan(&inputs, &|_| None).unwrap().comment;
+            let built = plan(&inputs, &no_images).unwrap().comment;
             let checked = current_fingerprint(&inputs, &[]).unwrap();
             assert_eq!(built, checked, "a build and a check agree");
             built

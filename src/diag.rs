@@ -38,6 +38,8 @@ pub enum Code {
     /// A title, author or fandom too long for a cover: the cover shows it cut, with an
     /// ellipsis.
     W014,
+    /// A story file that is a link leading out of the series folder; it is left out.
+    W015,
 }
 
 impl Code {

@@ -24,6 +24,47 @@ pub enum Error {
     #[error("cannot read {}: {source}; check that the file exists and that you may read it", path.display())]
     FileUnreadable { path: PathBuf, source: io::Error },
 
+    #[error("{} is {what}, not an ordinary file, and ficbind reads {kind} only from an ordinary file; give the path of a real file, or remove or replace this one", path.display())]
+    NotAFile {
+        path: PathBuf,
+        /// "a device", "a named pipe", "a folder" …
+        what: &'static str,
+        /// "a cover image", "a manifest" …
+        kind: &'static str,
+    },
+
+    #[error("{} is {size}; ficbind reads at most {cap} MB for {kind}; {advice}", path.display())]
+    TooLarge {
+        path: PathBuf,
+        /// "72.0 MB", or "over 50 MB" when the file grew while it was read.
+        size: String,
+        /// In MB.
+        cap: u64,
+        kind: &'static str,
+        advice: &'static str,
+    },
+
+    #[error("{} leads outside the series folder {} (to {}); ficbind reads only files inside the series folder unless you name them on the command line: {instead}", path.display(), folder.display(), target.display())]
+    OutsideSeries {
+        path: PathBuf,
+        folder: PathBuf,
+        /// Where it leads, links followed.
+        target: PathBuf,
+        /// What to do instead.
+        instead: String,
+    },
+
+    #[error("refusing to write {what} to {}: it is one of the series' input files{}; choose another {option} path", path.display(), same_as(path, input))]
+    OutputIsInput {
+        /// "the book", "the cover", "the report".
+        what: &'static str,
+        path: PathBuf,
+        /// The input it is (the same path, or a link to it).
+        input: PathBuf,
+        /// The option that names the output: "-o", "--report".
+        option: &'static str,
+    },
+
     #[error("{} does not look like text ({why}); remove it from the series folder or give it another extension than .txt/.md", path.display())]
     Binary { path: PathBuf, why: String },
 
@@ -56,6 +97,15 @@ pub enum Error {
 
     #[error("{} already exists; edit it, or run `ficbind init --force` to replace it with a fresh one", .0.display())]
     ManifestExists(PathBuf),
+}
+
+/// " (the same file as X)" when the output is named another way than the input it is.
+fn same_as(path: &std::path::Path, input: &std::path::Path) -> String {
+    if path == input {
+        String::new()
+    } else {
+        format!(" (the same file as {})", input.display())
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

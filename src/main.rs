@@ -385,6 +385,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
         jobs: args.jobs.map(usize::from),
         force: args.force,
         shard: args.shard,
+        report: args.report.clone(),
         build,
     };
     let bar_wanted = !args.quiet && std::io::stderr().is_terminal();
@@ -460,13 +461,12 @@ fn cover(args: CoverCmdArgs) -> Result<ExitCode> {
     if opts.cover == CoverChoice::None {
         bail!("--no-cover leaves nothing to render; drop it to preview the cover");
     }
-    let (image, diagnostics) = ficbind::build::render_cover(&args.series_dir, &opts)?;
-    print_diagnostics(&diagnostics);
-    let ext = image.href.rsplit('.').next().unwrap_or("jpg");
-    let out = args
-        .output
-        .unwrap_or_else(|| PathBuf::from(format!("cover.{ext}")));
-    ficbind::output::atomic::write_atomically(&out, &image.bytes)?;
+    let (out, image) = ficbind::build::write_cover(
+        &args.series_dir,
+        &opts,
+        args.output.as_deref(),
+        &mut print_diagnostics,
+    )?;
     eprintln!(
         "wrote {} ({}×{} {})",
         out.display(),

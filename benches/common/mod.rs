@@ -220,5 +220,7 @@ pub fn series_inputs(count: usize, words: usize) -> Inputs {
         // Covers have their own benchmark (benches/cover.rs).
         cover: ficbind::cover::CoverPlan::None,
         digests: Vec::new(),
+        read: Vec::new(),
+        diagnostics: Vec::new(),
     }
 }

@@ -15,6 +15,7 @@ use crate::input::files::Format;
 use crate::input::manifest::MANIFEST_NAME;
 use crate::input::settings::Options;
 use crate::input::Inputs;
+use crate::output::atomic::InputFiles;
 use crate::util::hash::Fnv64;
 
 /// How a batch runs.
@@ -27,6 +28,9 @@ pub struct BatchOptions {
     pub force: bool,
     /// Build only slice `k` (1-based) of `n`.
     pub shard: Option<(usize, usize)>,
+    /// Where the caller will write the report: refused before anything is built when it
+    /// is one of the library's story files or manifests.
+    pub report: Option<PathBuf>,
     pub build: Options,
 }
 
@@ -234,6 +238,27 @@ fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
 /// far more threads than cores only costs memory (`-j 100000` hung starting them).
 pub const MOST_JOBS: usize = 256;
 
+/// Refuses a `--report` path that is a story file or manifest of one of the `series`,
+/// so writing the report never replaces an input.
+fn refuse_report(report: &Path, series: &[SeriesDir]) -> Result<()> {
+    if std::fs::metadata(report).is_err() {
+        // A new file replaces nothing.
+        return Ok(());
+    }
+    let mut inputs = InputFiles::default();
+    for dir in series.iter().map(|s| &s.path) {
+        let stories = crate::input::files::list_story_files(dir).unwrap_or_default();
+        let manifest = dir.join(MANIFEST_NAME);
+        inputs.extend(
+            stories
+                .iter()
+                .map(|f| f.path.as_path())
+                .chain([manifest.as_path()]),
+        );
+    }
+    inputs.refuse(report, "the report", "--report")
+}
+
 /// Runs the batch. `progress` is called from worker threads as series finish.
 pub fn run(
     roots: &[PathBuf],
@@ -241,6 +266,9 @@ pub fn run(
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> Result<Report> {
     let all = find_series(roots)?;
+    if let Some(report) = &opts.report {
+        refuse_report(report, &all)?;
+    }
     let out_dir = &opts.out_dir;
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(Error::OutputNotAFolder(out_dir.clone()));

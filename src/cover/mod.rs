@@ -71,6 +71,39 @@ fn unreadable(file_name: &str) -> Error {
     ))
 }
 
+/// The most pixels ficbind decodes of an image (a 48-megapixel photograph fits). A small
+/// file can claim a huge size (a 1 MB PNG of 20000×20000 pixels would take 1.2 GB
+/// decoded, and more to scale), so the size is checked before decoding.
+pub const MAX_DECODE_PIXELS: u64 = 50_000_000;
+/// The widest or tallest image ficbind decodes.
+pub const MAX_DECODE_SIDE: u32 = 30_000;
+/// The most memory decoding an image may take.
+pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+
+fn decode_limits(side: Option<u32>) -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    limits.max_image_width = side;
+    limits.max_image_height = side;
+    limits
+}
+
+fn too_large(file_name: &str, size: Option<(u32, u32)>) -> Error {
+    let size = match size {
+        Some((w, h)) => format!(
+            "{w}×{h} pixels ({:.1} megapixels)",
+            f64::from(w) * f64::from(h) / 1e6
+        ),
+        None => "too large".into(),
+    };
+    Error::Cover(format!(
+        "{file_name} is {size}; ficbind decodes images of at most {} megapixels and {} pixels a side, in {} MB of memory; scale it down to about 1600×2560 pixels first",
+        MAX_DECODE_PIXELS / 1_000_000,
+        MAX_DECODE_SIDE,
+        MAX_DECODE_BYTES / (1024 * 1024)
+    ))
+}
+
 /// Decode by content (not by name), turning the image upright if its EXIF says so.
 fn decode(file_name: &str, bytes: &[u8]) -> Result<DynamicImage, Error> {
     let format = image::guess_format(bytes).map_err(|_| unreadable(file_name))?;
@@ -86,21 +119,30 @@ fn decode(file_name: &str, bytes: &[u8]) -> Result<DynamicImage, Error> {
             "{file_name} is a {format:?} image, which ficbind does not read; save it as JPEG or PNG (WebP, GIF and BMP work too)"
         )));
     }
+    // Only the header is read here: the size is checked before a pixel is decoded.
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    // A guard against a small file that claims to be enormous.
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(1024 * 1024 * 1024);
-    limits.max_image_width = Some(30_000);
-    limits.max_image_height = Some(30_000);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| unreadable(file_name))?;
+    reader.limits(decode_limits(None));
+    let mut decoder = reader.into_decoder().map_err(|e| match e {
+        image::ImageError::Limits(_) => too_large(file_name, None),
+        _ => unreadable(file_name),
+    })?;
+    let (w, h) = decoder.dimensions();
+    if w > MAX_DECODE_SIDE
+        || h > MAX_DECODE_SIDE
+        || u64::from(w) * u64::from(h) > MAX_DECODE_PIXELS
+        || decoder.total_bytes() > MAX_DECODE_BYTES
+    {
+        return Err(too_large(file_name, Some((w, h))));
+    }
+    // And the image crate told to hold to the same budget as it decodes.
+    decoder
+        .set_limits(decode_limits(Some(MAX_DECODE_SIDE)))
+        .map_err(|_| too_large(file_name, Some((w, h))))?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
-        image::ImageError::Limits(_) => Error::Cover(format!(
-            "{file_name} is too large to be a cover (over 30,000 pixels a side or 1 GB decoded); scale it down to about 1600×2560 first"
-        )),
+        image::ImageError::Limits(_) => too_large(file_name, Some((w, h))),
         _ => unreadable(file_name),
     })?;
     img.apply_orientation(orientation);
@@ -462,12 +504,13 @@ fn cover_fill(img: &DynamicImage, w: u32, h: u32) -> RgbImage {
     image::imageops::resize(&cropped, w, h, FilterType::Triangle)
 }
 
-/// A generated cover, 1600×2560 JPEG, from a template. `background` is the bytes of the
-/// template's background image when it has one (the caller reads it).
+/// A generated cover, 1600×2560 JPEG, from a template. `background` is the name (for
+/// messages) and bytes of the template's background image when it has one (the caller
+/// reads it).
 pub fn generate_cover(
     text: &CoverText,
     template: &CoverTemplate,
-    background: Option<&[u8]>,
+    background: Option<(&str, &[u8])>,
 ) -> Result<(CoverImage, Vec<Diagnostic>), Error> {
     let (scene, diags) = cover_scene(text, template, background)?;
     Ok((encode_scene(&scene), diags))
@@ -477,16 +520,13 @@ pub fn generate_cover(
 fn cover_scene(
     text: &CoverText,
     template: &CoverTemplate,
-    background: Option<&[u8]>,
+    background: Option<(&str, &[u8])>,
 ) -> Result<(Scene, Vec<Diagnostic>), Error> {
     let colors = resolve_colors(template, &text.title);
     let bg = &template.background;
     let background = match background {
-        Some(bytes) => {
-            let img = decode(
-                &format!("the background image of {}", template.source),
-                bytes,
-            )?;
+        Some((name, bytes)) => {
+            let img = decode(&format!("the background image {name}"), bytes)?;
             Background::Image {
                 rgb: cover_fill(&img, COVER_WIDTH, COVER_HEIGHT),
                 tint: Some((bg.image_tint_rgb(), bg.image_tint_opacity)),

@@ -110,7 +110,9 @@ pub fn make(
         } => generate_cover(
             text,
             template,
-            background.as_ref().map(|(_, b)| b.as_slice()),
+            background
+                .as_ref()
+                .map(|(name, b)| (name.as_str(), b.as_slice())),
         )?,
     };
     let (image, diags) = made;

@@ -151,6 +151,62 @@ fn corrupt_image_is_a_clear_error() {
     assert!(e.starts_with("notes.txt is not an image"), "{e}");
 }
 
+/// A PNG header claiming `w`×`h` 8-bit RGB pixels, followed by only a few rows of
+/// black: a few hundred bytes that would decode to `w`×`h`×3.
+fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+    use std::io::Write as _;
+    fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(kind);
+        crc.update(data);
+        png.extend_from_slice(&crc.finalize().to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&vec![0u8; (1 + 3 * w as usize) * 4]).unwrap();
+    chunk(&mut png, b"IDAT", &z.finish().unwrap());
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn an_image_claiming_too_many_pixels_is_refused_before_decoding() {
+    let bomb = png_claiming(20_000, 20_000);
+    let expected = "big.png is 20000×20000 pixels (400.0 megapixels); ficbind decodes images of at most 50 megapixels and 30000 pixels a side, in 512 MB of memory; scale it down to about 1600×2560 pixels first";
+    let e = prepare_cover("big.png", &bomb).unwrap_err().to_string();
+    assert_eq!(e, expected);
+    let t = builtin_template("night").unwrap();
+    let e = overlay_text("big.png", &bomb, &text("X"), &t)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, expected);
+    let e = generate_cover(&text("X"), &t, Some(("big.png", &bomb)))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, format!("the background image {expected}"));
+    // Long and thin: few pixels, but wider than any cover source.
+    let e = prepare_cover("strip.png", &png_claiming(40_000, 2))
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("strip.png is 40000×2 pixels"), "{e}");
+    // Within the budget, the same kind of file is only truncated.
+    let e = prepare_cover("small.png", &png_claiming(2_000, 3_000))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("small.png is not an image ficbind can read"),
+        "{e}"
+    );
+}
+
 fn assert_generated(c: &CoverImage) {
     assert_eq!(
         (c.width, c.height, c.media_type, c.extension),
@@ -193,7 +249,7 @@ fn painting_in_bands_gives_the_picture_painted_whole() {
     let bg = png_bytes(&rgb_image(900, 600));
     for name in builtin_names() {
         let t = builtin_template(name).unwrap();
-        for background in [None, Some(bg.as_slice())] {
+        for background in [None, Some(("bg.png", bg.as_slice()))] {
             let (scene, _) = cover_scene(&text(title), &t, background).unwrap();
             let whole = scene.paint_in_bands(COVER_HEIGHT);
             assert!(
@@ -423,9 +479,9 @@ fn a_font_named_by_path_must_be_attached() {
 fn background_image_fills_the_cover() {
     let t = builtin_template("classic").unwrap();
     let bg = png_bytes(&rgb_image(900, 600));
-    let (c, _) = generate_cover(&text("Harbour"), &t, Some(&bg)).unwrap();
+    let (c, _) = generate_cover(&text("Harbour"), &t, Some(("bg.png", &bg))).unwrap();
     assert_generated(&c);
-    let e = generate_cover(&text("Harbour"), &t, Some(b"garbage"))
+    let e = generate_cover(&text("Harbour"), &t, Some(("bg.png", b"garbage")))
         .unwrap_err()
         .to_string();
     assert!(e.contains("background image"), "{e}");

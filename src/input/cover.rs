@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::cover::{self, CoverPlan, CoverTemplate};
 use crate::error::{Error, Result};
-use crate::input::settings::CoverSetting;
+use crate::input::settings::{CoverSetting, Named};
+use crate::input::{FileKind, Origin, Reader};
 
 /// Image names picked up from the series folder when no cover is given.
 pub const COVER_NAMES: [&str; 5] = [
@@ -19,19 +20,32 @@ pub const COVER_NAMES: [&str; 5] = [
 ];
 
 /// Resolves the cover for the series in `dir` from its settings, reading every file
-/// the cover needs; `read` reads a file (and records it for the fingerprint).
+/// the cover needs through `reader` (which records it for the fingerprint). What
+/// `named` says the command line gave may be anywhere; the rest (from series.toml, or a
+/// `cover.*` found in the folder) must stay inside the series folder.
 pub fn resolve(
     dir: &Path,
     setting: &CoverSetting,
-    read: &mut dyn FnMut(&Path) -> Result<Vec<u8>>,
+    named: Named,
+    reader: &mut Reader,
 ) -> Result<CoverPlan> {
     if setting.none {
         return Ok(CoverPlan::None);
     }
-    let template = |read: &mut dyn FnMut(&Path) -> Result<Vec<u8>>| -> Result<CoverTemplate> {
+    let origin = |named: bool, option: &'static str| {
+        if named {
+            Origin::CommandLine
+        } else {
+            Origin::Series {
+                option: Some(option),
+            }
+        }
+    };
+    let template_origin = origin(named.cover_template, "--cover-template");
+    let template = |reader: &mut Reader| -> Result<CoverTemplate> {
         let mut template = match &setting.template {
             Some(path) => {
-                let bytes = read(path)?;
+                let bytes = reader.read(path, FileKind::CoverTemplate, template_origin)?;
                 let text = String::from_utf8(bytes).map_err(|_| Error::FileUnreadable {
                     path: path.clone(),
                     source: std::io::Error::new(
@@ -49,14 +63,19 @@ pub fn resolve(
                 ))
             })?,
         };
-        // Fonts a user's template names by path are read relative to the template.
+        // Fonts a user's template names by path are read relative to the template, and
+        // may be where it may be.
         let base = setting
             .template
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .unwrap_or_else(|| dir.to_path_buf());
+        let font_origin = match template_origin {
+            Origin::CommandLine if setting.template.is_some() => Origin::CommandLine,
+            _ => Origin::Series { option: None },
+        };
         for font in template.external_fonts() {
-            let bytes = read(&base.join(&font))?;
+            let bytes = reader.read(&base.join(&font), FileKind::Font, font_origin)?;
             template.attach_font(&font, bytes)?;
         }
         Ok(template)
@@ -75,23 +94,34 @@ pub fn resolve(
                 |n| n.to_string_lossy().into_owned(),
             );
             let text_over = if setting.text {
-                Some(template(read)?)
+                Some(template(reader)?)
             } else {
                 None
             };
             Ok(CoverPlan::Given {
                 name,
-                bytes: read(&path)?,
+                bytes: reader.read(
+                    &path,
+                    FileKind::CoverImage,
+                    origin(named.cover_file, "--cover"),
+                )?,
                 text_over,
             })
         }
         None => {
             let background = match &setting.background {
-                Some(path) => Some((path.display().to_string(), read(path)?)),
+                Some(path) => Some((
+                    path.display().to_string(),
+                    reader.read(
+                        path,
+                        FileKind::CoverImage,
+                        origin(named.cover_background, "--cover-background"),
+                    )?,
+                )),
                 None => None,
             };
             Ok(CoverPlan::Generated {
-                template: template(read)?,
+                template: template(reader)?,
                 background,
             })
         }

@@ -6,7 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
+use crate::input::confine::SeriesFolder;
+use crate::input::limits::{open_file, read_file, FileKind};
 
 /// The kind of reader a file goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,21 +49,19 @@ impl SourceFile {
     /// (so a character is never cut in two): enough for the header.
     pub fn read_head(&self, limit: usize) -> Result<Vec<u8>> {
         use std::io::Read;
-        let unreadable = |source| Error::FileUnreadable {
-            path: self.path.clone(),
-            source,
-        };
         // Room for the whole head up front: `read_to_end` into an empty Vec starts with
         // small reads and grows, a dozen system calls a file.
         let mut head = Vec::with_capacity(limit + 1);
         match &self.bytes {
             Some(bytes) => head.extend_from_slice(&bytes[..bytes.len().min(limit + 1)]),
             None => {
-                fs::File::open(&self.path)
-                    .map_err(unreadable)?
+                open_file(&self.path, FileKind::Story)?
                     .take(limit as u64 + 1)
                     .read_to_end(&mut head)
-                    .map_err(unreadable)?;
+                    .map_err(|source| Error::FileUnreadable {
+                        path: self.path.clone(),
+                        source,
+                    })?;
             }
         }
         if head.len() > limit {
@@ -70,24 +71,27 @@ impl SourceFile {
         Ok(head)
     }
 
-    /// The file's bytes: those given, or read from disk now.
+    /// The file's bytes: those given, or read from disk now (at most
+    /// `FileKind::Story.cap()` of them).
     pub fn read(&self) -> Result<Cow<'_, [u8]>> {
         match &self.bytes {
             Some(bytes) => Ok(Cow::Borrowed(bytes)),
-            None => fs::read(&self.path)
-                .map(Cow::Owned)
-                .map_err(|source| Error::FileUnreadable {
-                    path: self.path.clone(),
-                    source,
-                }),
+            None => read_file(&self.path, FileKind::Story).map(Cow::Owned),
         }
     }
 }
 
 /// Lists the installment files directly inside `dir`, sorted by name so the result
 /// never depends on directory order. Hidden files (`.notes.txt`, macOS `._x.txt`)
-/// are not installments.
+/// are not installments, nor is a link that leads out of the folder (see
+/// [`find_story_files`]).
 pub fn list_story_files(dir: &Path) -> Result<Vec<SourceFile>> {
+    find_story_files(dir).map(|(files, _)| files)
+}
+
+/// [`list_story_files`], with a warning (`W015`) for each story file left out because it
+/// is a link leading out of the series folder.
+pub fn find_story_files(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)> {
     if !dir.exists() {
         return Err(Error::FolderMissing(dir.to_path_buf()));
     }
@@ -98,7 +102,9 @@ pub fn list_story_files(dir: &Path) -> Result<Vec<SourceFile>> {
         path: dir.to_path_buf(),
         source,
     };
+    let folder = SeriesFolder::new(dir)?;
     let mut files = Vec::new();
+    let mut left_out = Vec::new();
     for entry in fs::read_dir(dir).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -115,6 +121,21 @@ pub fn list_story_files(dir: &Path) -> Result<Vec<SourceFile>> {
             source,
         })?;
         if !meta.is_file() {
+            continue;
+        }
+        // Only a link can lead out of the folder.
+        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+        if let Some(target) = is_link.then(|| folder.escape(&path)).flatten() {
+            left_out.push(
+                Diagnostic::new(
+                    Code::W015,
+                    format!(
+                        "this story file is a link to {}, outside the series folder, so it was left out of the book; copy the file into the series folder if it belongs to the series",
+                        target.display()
+                    ),
+                )
+                .in_file(name),
+            );
             continue;
         }
         let modified = meta
@@ -134,7 +155,8 @@ pub fn list_story_files(dir: &Path) -> Result<Vec<SourceFile>> {
         return Err(Error::NoStories(dir.to_path_buf()));
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(files)
+    left_out.sort();
+    Ok((files, left_out))
 }
 
 #[cfg(test)]

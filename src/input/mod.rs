@@ -4,19 +4,24 @@
 //! (`files::SourceFile::read`), so a long series is never held whole; nothing after
 //! this stage opens a file except through what it hands on.
 
+pub mod confine;
 pub mod cover;
 pub mod decode;
 pub mod files;
 pub mod header;
+pub mod limits;
 pub mod manifest;
 pub mod settings;
 
 use std::path::{Path, PathBuf};
 
 use crate::cover::CoverPlan;
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::util::hash::Fnv64;
+pub use confine::{Origin, SeriesFolder};
 use files::SourceFile;
+pub use limits::{read_file, FileKind};
 use manifest::{Manifest, MANIFEST_NAME};
 use settings::{Options, Settings};
 
@@ -41,12 +46,60 @@ pub struct Inputs {
     /// image, background, cover template and its fonts), by path, in reading order:
     /// what the book's fingerprint covers beside the story files.
     pub digests: Vec<(String, u64)>,
+    /// The paths of those files, in the same order: with the story files, what a
+    /// build must never write over (`Inputs::paths`).
+    pub read: Vec<PathBuf>,
+    /// Warnings from finding the story files (a link leading out of the folder).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Inputs {
     /// The manifest, when there is one.
     pub fn manifest(&self) -> Option<&Manifest> {
         self.manifest.as_ref().map(|(_, m)| m)
+    }
+
+    /// Every file read from disk for the series before its bodies are parsed, and every
+    /// story file: the story files, manifest, templates and cover files.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files
+            .iter()
+            .map(|f| f.path.as_path())
+            .chain(self.read.iter().map(PathBuf::as_path))
+    }
+}
+
+/// Reads the files of `read_inputs` through `limits::read_file`, refusing those that
+/// must stay inside the series folder and do not, and keeping each one's path and
+/// digest.
+pub struct Reader {
+    folder: SeriesFolder,
+    digests: Vec<(String, u64)>,
+    paths: Vec<PathBuf>,
+}
+
+impl Reader {
+    fn new(dir: &Path) -> Result<Reader> {
+        Ok(Reader {
+            folder: SeriesFolder::new(dir)?,
+            digests: Vec::new(),
+            paths: Vec::new(),
+        })
+    }
+
+    /// Reads `path` as a `kind`, which came from `origin`.
+    pub fn read(&mut self, path: &Path, kind: FileKind, origin: Origin) -> Result<Vec<u8>> {
+        self.folder.check(path, origin)?;
+        let bytes = read_file(path, kind)?;
+        self.digests
+            .push((path.display().to_string(), digest(&bytes)));
+        self.paths.push(path.to_path_buf());
+        Ok(bytes)
+    }
+
+    /// Refuses a folder from `origin` that leads out of the series folder.
+    pub fn check(&self, path: &Path, origin: Origin) -> Result<()> {
+        self.folder.check(path, origin)
     }
 }
 
@@ -62,20 +115,25 @@ pub fn digest(bytes: &[u8]) -> u64 {
 /// and resolves the settings.
 pub fn read_inputs(dir: &Path, opts: &Options) -> Result<Inputs> {
     let mut inputs = read_listing(dir, opts)?;
-    let mut digests = std::mem::take(&mut inputs.digests);
-    let mut read = |path: &Path| -> Result<Vec<u8>> {
-        let bytes = std::fs::read(path).map_err(|source| Error::FileUnreadable {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        digests.push((path.display().to_string(), digest(&bytes)));
-        Ok(bytes)
-    };
+    let mut reader = Reader::new(dir)?;
     if let Some(t) = &inputs.settings.templates {
-        inputs.templates = read_templates(t, &mut read)?;
+        let origin = if inputs.settings.named.templates {
+            Origin::CommandLine
+        } else {
+            Origin::Series {
+                option: Some("--templates"),
+            }
+        };
+        inputs.templates = read_templates(t, origin, &mut reader)?;
     }
-    inputs.cover = cover::resolve(dir, &inputs.settings.cover, &mut read)?;
-    inputs.digests = digests;
+    inputs.cover = cover::resolve(
+        dir,
+        &inputs.settings.cover,
+        inputs.settings.named,
+        &mut reader,
+    )?;
+    inputs.digests.append(&mut reader.digests);
+    inputs.read.append(&mut reader.paths);
     Ok(inputs)
 }
 
@@ -83,24 +141,25 @@ pub fn read_inputs(dir: &Path, opts: &Options) -> Result<Inputs> {
 /// the manifest read and the settings resolved. Enough to guess a series' title from
 /// its headers, as `batch` does for a whole library before it builds anything.
 pub fn read_listing(dir: &Path, opts: &Options) -> Result<Inputs> {
-    let files = files::list_story_files(dir)?;
-    let mut digests = Vec::new();
-    let mut read = |path: &Path| -> Result<Vec<u8>> {
-        let bytes = std::fs::read(path).map_err(|source| Error::FileUnreadable {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        digests.push((path.display().to_string(), digest(&bytes)));
-        Ok(bytes)
-    };
+    let (files, diagnostics) = files::find_story_files(dir)?;
+    let mut reader = Reader::new(dir)?;
     let manifest_path = opts
         .manifest
         .clone()
         .unwrap_or_else(|| dir.join(MANIFEST_NAME));
+    // `exists`, not `is_file`: a series.toml that is a device or a pipe is refused by
+    // name rather than passed over.
     let manifest = if opts.no_manifest {
         None
-    } else if opts.manifest.is_some() || manifest_path.is_file() {
-        let bytes = read(&manifest_path)?;
+    } else if opts.manifest.is_some() || manifest_path.exists() {
+        let origin = if opts.manifest.is_some() {
+            Origin::CommandLine
+        } else {
+            Origin::Series {
+                option: Some("--manifest"),
+            }
+        };
+        let bytes = reader.read(&manifest_path, FileKind::Manifest, origin)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::Manifest {
             path: manifest_path.clone(),
             message: "is not UTF-8 text; save it as UTF-8".into(),
@@ -144,14 +203,17 @@ pub fn read_listing(dir: &Path, opts: &Options) -> Result<Inputs> {
         templates: Vec::new(),
         modified,
         cover: CoverPlan::None,
-        digests,
+        digests: reader.digests,
+        read: reader.paths,
+        diagnostics,
     })
 }
 
 /// Every file in a templates folder whose name is a template's replaces it.
 fn read_templates(
     dir: &Path,
-    read: &mut dyn FnMut(&Path) -> Result<Vec<u8>>,
+    origin: Origin,
+    reader: &mut Reader,
 ) -> Result<Vec<(String, String)>> {
     let unreadable = |source| Error::TemplateUnreadable {
         path: dir.to_path_buf(),
@@ -163,6 +225,7 @@ fn read_templates(
             "no such folder",
         )));
     }
+    reader.check(dir, origin)?;
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
@@ -176,10 +239,14 @@ fn read_templates(
     paths.sort();
     let mut out = Vec::with_capacity(paths.len());
     for (name, path) in paths {
-        let bytes = read(&path).map_err(|e| match e {
-            Error::FileUnreadable { path, source } => Error::TemplateUnreadable { path, source },
-            e => e,
-        })?;
+        let bytes = reader
+            .read(&path, FileKind::Template, origin)
+            .map_err(|e| match e {
+                Error::FileUnreadable { path, source } => {
+                    Error::TemplateUnreadable { path, source }
+                }
+                e => e,
+            })?;
         let text = String::from_utf8(bytes).map_err(|_| Error::TemplateUnreadable {
             path: path.clone(),
             source: std::io::Error::new(

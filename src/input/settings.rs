@@ -108,6 +108,19 @@ pub struct Settings {
     pub deny_warnings: bool,
     /// `dcterms:modified` when given (`SOURCE_DATE_EPOCH`); else the newest input's time.
     pub source_date_epoch: Option<u64>,
+    /// Which of the paths above the command line gave (the others come from the
+    /// manifest and must stay inside the series folder).
+    pub named: Named,
+}
+
+/// Which paths the user named on the command line. Those may be anywhere; what the
+/// series' `series.toml` names must stay inside the series folder (`input::confine`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Named {
+    pub templates: bool,
+    pub cover_file: bool,
+    pub cover_template: bool,
+    pub cover_background: bool,
 }
 
 /// Whether `tag` is a well-formed BCP 47 language tag, as `dc:language` needs: a
@@ -166,6 +179,12 @@ impl Settings {
             cover,
             deny_warnings: opts.deny_warnings,
             source_date_epoch: opts.source_date_epoch,
+            named: Named {
+                templates: opts.templates.is_some(),
+                cover_file: matches!(opts.cover, CoverChoice::File(_)),
+                cover_template: opts.cover_template.is_some(),
+                cover_background: opts.cover_background.is_some(),
+            },
         }
     }
 }

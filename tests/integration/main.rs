@@ -8,4 +8,5 @@ mod build;
 mod cli;
 mod cover;
 mod fuzz;
+mod hostile;
 mod manifest;
