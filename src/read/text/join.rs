@@ -46,7 +46,9 @@ fn continues_in_block(a: &Line, b: &Line, layout: &Layout) -> Join {
 /// How `b` relates to `a` inside a block when no wrap width could be measured (an
 /// unwrapped file, or too few lines to tell).
 fn continues_unmeasured(a: &Line, b: &Line, layout: &Layout) -> Join {
-    if a.width > 80 || (starts_dialogue(b.content) && ends_sentence(a.content)) {
+    // The indent is left out of the length: tools that wrap at 78 count a tab as one
+    // character, and a tab-indented first line then measures 81 columns here.
+    if a.width - a.indent > 80 || (starts_dialogue(b.content) && ends_sentence(a.content)) {
         // Lines longer than any wrap are paragraphs of their own.
         Join::New
     } else if a.width >= layout.short() {
