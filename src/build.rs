@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::book::assemble::{self, ParsedFile, SeriesDefaults};
+use crate::book::assemble::{self, NoteSorter, ParsedFile, SeriesDefaults};
 use crate::book::model::{Series, SourceInfo};
+use crate::book::words::Counts;
 use crate::cover::{CoverImage, CoverText};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
@@ -26,7 +27,8 @@ use crate::labels::Labels;
 use crate::output::assets::{image_media_type, Extras, ImageAsset};
 use crate::output::atomic::{self, InputFiles};
 use crate::output::pages::{self, Typeset};
-use crate::output::{package, templates::Templates};
+use crate::output::xhtml::ImageMap;
+use crate::output::{self, package, templates::Templates};
 use crate::read::event::{Body, Event};
 use crate::read::{markdown, text};
 use crate::util::hash::Fnv64;
@@ -80,6 +82,54 @@ fn read_body(
     }
 }
 
+/// A plain-text file parsed with its events handed on a chunk at a time: counted,
+/// sorted by the notes policy and, for a build, typeset at once, so a body's events
+/// (several times its size) are never all held. Plain text names no images, so the
+/// body never has to wait for the series to be typeset.
+fn parse_text_streaming(
+    f: &SourceFile,
+    bytes: &[u8],
+    typography: Typography,
+    notes: NotesPolicy,
+    keep: Keep,
+    labels: &Labels,
+) -> Result<(ParsedFile, Vec<Diagnostic>, Option<pages::Body>)> {
+    let decoded = decode::decode(&f.name, &f.path, bytes)?;
+    let mut found = decoded.diagnostics;
+    let split = header::split(&decoded.text, f.format);
+    let mut counts = Counts::default();
+    let mut sorter = NoteSorter::new(notes);
+    let mut story = Vec::new();
+    let mut xhtml =
+        (keep == Keep::Typeset).then(|| String::with_capacity(split.body.len() * 9 / 8));
+    let mut typeset = |story: &mut Vec<Event>| {
+        if let Some(out) = xhtml.as_mut() {
+            output::xhtml::write_body(story, &ImageMap::new(), labels, out);
+        }
+        story.clear();
+    };
+    let opts = text::TextOptions { typography };
+    let (heading, body_diags) =
+        text::parse_into(split.body, &f.name, split.body_line, &opts, &mut |chunk| {
+            counts.feed(chunk);
+            sorter.feed(chunk.drain(..), &mut story);
+            typeset(&mut story);
+        });
+    sorter.finish(&mut story);
+    typeset(&mut story);
+    found.extend(body_diags);
+    let source = SourceInfo {
+        file: f.name.clone(),
+        encoding: decoded.encoding.to_string(),
+    };
+    let body = Body {
+        heading,
+        events: Vec::new(),
+    };
+    let file = ParsedFile::counted(source, split.header, body, counts);
+    Ok((file, found, xhtml.map(|x| pages::Body::compress(&x))))
+}
+
 /// Every story file parsed, in the order given, with what the writer keeps of them.
 pub struct Parsed {
     pub files: Vec<ParsedFile>,
@@ -106,6 +156,11 @@ pub fn parse_files(
         .map(|f| {
             let bytes = f.read()?;
             let digest = digest(&bytes);
+            if f.format == Format::Text {
+                let (file, found, typeset) =
+                    parse_text_streaming(f, &bytes, typography, notes, keep, labels)?;
+                return Ok((file, found, typeset, digest));
+            }
             let (mut file, found) = parse_bytes(f, &bytes, typography)?;
             drop(bytes);
             let events = std::mem::take(&mut file.body.events);

@@ -4,6 +4,7 @@
 
 use crate::book::model::{Installment, Part, Series, SourceInfo, WarningEntry};
 use crate::book::order::{Entry, Plan};
+use crate::book::words::Counts;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::input::header::{Header, Rating};
 use crate::input::manifest::Manifest;
@@ -29,23 +30,19 @@ pub struct ParsedFile {
 impl ParsedFile {
     /// A parsed file, with its counts taken from the body.
     pub fn new(source: SourceInfo, header: Header, body: Body) -> ParsedFile {
-        let words = crate::book::words::story_words(&body.events);
-        let notes = body
-            .events
-            .iter()
-            .filter(|e| matches!(e, Event::Start(Tag::AuthorNote)))
-            .count();
-        let has_text = body
-            .events
-            .iter()
-            .any(|e| matches!(e, Event::Text(t) if !t.trim().is_empty()));
+        let counts = Counts::of(&body.events);
+        ParsedFile::counted(source, header, body, counts)
+    }
+
+    /// A parsed file whose body's events were counted as they went by.
+    pub fn counted(source: SourceInfo, header: Header, body: Body, counts: Counts) -> ParsedFile {
         ParsedFile {
             source,
             header,
             body,
-            words,
-            notes,
-            has_text,
+            words: counts.words,
+            notes: counts.notes,
+            has_text: counts.has_text,
         }
     }
 
@@ -371,33 +368,71 @@ pub fn apply_notes_policy(events: Vec<Event>, policy: NotesPolicy) -> (Vec<Event
         return (events, 0);
     }
     let mut story = Vec::with_capacity(events.len());
-    let mut notes = Vec::new();
-    let mut depth = 0usize;
-    let mut count = 0;
-    for event in events {
-        let opens = matches!(event, Event::Start(Tag::AuthorNote));
-        let closes = matches!(event, Event::End(Tag::AuthorNote));
-        if opens {
-            if depth == 0 {
-                count += 1;
-            }
-            depth += 1;
-        }
-        if depth > 0 {
-            notes.push(event);
-        } else {
-            story.push(event);
-        }
-        if closes {
-            depth = depth.saturating_sub(1);
+    let mut sorter = NoteSorter::new(policy);
+    sorter.feed(events, &mut story);
+    let omitted = sorter.finish(&mut story);
+    (story, omitted)
+}
+
+/// The notes policy applied to a body's events as they go by: a note is passed on
+/// (`keep`), set aside until the body ends (`end`) or dropped (`omit`).
+#[derive(Debug)]
+pub struct NoteSorter {
+    policy: NotesPolicy,
+    depth: usize,
+    /// Notes set aside, for `end`.
+    notes: Vec<Event>,
+    /// Notes dropped, for `omit`.
+    omitted: usize,
+}
+
+impl NoteSorter {
+    pub fn new(policy: NotesPolicy) -> NoteSorter {
+        NoteSorter {
+            policy,
+            depth: 0,
+            notes: Vec::new(),
+            omitted: 0,
         }
     }
-    match policy {
-        NotesPolicy::End => {
-            story.extend(notes);
-            (story, 0)
+
+    /// Moves the story's events among `events` to `story`, and the notes where the
+    /// policy says.
+    pub fn feed(&mut self, events: impl IntoIterator<Item = Event>, story: &mut Vec<Event>) {
+        if self.policy == NotesPolicy::Keep {
+            story.extend(events);
+            return;
         }
-        _ => (story, count),
+        for event in events {
+            let opens = matches!(event, Event::Start(Tag::AuthorNote));
+            let closes = matches!(event, Event::End(Tag::AuthorNote));
+            if opens {
+                if self.depth == 0 {
+                    self.omitted += 1;
+                }
+                self.depth += 1;
+            }
+            if self.depth > 0 {
+                if self.policy == NotesPolicy::End {
+                    self.notes.push(event);
+                }
+            } else {
+                story.push(event);
+            }
+            if closes {
+                self.depth = self.depth.saturating_sub(1);
+            }
+        }
+    }
+
+    /// The body has ended: notes set aside follow the story. Returns how many notes
+    /// were left out.
+    pub fn finish(self, story: &mut Vec<Event>) -> usize {
+        story.extend(self.notes);
+        match self.policy {
+            NotesPolicy::Omit => self.omitted,
+            _ => 0,
+        }
     }
 }
 

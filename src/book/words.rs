@@ -5,17 +5,50 @@ use crate::read::event::{Event, Tag};
 /// Words of story text, author's notes excepted: the figure a reader compares with
 /// the writer's declared word count.
 pub fn story_words(events: &[Event]) -> usize {
-    let mut depth_in_note = 0usize;
-    let mut words = 0;
-    for event in events {
-        match event {
-            Event::Start(Tag::AuthorNote) => depth_in_note += 1,
-            Event::End(Tag::AuthorNote) => depth_in_note = depth_in_note.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) if depth_in_note == 0 => words += count_words(t),
-            _ => {}
+    Counts::of(events).words
+}
+
+/// What planning needs to know of a body, counted as its events go by (a build hands
+/// them on in chunks and never holds them all).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Words of story text, author's notes excepted.
+    pub words: usize,
+    /// Author's notes.
+    pub notes: usize,
+    /// Whether there is any text at all.
+    pub has_text: bool,
+    /// How deep inside author's notes the last event left off.
+    depth: usize,
+}
+
+impl Counts {
+    pub fn of(events: &[Event]) -> Counts {
+        let mut counts = Counts::default();
+        counts.feed(events);
+        counts
+    }
+
+    /// Counts the next events of the body.
+    pub fn feed(&mut self, events: &[Event]) {
+        for event in events {
+            match event {
+                Event::Start(Tag::AuthorNote) => {
+                    self.notes += 1;
+                    self.depth += 1;
+                }
+                Event::End(Tag::AuthorNote) => self.depth = self.depth.saturating_sub(1),
+                Event::Text(t) => {
+                    self.has_text |= !t.trim().is_empty();
+                    if self.depth == 0 {
+                        self.words += count_words(t);
+                    }
+                }
+                Event::Code(t) if self.depth == 0 => self.words += count_words(t),
+                _ => {}
+            }
         }
     }
-    words
 }
 
 /// Counts words the way writers and archives do: runs of letters or digits, with

@@ -16,6 +16,11 @@ use crate::read::event::Event;
 pub struct Body(pub(crate) Deflated);
 
 impl Body {
+    /// Compresses a body already typeset.
+    pub fn compress(xhtml: &str) -> Body {
+        Body(Deflated::new(xhtml.as_bytes()))
+    }
+
     /// Typesets `events` (a body without images: their file names are settled only
     /// once the whole series is known) and compresses the XHTML. `words` sizes the
     /// buffer.

@@ -575,3 +575,49 @@ fn a_cover_leading_outside_the_folder_is_refused_unless_named() {
         .success();
     assert_epubcheck_clean(&out);
 }
+
+/// Builds `dir` with its address space capped at `kib` KiB (`ulimit -v`): a build that
+/// needs more fails to allocate and aborts.
+fn build_within(dir: &Path, out: &Path, kib: u64) -> std::process::ExitStatus {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {kib}; exec \"$0\" build \"$1\" -o \"$2\" --no-cover -q"
+        ))
+        .arg(assert_cmd::cargo::cargo_bin("ficbind"))
+        .arg(dir)
+        .arg(out)
+        .status()
+        .unwrap()
+}
+
+#[test]
+fn thirty_megabytes_of_blank_lines_build_in_bounded_memory() {
+    // Each blank line took a 48-byte line record: this file took about 1.5 GB.
+    let dir = tempfile::tempdir().unwrap();
+    let series = dir.path().join("s");
+    std::fs::create_dir(&series).unwrap();
+    let mut text = b"Title: Gap 1\n\nBefore the gap.\n".to_vec();
+    text.resize(text.len() + 30_000_000, b'\n');
+    text.extend_from_slice(b"After the gap.\n");
+    std::fs::write(series.join("gap.txt"), text).unwrap();
+    let out = dir.path().join("gap.epub");
+    assert!(build_within(&series, &out, 800_000).success());
+    let page = Epub::new(std::fs::read(&out).unwrap()).text("OEBPS/story-001.xhtml");
+    assert!(page.contains("Before the gap.") && page.contains("After the gap."));
+}
+
+#[test]
+fn one_word_paragraphs_build_in_bounded_memory() {
+    // Every paragraph's events were held at once: 12 MB of one-word paragraphs took
+    // about 800 MB.
+    let dir = tempfile::tempdir().unwrap();
+    let series = dir.path().join("s");
+    std::fs::create_dir(&series).unwrap();
+    let text = format!("Title: Words 1\n\n{}", "word\n\n".repeat(2_000_000));
+    std::fs::write(series.join("words.txt"), text).unwrap();
+    let out = dir.path().join("words.epub");
+    assert!(build_within(&series, &out, 800_000).success());
+    let page = Epub::new(std::fs::read(&out).unwrap()).text("OEBPS/story-001.xhtml");
+    assert_eq!(page.matches("<p>word</p>").count(), 2_000_000);
+}

@@ -9,6 +9,14 @@ use super::TextOptions;
 use crate::diag::{Code, Diagnostic};
 use crate::read::event::{Event, Tag};
 
+/// Events handed on at a time. A body's events take several times its size (a
+/// one-word paragraph is three events and a string), so they go to the caller in
+/// chunks it can typeset and drop, never all at once.
+const CHUNK: usize = 1024;
+
+/// Emits the events of `items` to `sink`, in chunks that end between items and never
+/// inside an author's note (so a consumer may look ahead within a note).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn emit(
     items: &[Item],
     roles: &[Role],
@@ -17,10 +25,15 @@ pub(super) fn emit(
     opts: &TextOptions,
     file: &str,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Event> {
+    sink: &mut dyn FnMut(&mut Vec<Event>),
+) {
     let mut events = Vec::new();
     let mut open_note: Option<usize> = None;
     for (k, item) in items.iter().enumerate() {
+        if open_note.is_none() && events.len() >= CHUNK {
+            sink(&mut events);
+            events.clear();
+        }
         let role = roles[k];
         if *item == Item::Pause {
             // Only between two paragraphs of the same kind.
@@ -81,7 +94,9 @@ pub(super) fn emit(
     if open_note.is_some() {
         events.push(Event::End(Tag::AuthorNote));
     }
-    events
+    if !events.is_empty() {
+        sink(&mut events);
+    }
 }
 
 /// A paragraph's lines as one string: hard wraps become spaces, verse breaks `\n`,

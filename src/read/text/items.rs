@@ -22,11 +22,10 @@ pub(super) fn build_items(lines: &[Line], joins: &[Join], layout: &Layout) -> Ve
     let mut blanks = 0usize;
     let mut i = 0;
     while i < lines.len() {
+        blanks += lines[i].blanks_before;
         match lines[i].kind {
-            Kind::Blank => {
-                blanks += lines[i].blanks;
-                i += 1;
-            }
+            // Blank lines are not kept as lines (see `parse`).
+            Kind::Blank => i += 1,
             Kind::Heading => {
                 blanks = 0;
                 i += 1;

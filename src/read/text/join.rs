@@ -63,7 +63,11 @@ pub(super) fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
     let mut joins = vec![Join::New; lines.len()];
     for i in 1..lines.len() {
         let (a, b) = (&lines[i - 1], &lines[i]);
-        if a.kind != Kind::Text || b.kind != Kind::Text || forces_new_paragraph(b.content) {
+        if a.kind != Kind::Text
+            || b.kind != Kind::Text
+            || b.blanks_before > 0
+            || forces_new_paragraph(b.content)
+        {
             continue;
         }
         let indented = layout.indent_base.is_some_and(|base| b.indent > base);
@@ -103,6 +107,7 @@ pub(super) fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
         while !ends_sentence(lines[end].content)
             && end + 1 < lines.len()
             && joins[end + 1] == Join::New
+            && lines[end + 1].blanks_before == 0
             && verse_line(&lines[end + 1])
         {
             end += 1;

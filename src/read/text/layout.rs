@@ -58,7 +58,7 @@ impl Layout {
                 prev_text = false;
                 continue;
             }
-            if !prev_text {
+            if !prev_text || l.blanks_before > 0 {
                 blocks += 1;
             }
             prev_text = true;
@@ -68,7 +68,7 @@ impl Layout {
             if near(l.width) {
                 all_near += 1;
             }
-            if lines.get(i + 1).is_some_and(|n| n.kind == Kind::Text) {
+            if Line::touches(lines.get(i + 1)) {
                 inner += 1;
                 if near(l.width) {
                     inner_near += 1;
@@ -92,9 +92,7 @@ impl Layout {
                 .iter()
                 .enumerate()
                 .filter(|(i, l)| {
-                    l.kind == Kind::Text
-                        && !(near(l.width)
-                            && lines.get(i + 1).is_some_and(|n| n.kind == Kind::Text))
+                    l.kind == Kind::Text && !(near(l.width) && Line::touches(lines.get(i + 1)))
                 })
                 .count()
         } else {

@@ -25,11 +25,17 @@ pub(super) struct Line<'a> {
     /// 1-based line in the file.
     pub(super) no: usize,
     pub(super) kind: Kind,
-    /// For a blank line, how many blank lines in a row it stands for.
-    pub(super) blanks: usize,
+    /// How many blank lines come right before this one. Blank lines themselves are
+    /// not kept: every rule asks only how many stand between two lines.
+    pub(super) blanks_before: usize,
 }
 
 impl<'a> Line<'a> {
+    /// Whether `next` follows this line directly, with no blank line between.
+    pub(super) fn touches(next: Option<&Line>) -> bool {
+        next.is_some_and(|n| n.kind == Kind::Text && n.blanks_before == 0)
+    }
+
     pub(super) fn new(raw: &'a str, no: usize) -> Self {
         let content = raw.trim_matches(char::is_whitespace);
         let lead = &raw[..raw.len() - raw.trim_start_matches(char::is_whitespace).len()];
@@ -52,7 +58,7 @@ impl<'a> Line<'a> {
             width,
             no,
             kind,
-            blanks: usize::from(kind == Kind::Blank),
+            blanks_before: 0,
         }
     }
 }

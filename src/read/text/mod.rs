@@ -52,7 +52,7 @@ mod tests;
 
 use crate::diag::Diagnostic;
 use crate::input::settings::Typography;
-use crate::read::event::Body;
+use crate::read::event::{Body, Event};
 
 use events::emit;
 use items::{assign_roles, build_items};
@@ -75,21 +75,42 @@ pub fn parse(
     first_line: usize,
     opts: &TextOptions,
 ) -> (Body, Vec<Diagnostic>) {
-    // A run of blank lines is kept as one line with its count: every rule asks only
-    // whether lines are blank and how many follow one another, and a file of blank
-    // lines would otherwise take fifty times its size in memory.
+    let mut events = Vec::new();
+    let (heading, diags) = parse_into(body, file, first_line, opts, &mut |chunk| {
+        events.append(chunk)
+    });
+    (Body { heading, events }, diags)
+}
+
+/// Like [`parse`], handing the events to `sink` a chunk at a time (each chunk ends
+/// between paragraphs, never inside an author's note) instead of holding them all:
+/// what a build does, so a body's events never take several times its size. Returns
+/// the body's own heading line and the diagnostics.
+pub fn parse_into(
+    body: &str,
+    file: &str,
+    first_line: usize,
+    opts: &TextOptions,
+    sink: &mut dyn FnMut(&mut Vec<Event>),
+) -> (Option<String>, Vec<Diagnostic>) {
+    // Blank lines are counted onto the line after them, not kept: every rule asks
+    // only how many stand between two lines, and a file of blank lines (or of one-word
+    // paragraphs) would otherwise take many times its size in memory.
     let mut lines: Vec<Line> = Vec::new();
+    let mut blanks = 0;
     for (i, raw) in body.split('\n').enumerate() {
-        let line = Line::new(raw, first_line + i);
-        match lines.last_mut() {
-            Some(last) if line.kind == Kind::Blank && last.kind == Kind::Blank => last.blanks += 1,
-            _ => lines.push(line),
+        let mut line = Line::new(raw, first_line + i);
+        if line.kind == Kind::Blank {
+            blanks += 1;
+        } else {
+            line.blanks_before = std::mem::take(&mut blanks);
+            lines.push(line);
         }
     }
 
     // The installment's own heading: only ever the first non-blank line.
     let mut heading = None;
-    if let Some(first) = lines.iter_mut().find(|l| l.kind != Kind::Blank) {
+    if let Some(first) = lines.first_mut() {
         if first.kind == Kind::Text && is_heading(first.content) {
             heading = Some(first.content.to_string());
             first.kind = Kind::Heading;
@@ -102,6 +123,6 @@ pub fn parse(
     let roles = assign_roles(&items, &lines);
 
     let mut diags = Vec::new();
-    let events = emit(&items, &roles, &lines, &joins, opts, file, &mut diags);
-    (Body { heading, events }, diags)
+    emit(&items, &roles, &lines, &joins, opts, file, &mut diags, sink);
+    (heading, diags)
 }
