@@ -7,7 +7,8 @@
 #     scripts/bench.sh            # everything; BENCH_DIR=/some/dir keeps the files
 #
 # Knobs (environment): N, W (series shape), MIN_RUNS/MAX_RUNS (hyperfine), PANDOC_RUNS, RSS_RUNS,
-# FLOOR_RUNS, BATCH_SERIES, BATCH_N, BATCH_W, SKIP_CROWBOOK=1, SKIP_PANDOC=1.
+# FLOOR_RUNS, BATCH_SERIES, BATCH_N, BATCH_W, SKIP_CROWBOOK=1, SKIP_PANDOC=1, and
+# BASELINE=/path/to/an/older/ficbind to time that build in the same run (before/after).
 # Installs what it needs if missing: hyperfine and GNU time (apt), crowbook 0.17
 # (cargo install, a few minutes), pandoc (pip install pypandoc-binary).
 set -euo pipefail
@@ -78,6 +79,9 @@ fi
 # book; it is timed for reference. pandoc splits its one file at each heading itself.
 cmds=(-n ficbind "$FICBIND build -q $SERIES -o $OUT/ficbind.epub"
       -n "ficbind --no-cover" "$FICBIND build -q --no-cover $SERIES -o $OUT/ficbind-no-cover.epub")
+if [ -n "${BASELINE:-}" ]; then
+    cmds+=(-n "ficbind (baseline)" "$BASELINE build -q $SERIES -o $OUT/ficbind-baseline.epub")
+fi
 if [ -z "${SKIP_CROWBOOK:-}" ]; then
     # crowbook writes output.epub relative to the .book file.
     cmds+=(-n crowbook "cd $WORK/chapters && crowbook -q series.book"
@@ -113,6 +117,7 @@ peak_rss() {
 }
 peak_rss ficbind "$FICBIND build -q $SERIES -o $OUT/ficbind.epub"
 peak_rss ficbind-no-cover "$FICBIND build -q --no-cover $SERIES -o $OUT/ficbind-no-cover.epub"
+[ -n "${BASELINE:-}" ] && peak_rss ficbind-baseline "$BASELINE build -q $SERIES -o $OUT/ficbind-baseline.epub"
 if [ -z "${SKIP_CROWBOOK:-}" ]; then
     peak_rss crowbook "cd $WORK/chapters && crowbook -q series.book"
     peak_rss crowbook-one-file "cd $WORK/md && crowbook -q series.book"
@@ -142,11 +147,11 @@ if os.path.exists(f"{work}/times-pandoc.json"):
 def median(r): return sorted(r["times"])[len(r["times"]) // 2]
 base = median(results["ficbind"])
 rows = []
-for name in ["ficbind", "ficbind --no-cover", "crowbook", "crowbook, one file", "pandoc"]:
+for name in ["ficbind", "ficbind --no-cover", "ficbind (baseline)", "crowbook", "crowbook, one file", "pandoc"]:
     if name not in results:
         continue
     r = results[name]
-    file = name.replace(" --", "-").replace(", ", "-").replace(" ", "-")
+    file = name.replace(" (", "-").replace(")", "").replace(" --", "-").replace(", ", "-").replace(" ", "-")
     rss = int(open(f"{work}/rss-{file}.txt").read().strip())
     size = os.path.getsize(f"{work}/out/{file}.epub")
     rows.append((name, median(r), len(r["times"]), f"{rss / 1024:.1f} MiB", size))
@@ -167,7 +172,7 @@ print()
 print(f"ficbind ÷ deflate floor: {base / floor:.2f}"
       f" (without a cover: {median(results['ficbind --no-cover']) / floor_nc:.2f})")
 sizes = {name: size for name, _, _, _, size in rows}
-for name in ["crowbook", "crowbook, one file", "pandoc"]:
+for name in ["ficbind (baseline)", "crowbook", "crowbook, one file", "pandoc"]:
     if name in results:
         print(f"ficbind against {name}: {median(results[name]) / base:.2f}× faster,"
               f" EPUB {sizes['ficbind'] / sizes[name] - 1:+.1%}"
