@@ -47,17 +47,15 @@ pub enum Keep {
 
 /// Decodes and parses one story file. Diagnostics come back beside it.
 pub fn parse_one(f: &SourceFile, typography: Typography) -> Result<(ParsedFile, Vec<Diagnostic>)> {
-    let bytes = f.read()?;
-    let (file, found) = parse_bytes(f, &bytes, typography)?;
-    Ok((file, found))
+    let decoded = decode::decode(&f.name, &f.path, &f.read()?)?;
+    parse_decoded(f, decoded, typography)
 }
 
-fn parse_bytes(
+fn parse_decoded(
     f: &SourceFile,
-    bytes: &[u8],
+    decoded: decode::Decoded,
     typography: Typography,
 ) -> Result<(ParsedFile, Vec<Diagnostic>)> {
-    let decoded = decode::decode(&f.name, &f.path, bytes)?;
     let mut found = decoded.diagnostics;
     let split = header::split(&decoded.text, f.format);
     let (body, body_diags) = read_body(f, split.body, split.body_line, typography);
@@ -88,13 +86,12 @@ fn read_body(
 /// body never has to wait for the series to be typeset.
 fn parse_text_streaming(
     f: &SourceFile,
-    bytes: &[u8],
+    decoded: decode::Decoded,
     typography: Typography,
     notes: NotesPolicy,
     keep: Keep,
     labels: &Labels,
 ) -> Result<(ParsedFile, Vec<Diagnostic>, Option<pages::Body>)> {
-    let decoded = decode::decode(&f.name, &f.path, bytes)?;
     let mut found = decoded.diagnostics;
     let split = header::split(&decoded.text, f.format);
     let mut counts = Counts::default();
@@ -156,13 +153,15 @@ pub fn parse_files(
         .map(|f| {
             let bytes = f.read()?;
             let digest = digest(&bytes);
+            let decoded = decode::decode(&f.name, &f.path, &bytes)?;
+            // The decoded text is all that is read from here on.
+            drop(bytes);
             if f.format == Format::Text {
                 let (file, found, typeset) =
-                    parse_text_streaming(f, &bytes, typography, notes, keep, labels)?;
+                    parse_text_streaming(f, decoded, typography, notes, keep, labels)?;
                 return Ok((file, found, typeset, digest));
             }
-            let (mut file, found) = parse_bytes(f, &bytes, typography)?;
-            drop(bytes);
+            let (mut file, found) = parse_decoded(f, decoded, typography)?;
             let events = std::mem::take(&mut file.body.events);
             let (mut events, _) = assemble::apply_notes_policy(events, notes);
             let has_images = events.iter().any(|e| matches!(e, Event::Image { .. }));
