@@ -1,7 +1,8 @@
 //! Random input, built end to end: arbitrary bytes as story files (text and Markdown,
 //! with and without headers) and arbitrary strings in `series.toml`. A build may
-//! refuse, with an error, but never panic, and every book it writes holds only
-//! well-formed XML documents.
+//! refuse, with an error, but never panic, stays within bounded memory (the command,
+//! run under `ulimit -v`, either writes a book or exits with an error, never aborts),
+//! and every book it writes holds only well-formed XML documents.
 //!
 //! The suite runs a few dozen cases; for a longer run by hand:
 //!
@@ -92,7 +93,19 @@ proptest! {
             cover: ficbind::CoverChoice::None,
             ..ficbind::Options::default()
         };
-        // An error is an answer; a panic fails the test by itself.
+        // The command, in bounded memory: a book or an error (exit 1), never an abort
+        // (a panic exits 101, a failed allocation aborts with 134).
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 1000000; SOURCE_DATE_EPOCH=0 exec \"$0\" build \"$1\" -o \"$2\" --no-cover -q")
+            .arg(assert_cmd::cargo::cargo_bin("ficbind"))
+            .arg(dir.path())
+            .arg(dir.path().join("book.epub"))
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        prop_assert!(matches!(status.code(), Some(0 | 1)), "{status}");
+        // In the library: an error is an answer; a panic fails the test by itself.
         if let Ok(book) = ficbind::build_series(dir.path(), &opts) {
             let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book.epub)).unwrap();
             for i in 0..zip.len() {
