@@ -2,9 +2,9 @@
 //! into one text and censored words reported.
 
 use super::inline::inline_events;
-use super::items::{Item, Role};
+use super::items::{Item, Role, Roles};
 use super::join::Join;
-use super::lines::Line;
+use super::lines::{Line, LineNumbers};
 use super::TextOptions;
 use crate::diag::{Code, Diagnostic};
 use crate::read::event::{Event, Tag};
@@ -19,11 +19,12 @@ const CHUNK: usize = 1024;
 #[allow(clippy::too_many_arguments)]
 pub(super) fn emit(
     items: &[Item],
-    roles: &[Role],
+    roles: &Roles,
     lines: &[Line],
     joins: &[Join],
     opts: &TextOptions,
     file: &str,
+    numbers: &mut LineNumbers,
     diags: &mut Vec<Diagnostic>,
     sink: &mut dyn FnMut(&mut Vec<Event>),
 ) {
@@ -34,7 +35,7 @@ pub(super) fn emit(
             sink(&mut events);
             events.clear();
         }
-        let role = roles[k];
+        let role = roles.get(k);
         if *item == Item::Pause {
             // Only between two paragraphs of the same kind.
             let next_para = items
@@ -43,8 +44,8 @@ pub(super) fn emit(
             let prev_para = k > 0 && matches!(items[k - 1], Item::Para { .. });
             if prev_para
                 && next_para
-                && roles[k - 1] == roles[k + 1]
-                && roles[k + 1] != Role::Closing
+                && roles.get(k - 1) == roles.get(k + 1)
+                && roles.get(k + 1) != Role::Closing
             {
                 events.push(Event::Pause);
             }
@@ -67,6 +68,7 @@ pub(super) fn emit(
             Item::SceneBreak => events.push(Event::SceneBreak),
             Item::Pause => {}
             Item::Para { first, last } => {
+                let (first, last) = (first as usize, last as usize);
                 let block = if role == Role::Closing {
                     Tag::Closing
                 } else {
@@ -80,7 +82,7 @@ pub(super) fn emit(
                                 format!("`{word}` looks censored (a letter replaced by `*`); kept as written"),
                             )
                             .in_file(file)
-                            .at_line(line.no),
+                            .at_line(numbers.of(line)),
                         );
                     }
                 }
@@ -344,5 +346,15 @@ mod tests {
         assert!(body
             .events
             .contains(&Event::Text("What a f*ck*ng disc*ssion, ".into())));
+        // Lines are numbered from where their text lies, across blank runs and
+        // wrapped paragraphs.
+        let (_, diags) = parse(
+            "One.\n\n\n\nA disc*ssion.\n\nTwo\nlines, one disc*ssion.\n\n\nd*mn\n",
+            "p.txt",
+            3,
+            &TextOptions::default(),
+        );
+        let lines: Vec<Option<usize>> = diags.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [Some(7), Some(10), Some(13)]);
     }
 }

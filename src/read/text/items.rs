@@ -7,10 +7,11 @@ use super::lines::{is_closing, is_disclaimer, is_note_start, Kind, Line};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Item {
-    /// Lines `first..=last`, all text.
+    /// Lines `first..=last`, all text. Indices are `u32`, as a file holds one item for
+    /// every few bytes; a story file is at most 64 MB, far below 4 G lines.
     Para {
-        first: usize,
-        last: usize,
+        first: u32,
+        last: u32,
     },
     SceneBreak,
     Pause,
@@ -22,7 +23,7 @@ pub(super) fn build_items(lines: &[Line], joins: &[Join], layout: &Layout) -> Ve
     let mut blanks = 0usize;
     let mut i = 0;
     while i < lines.len() {
-        blanks += lines[i].blanks_before;
+        blanks += lines[i].blanks_before();
         match lines[i].kind {
             // Blank lines are not kept as lines (see `parse`).
             Kind::Blank => i += 1,
@@ -45,7 +46,10 @@ pub(super) fn build_items(lines: &[Line], joins: &[Join], layout: &Layout) -> Ve
                 while i < lines.len() && lines[i].kind == Kind::Text && joins[i] != Join::New {
                     i += 1;
                 }
-                items.push(Item::Para { first, last: i - 1 });
+                items.push(Item::Para {
+                    first: first as u32,
+                    last: (i - 1) as u32,
+                });
             }
         }
     }
@@ -64,20 +68,69 @@ pub(super) enum Role {
     Note(usize),
 }
 
-pub(super) fn assign_roles(items: &[Item], lines: &[Line]) -> Vec<Role> {
-    let mut roles = vec![Role::Story; items.len()];
-    let para = |k: usize| match items[k] {
-        Item::Para { first, last } => Some((first, last)),
-        _ => None,
+/// The role of every item, worked out once and answered item by item: a file of
+/// one-word paragraphs has an item every few bytes, so roles are not stored for each.
+pub(super) struct Roles<'r, 'a> {
+    items: &'r [Item],
+    lines: &'r [Line<'a>],
+    /// Items before this are the notes before the story.
+    start_end: usize,
+    /// Items from this on are the end note.
+    end_region: usize,
+    /// The closing lines, in order.
+    closings: Vec<usize>,
+}
+
+impl Roles<'_, '_> {
+    fn para(&self, k: usize) -> Option<(usize, usize)> {
+        match self.items[k] {
+            Item::Para { first, last } => Some((first as usize, last as usize)),
+            _ => None,
+        }
+    }
+
+    fn note_at(&self, k: usize) -> bool {
+        self.para(k)
+            .is_some_and(|(first, _)| is_note_start(self.lines[first].content))
+    }
+
+    /// The role of item `k`.
+    pub(super) fn get(&self, k: usize) -> Role {
+        if k < self.start_end {
+            Role::Note(1)
+        } else if k >= self.end_region {
+            Role::Note(2)
+        } else if self.closings.binary_search(&k).is_ok() {
+            Role::Closing
+        } else if self.note_at(k) {
+            // A note in the middle of the story is set apart on its own.
+            Role::Note(3 + k)
+        } else {
+            Role::Story
+        }
+    }
+}
+
+pub(super) fn assign_roles<'r, 'a>(items: &'r [Item], lines: &'r [Line<'a>]) -> Roles<'r, 'a> {
+    let mut roles = Roles {
+        items,
+        lines,
+        start_end: 0,
+        end_region: items.len(),
+        closings: Vec::new(),
     };
-    let note_at = |k: usize| para(k).is_some_and(|(first, _)| is_note_start(lines[first].content));
     let closing_at = |k: usize| {
-        para(k).is_some_and(|(first, last)| first == last && is_closing(lines[first].content))
+        roles
+            .para(k)
+            .is_some_and(|(first, last)| first == last && is_closing(lines[first].content))
     };
 
     // Notes before the story; a disclaimer there is the writer speaking too.
     let start_note_at = |k: usize| {
-        note_at(k) || para(k).is_some_and(|(first, _)| is_disclaimer(lines[first].content))
+        roles.note_at(k)
+            || roles
+                .para(k)
+                .is_some_and(|(first, _)| is_disclaimer(lines[first].content))
     };
     let mut k = 0;
     let mut start_end = 0;
@@ -87,29 +140,25 @@ pub(super) fn assign_roles(items: &[Item], lines: &[Line]) -> Vec<Role> {
         }
         k += 1;
     }
-    for r in roles.iter_mut().take(start_end) {
-        *r = Role::Note(1);
-    }
 
     // The end region: the earliest note after which no scene break or closing comes,
     // and not much more text (so a note between scenes does not swallow the story).
     // Text is measured in bytes: the ratio is what matters, and counting words here
     // would read the whole file once more.
-    let words: Vec<usize> = (0..items.len())
-        .map(|k| {
-            para(k).map_or(0, |(f, l)| {
-                lines[f..=l].iter().map(|l| l.content.len()).sum()
-            })
+    let size = |k: usize| {
+        roles.para(k).map_or(0, |(f, l)| {
+            lines[f..=l].iter().map(|l| l.content.len()).sum::<usize>()
         })
-        .collect();
-    let total: usize = words.iter().sum();
+    };
+    let total: usize = (0..items.len()).map(size).sum();
     let mut after_words = 0;
     let mut after_paras = 0;
     let mut structure_after = false;
     let mut end_region = items.len();
     for k in (start_end..items.len()).rev() {
-        if note_at(k) && !structure_after {
-            let before = total - after_words - words[k];
+        let words = size(k);
+        if roles.note_at(k) && !structure_after {
+            let before = total - after_words - words;
             if after_paras <= 8 || after_words * 5 <= before {
                 end_region = k;
             }
@@ -117,37 +166,25 @@ pub(super) fn assign_roles(items: &[Item], lines: &[Line]) -> Vec<Role> {
         if items[k] == Item::SceneBreak || closing_at(k) {
             structure_after = true;
         }
-        if para(k).is_some() {
+        if roles.para(k).is_some() {
             after_paras += 1;
-            after_words += words[k];
+            after_words += words;
         }
-    }
-    for r in roles.iter_mut().skip(end_region) {
-        *r = Role::Note(2);
     }
 
     // Closing lines: the last story lines before the end region.
+    let mut closings = Vec::new();
     for k in (start_end..end_region).rev() {
         if closing_at(k) {
-            roles[k] = Role::Closing;
+            closings.push(k);
         } else if !matches!(items[k], Item::SceneBreak | Item::Pause) {
             break;
         }
     }
-
-    // Notes in the middle of the story, each set apart.
-    let mut group = 3;
-    for (k, role) in roles
-        .iter_mut()
-        .enumerate()
-        .take(end_region)
-        .skip(start_end)
-    {
-        if note_at(k) && *role == Role::Story {
-            *role = Role::Note(group);
-            group += 1;
-        }
-    }
+    closings.reverse();
+    roles.start_end = start_end;
+    roles.end_region = end_region;
+    roles.closings = closings;
     roles
 }
 

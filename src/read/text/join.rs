@@ -24,7 +24,7 @@ fn first_word_width(line: &str) -> usize {
 /// of `b` would not have fitted on `a` (with a little slack for hand wrapping, except
 /// after a finished sentence), and `b` does not open new dialogue after one.
 fn wraps_into(a: &Line, b: &Line, width: usize) -> bool {
-    let needed = a.width + 1 + first_word_width(b.content);
+    let needed = a.width() + 1 + first_word_width(b.content);
     if ends_sentence(a.content) {
         !starts_dialogue(b.content) && needed > width
     } else {
@@ -36,7 +36,7 @@ fn wraps_into(a: &Line, b: &Line, width: usize) -> bool {
 /// first word would (nearly: hand wrapping is ragged) not have fitted on `a`, else a
 /// line kept on purpose (verse, an address, a list).
 fn continues_in_block(a: &Line, b: &Line, layout: &Layout) -> Join {
-    if a.width + 1 + first_word_width(b.content) + layout.slack() > layout.width {
+    if a.width() + 1 + first_word_width(b.content) + layout.slack() > layout.width {
         Join::Space
     } else {
         Join::Break
@@ -48,10 +48,10 @@ fn continues_in_block(a: &Line, b: &Line, layout: &Layout) -> Join {
 fn continues_unmeasured(a: &Line, b: &Line, layout: &Layout) -> Join {
     // The indent is left out of the length: tools that wrap at 78 count a tab as one
     // character, and a tab-indented first line then measures 81 columns here.
-    if a.width - a.indent > 80 || (starts_dialogue(b.content) && ends_sentence(a.content)) {
+    if a.width() - a.indent() > 80 || (starts_dialogue(b.content) && ends_sentence(a.content)) {
         // Lines longer than any wrap are paragraphs of their own.
         Join::New
-    } else if a.width >= layout.short() {
+    } else if a.width() >= layout.short() {
         // Long enough to be a wrap.
         Join::Space
     } else {
@@ -65,12 +65,12 @@ pub(super) fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
         let (a, b) = (&lines[i - 1], &lines[i]);
         if a.kind != Kind::Text
             || b.kind != Kind::Text
-            || b.blanks_before > 0
+            || b.blanks_before() > 0
             || forces_new_paragraph(b.content)
         {
             continue;
         }
-        let indented = layout.indent_base.is_some_and(|base| b.indent > base);
+        let indented = layout.indent_base.is_some_and(|base| b.indent() > base);
         joins[i] = if indented {
             Join::New
         } else if layout.indent_base.is_some() || layout.blank_separated {
@@ -92,7 +92,7 @@ pub(super) fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
     let short = layout.short();
     let verse_line = |l: &Line| {
         l.kind == Kind::Text
-            && l.width < short
+            && l.width() < short
             && !starts_dialogue(l.content)
             && !forces_new_paragraph(l.content)
     };
@@ -107,7 +107,7 @@ pub(super) fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
         while !ends_sentence(lines[end].content)
             && end + 1 < lines.len()
             && joins[end + 1] == Join::New
-            && lines[end + 1].blanks_before == 0
+            && lines[end + 1].blanks_before() == 0
             && verse_line(&lines[end + 1])
         {
             end += 1;

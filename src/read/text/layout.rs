@@ -29,9 +29,9 @@ impl Layout {
         let mut text_lines = 0usize;
         let mut min_indent = usize::MAX;
         for l in lines.iter().filter(|l| l.kind == Kind::Text) {
-            hist[l.width.min(CAP)] += 1;
+            hist[l.width().min(CAP)] += 1;
             text_lines += 1;
-            min_indent = min_indent.min(l.indent);
+            min_indent = min_indent.min(l.indent());
         }
         let mut width = CAP;
         let mut seen = 0;
@@ -58,19 +58,19 @@ impl Layout {
                 prev_text = false;
                 continue;
             }
-            if !prev_text || l.blanks_before > 0 {
+            if !prev_text || l.blanks_before() > 0 {
                 blocks += 1;
             }
             prev_text = true;
-            if l.indent > min_indent {
+            if l.indent() > min_indent {
                 indented += 1;
             }
-            if near(l.width) {
+            if near(l.width()) {
                 all_near += 1;
             }
             if Line::touches(lines.get(i + 1)) {
                 inner += 1;
-                if near(l.width) {
+                if near(l.width()) {
                     inner_near += 1;
                     if ends_sentence(l.content) {
                         inner_near_sentence += 1;
@@ -92,7 +92,7 @@ impl Layout {
                 .iter()
                 .enumerate()
                 .filter(|(i, l)| {
-                    l.kind == Kind::Text && !(near(l.width) && Line::touches(lines.get(i + 1)))
+                    l.kind == Kind::Text && !(near(l.width()) && Line::touches(lines.get(i + 1)))
                 })
                 .count()
         } else {

@@ -14,20 +14,23 @@ pub(super) enum Kind {
     Text,
 }
 
+/// One line of a body. A file of one-word paragraphs holds one of these for every few
+/// bytes, so it is kept to 24 bytes: the line's number is worked out from where its
+/// text lies in the body when a diagnostic needs it, and counts that only matter up
+/// to a few saturate.
 #[derive(Debug)]
 pub(super) struct Line<'a> {
     /// The line without leading indentation and trailing whitespace.
     pub(super) content: &'a str,
-    /// Leading indentation in columns (a tab counts 4).
-    pub(super) indent: usize,
     /// Columns from the left margin to the last visible character.
-    pub(super) width: usize,
-    /// 1-based line in the file.
-    pub(super) no: usize,
+    width: u32,
+    /// Leading indentation in columns (a tab counts 4), at most 65,535.
+    indent: u16,
+    /// How many blank lines come right before this one, at most 255. Blank lines
+    /// themselves are not kept: every rule asks only whether one or two stand between
+    /// two lines.
+    blanks_before: u8,
     pub(super) kind: Kind,
-    /// How many blank lines come right before this one. Blank lines themselves are
-    /// not kept: every rule asks only how many stand between two lines.
-    pub(super) blanks_before: usize,
 }
 
 impl<'a> Line<'a> {
@@ -36,10 +39,27 @@ impl<'a> Line<'a> {
         next.is_some_and(|n| n.kind == Kind::Text && n.blanks_before == 0)
     }
 
-    pub(super) fn new(raw: &'a str, no: usize) -> Self {
+    pub(super) fn width(&self) -> usize {
+        self.width as usize
+    }
+
+    pub(super) fn indent(&self) -> usize {
+        usize::from(self.indent)
+    }
+
+    pub(super) fn blanks_before(&self) -> usize {
+        usize::from(self.blanks_before)
+    }
+
+    pub(super) fn set_blanks_before(&mut self, blanks: usize) {
+        self.blanks_before = u8::try_from(blanks).unwrap_or(u8::MAX);
+    }
+
+    /// `raw` must be a slice of the body (see `LineNumbers`).
+    pub(super) fn new(raw: &'a str) -> Self {
         let content = raw.trim_matches(char::is_whitespace);
         let lead = &raw[..raw.len() - raw.trim_start_matches(char::is_whitespace).len()];
-        let indent = lead.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+        let indent: usize = lead.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
         let kind = if content.chars().all(|c| c.is_whitespace() || c.is_control()) {
             Kind::Blank
         } else if is_scene_break(content) {
@@ -54,12 +74,41 @@ impl<'a> Line<'a> {
         };
         Line {
             content,
-            indent,
-            width,
-            no,
-            kind,
+            width: u32::try_from(width).unwrap_or(u32::MAX),
+            indent: u16::try_from(indent).unwrap_or(u16::MAX),
             blanks_before: 0,
+            kind,
         }
+    }
+}
+
+/// The file line a line of the body is on, worked out from where its text lies in the
+/// body. Asked in reading order, it counts each stretch of the body once.
+pub(super) struct LineNumbers<'a> {
+    body: &'a str,
+    /// Bytes of the body counted so far, and the file line they end on.
+    counted: usize,
+    line: usize,
+}
+
+impl<'a> LineNumbers<'a> {
+    /// `first_line` is the body's first line in the file.
+    pub(super) fn new(body: &'a str, first_line: usize) -> Self {
+        LineNumbers {
+            body,
+            counted: 0,
+            line: first_line,
+        }
+    }
+
+    /// The 1-based file line of `line`, which must come at or after the last one asked.
+    pub(super) fn of(&mut self, line: &Line) -> usize {
+        let at = (line.content.as_ptr() as usize)
+            .saturating_sub(self.body.as_ptr() as usize)
+            .clamp(self.counted, self.body.len());
+        self.line += memchr::memchr_iter(b'\n', &self.body.as_bytes()[self.counted..at]).count();
+        self.counted = at;
+        self.line
     }
 }
 

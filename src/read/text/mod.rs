@@ -58,7 +58,7 @@ use events::emit;
 use items::{assign_roles, build_items};
 use join::decide_joins;
 use layout::Layout;
-use lines::{Kind, Line};
+use lines::{Kind, Line, LineNumbers};
 
 pub use lines::{is_closing, is_heading, is_note_start, is_scene_break, starts_with_note_label};
 
@@ -98,12 +98,12 @@ pub fn parse_into(
     // paragraphs) would otherwise take many times its size in memory.
     let mut lines: Vec<Line> = Vec::new();
     let mut blanks = 0;
-    for (i, raw) in body.split('\n').enumerate() {
-        let mut line = Line::new(raw, first_line + i);
+    for raw in body.split('\n') {
+        let mut line = Line::new(raw);
         if line.kind == Kind::Blank {
             blanks += 1;
         } else {
-            line.blanks_before = std::mem::take(&mut blanks);
+            line.set_blanks_before(std::mem::take(&mut blanks));
             lines.push(line);
         }
     }
@@ -123,6 +123,17 @@ pub fn parse_into(
     let roles = assign_roles(&items, &lines);
 
     let mut diags = Vec::new();
-    emit(&items, &roles, &lines, &joins, opts, file, &mut diags, sink);
+    let mut numbers = LineNumbers::new(body, first_line);
+    emit(
+        &items,
+        &roles,
+        &lines,
+        &joins,
+        opts,
+        file,
+        &mut numbers,
+        &mut diags,
+        sink,
+    );
     (heading, diags)
 }
