@@ -71,12 +71,25 @@ pub fn write_atomically_with(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".ficbind-")
-        .suffix(".tmp")
-        .tempfile_in(&parent)
-        .map_err(write_err)?;
-    let _unfinished = Unfinished::new(tmp.path());
+    // The temporary file is registered before it is made, so a signal that comes the
+    // moment it appears still finds it; its name is ours (process and a counter) so it
+    // is known beforehand, and one left by an earlier process is stepped over.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let (tmp, _unfinished) = loop {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!(".ficbind-{}-{n}.tmp", std::process::id());
+        let unfinished = Unfinished::new(&parent.join(&name));
+        match tempfile::Builder::new()
+            .prefix(&name)
+            .suffix("")
+            .rand_bytes(0)
+            .tempfile_in(&parent)
+        {
+            Ok(tmp) => break (tmp, unfinished),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(write_err(e)),
+        }
+    };
     {
         let mut w = std::io::BufWriter::with_capacity(256 * 1024, tmp.as_file());
         write(&mut w)?;
