@@ -97,11 +97,18 @@ fn parse_text_streaming(
     let mut counts = Counts::default();
     let mut sorter = NoteSorter::new(notes);
     let mut story = Vec::new();
-    let mut xhtml =
-        (keep == Keep::Typeset).then(|| String::with_capacity(split.body.len() * 9 / 8));
-    let mut typeset = |story: &mut Vec<Event>| {
-        if let Some(out) = xhtml.as_mut() {
-            output::xhtml::write_body(story, &ImageMap::new(), labels, out);
+    // The typeset text waits in `xhtml` and is compressed a few megabytes at a time,
+    // so a long body is never held typeset whole. A body shorter than that (every
+    // ordinary installment) is compressed in one piece, as a whole page would be.
+    let mut compressed = (keep == Keep::Typeset).then(pages::Body::new);
+    let mut xhtml = String::new();
+    let mut typeset = |story: &mut Vec<Event>, last: bool| {
+        if let Some(body) = compressed.as_mut() {
+            output::xhtml::write_body(story, &ImageMap::new(), labels, &mut xhtml);
+            if last || xhtml.len() >= TYPESET_PIECE {
+                body.append(&xhtml);
+                xhtml.clear();
+            }
         }
         story.clear();
     };
@@ -110,10 +117,10 @@ fn parse_text_streaming(
         text::parse_into(split.body, &f.name, split.body_line, &opts, &mut |chunk| {
             counts.feed(chunk);
             sorter.feed(chunk.drain(..), &mut story);
-            typeset(&mut story);
+            typeset(&mut story, false);
         });
     sorter.finish(&mut story);
-    typeset(&mut story);
+    typeset(&mut story, true);
     found.extend(body_diags);
     let source = SourceInfo {
         file: f.name.clone(),
@@ -124,8 +131,12 @@ fn parse_text_streaming(
         events: Vec::new(),
     };
     let file = ParsedFile::counted(source, split.header, body, counts);
-    Ok((file, found, xhtml.map(|x| pages::Body::compress(&x))))
+    Ok((file, found, compressed))
 }
+
+/// Typeset text compressed at a time in a long body: large enough that deflate loses
+/// nothing to the piece boundaries, small beside a long file.
+const TYPESET_PIECE: usize = 4 << 20;
 
 /// Every story file parsed, in the order given, with what the writer keeps of them.
 pub struct Parsed {

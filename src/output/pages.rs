@@ -16,9 +16,14 @@ use crate::read::event::Event;
 pub struct Body(pub(crate) Deflated);
 
 impl Body {
-    /// Compresses a body already typeset.
-    pub fn compress(xhtml: &str) -> Body {
-        Body(Deflated::new(xhtml.as_bytes()))
+    /// An empty body, to be typeset a piece at a time (`append`).
+    pub fn new() -> Body {
+        Body(Deflated::default())
+    }
+
+    /// Compresses the next piece of a body typeset a piece at a time.
+    pub fn append(&mut self, xhtml: &str) {
+        self.0.append(xhtml.as_bytes());
     }
 
     /// Typesets `events` (a body without images: their file names are settled only
