@@ -45,39 +45,22 @@ pub enum Keep {
     Typeset,
 }
 
-/// Decodes and parses one story file. Diagnostics come back beside it.
-pub fn parse_one(f: &SourceFile, typography: Typography) -> Result<(ParsedFile, Vec<Diagnostic>)> {
-    let decoded = decode::decode(&f.name, &f.path, &f.read()?)?;
-    parse_decoded(f, decoded, typography)
-}
-
-fn parse_decoded(
+/// A Markdown file parsed whole: its events come from pulldown-cmark all at once, and
+/// may name images, which are packaged only once the whole series is known.
+fn parse_markdown(
     f: &SourceFile,
     decoded: decode::Decoded,
     typography: Typography,
 ) -> Result<(ParsedFile, Vec<Diagnostic>)> {
     let mut found = decoded.diagnostics;
     let split = header::split(&decoded.text, f.format);
-    let (body, body_diags) = read_body(f, split.body, split.body_line, typography);
+    let (body, body_diags) = markdown::parse(split.body, &f.name, split.body_line, typography);
     found.extend(body_diags);
     let source = SourceInfo {
         file: f.name.clone(),
         encoding: decoded.encoding.to_string(),
     };
     Ok((ParsedFile::new(source, split.header, body), found))
-}
-
-/// The reader for the file's format: the one line a new input format adds here.
-fn read_body(
-    f: &SourceFile,
-    body: &str,
-    first_line: usize,
-    typography: Typography,
-) -> (Body, Vec<Diagnostic>) {
-    match f.format {
-        Format::Text => text::parse(body, &f.name, first_line, &text::TextOptions { typography }),
-        Format::Markdown => markdown::parse(body, &f.name, first_line, typography),
-    }
 }
 
 /// A plain-text file parsed with its events handed on a chunk at a time: counted,
@@ -167,12 +150,15 @@ pub fn parse_files(
             let decoded = decode::decode(&f.name, &f.path, &bytes)?;
             // The decoded text is all that is read from here on.
             drop(bytes);
-            if f.format == Format::Text {
-                let (file, found, typeset) =
-                    parse_text_streaming(f, decoded, typography, notes, keep, labels)?;
-                return Ok((file, found, typeset, digest));
-            }
-            let (mut file, found) = parse_decoded(f, decoded, typography)?;
+            // The reader for the file's format: a new input format adds its arm here.
+            let (mut file, found) = match f.format {
+                Format::Text => {
+                    let (file, found, typeset) =
+                        parse_text_streaming(f, decoded, typography, notes, keep, labels)?;
+                    return Ok((file, found, typeset, digest));
+                }
+                Format::Markdown => parse_markdown(f, decoded, typography)?,
+            };
             let events = std::mem::take(&mut file.body.events);
             let (mut events, _) = assemble::apply_notes_policy(events, notes);
             let has_images = events.iter().any(|e| matches!(e, Event::Image { .. }));

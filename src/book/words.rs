@@ -2,12 +2,6 @@
 
 use crate::read::event::{Event, Tag};
 
-/// Words of story text, author's notes excepted: the figure a reader compares with
-/// the writer's declared word count.
-pub fn story_words(events: &[Event]) -> usize {
-    Counts::of(events).words
-}
-
 /// What planning needs to know of a body, counted as its events go by (a build hands
 /// them on in chunks and never holds them all).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -201,6 +195,6 @@ mod tests {
             Event::End(Tag::Paragraph),
             Event::End(Tag::AuthorNote),
         ];
-        assert_eq!(story_words(&events), 3);
+        assert_eq!(Counts::of(&events).words, 3);
     }
 }

@@ -1,6 +1,6 @@
 //! The second stage: one reader per input format, each turning a decoded body into the
 //! same event stream (`event::Event`), so every format meets in one writer. A new input
-//! format is a new module here plus one line in `build::read_body`.
+//! format is a new module here plus one arm in the format match of `build::parse_files`.
 
 pub mod event;
 pub mod markdown;
