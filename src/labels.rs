@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
+use crate::input::header::RatingLevel;
+
 /// The catalogues compiled in, by primary language subtag. English comes first: it is
 /// what every other catalogue falls back to, and what an unknown language gets.
 /// Another language is one more line here and its `templates/labels/<tag>.toml`.
@@ -26,6 +28,42 @@ pub struct Labels {
     pub untitled_installment: String,
     /// One part of a many-part installment (`Part {n}`).
     pub part: String,
+    /// `by {authors}`.
+    pub byline: String,
+    pub fandom: String,
+    pub fandoms: String,
+    pub relationship: String,
+    pub relationships: String,
+    pub characters: String,
+    pub rating: String,
+    pub not_rated: String,
+    /// How many warnings there are, with where they are listed (`{n}`).
+    pub warnings_listed: String,
+    pub warnings_none: String,
+    pub tags: String,
+    pub status: String,
+    pub words: String,
+    /// Beside our word count when the writers' counts add up to another (`{n}`).
+    pub words_declared: String,
+    /// Beside an installment's word count when its header says another (`{n}`).
+    pub words_said: String,
+    pub installments: String,
+    pub side_stories: String,
+    pub published: String,
+    pub updated: String,
+    pub source: String,
+    pub summary: String,
+    pub disclaimer: String,
+    pub rating_general: String,
+    pub rating_teen: String,
+    pub rating_mature: String,
+    pub rating_explicit: String,
+    pub warnings_intro_series: String,
+    pub warnings_intro_story: String,
+    pub no_warnings_series: String,
+    pub no_warnings_story: String,
+    /// A warning every installment carries.
+    pub applies_to_all: String,
     pub author_note: String,
     pub scene_break: String,
     /// A footnote's link back to where it is cited (`Back to note {n}`).
@@ -74,6 +112,29 @@ impl Labels {
 
     pub fn back_to_note_label(&self, n: usize) -> String {
         numbered(&self.back_to_note, n)
+    }
+
+    pub fn byline_for(&self, authors: &[String]) -> String {
+        self.byline.replace("{authors}", &authors.join(", "))
+    }
+
+    pub fn warnings_listed_label(&self, n: usize) -> String {
+        numbered(&self.warnings_listed, n)
+    }
+
+    pub fn words_declared_label(&self, n: &str) -> String {
+        numbered(&self.words_declared, n)
+    }
+
+    /// The name of a rating level on the common scale; `None` for one off the scale.
+    pub fn rating_scale(&self, level: RatingLevel) -> Option<&str> {
+        match level {
+            RatingLevel::Unrecognised => None,
+            RatingLevel::General => Some(&self.rating_general),
+            RatingLevel::Teen => Some(&self.rating_teen),
+            RatingLevel::Mature => Some(&self.rating_mature),
+            RatingLevel::Explicit => Some(&self.rating_explicit),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::book::model::{Installment, Part, Series, SourceInfo, WarningEntry};
 use crate::book::order::{Entry, Plan};
 use crate::book::words::Counts;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::input::header::{Header, Rating};
+use crate::input::header::{FieldKind, Header, Rating};
 use crate::input::manifest::Manifest;
 use crate::input::settings::NotesPolicy;
 use crate::labels::Labels;
@@ -170,7 +170,7 @@ pub fn assemble(
             (installments.len() == 1).then(|| installments[0].parts[0].full_title.clone())
         })
         .filter(given)
-        .unwrap_or_else(|| defaults.folder_name.clone());
+        .unwrap_or_else(|| crate::book::order::readable_name(&defaults.folder_name));
     summarize(title, installments, defaults)
 }
 
@@ -212,6 +212,24 @@ pub fn summarize(
         .clone()
         .or_else(|| headers().find_map(|h| h.summary().map(str::to_string)));
     let disclaimer = headers().find_map(|h| h.disclaimer().map(str::to_string));
+    let tags = union(Header::tags);
+    let status = headers()
+        .filter_map(|h| h.value(FieldKind::Status))
+        .next_back()
+        .map(str::to_string);
+    let source = headers()
+        .find_map(|h| h.value(FieldKind::Source))
+        .map(str::to_string);
+    let dates = |kind| {
+        headers()
+            .filter_map(move |h| h.value(kind))
+            .filter_map(crate::input::date::parse)
+    };
+    let published = dates(FieldKind::Published).min();
+    let updated = dates(FieldKind::Updated)
+        .chain(dates(FieldKind::Published))
+        .max()
+        .filter(|u| published.is_none_or(|p| *u > p));
     let rating = match &manifest.rating {
         Some(r) => Some(Rating::parse(r)),
         None => installments
@@ -276,6 +294,11 @@ pub fn summarize(
         disclaimer,
         rating,
         warnings,
+        tags,
+        status,
+        published,
+        updated,
+        source,
         installments,
     }
 }
@@ -333,8 +356,7 @@ fn check_word_count(file: &str, header: &Header, counted: usize, diags: &mut Dia
     };
     match declared {
         Some(declared) => {
-            let diff = (declared as f64 - counted as f64).abs();
-            if diff > counted.max(1) as f64 * 0.10 {
+            if crate::book::words::declared_far_off(declared, counted) {
                 diags.push(
                     Diagnostic::new(
                         Code::W002,

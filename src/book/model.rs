@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::input::date::Date;
 use crate::input::header::{Header, Rating};
 use crate::labels::Labels;
 use crate::read::event::Body;
@@ -90,6 +91,16 @@ pub struct Series {
     /// The strictest rating of any installment.
     pub rating: Option<Rating>,
     pub warnings: Vec<WarningEntry>,
+    /// Free-form tags (`Tags`, `Additional Tags`) from every header.
+    pub tags: Vec<String>,
+    /// What the last installment that says so says (`Complete`, `In progress`).
+    pub status: Option<String>,
+    /// The earliest `Published`/`Date` any header gives.
+    pub published: Option<Date>,
+    /// The latest `Updated`/`Published` date, when later than `published`.
+    pub updated: Option<Date>,
+    /// Where the story lives online, as the first header that says gave it.
+    pub source: Option<String>,
     pub installments: Vec<Installment>,
 }
 

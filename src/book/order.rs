@@ -94,6 +94,43 @@ fn stem(file: &str) -> &str {
     file.rsplit_once('.').map_or(file, |(s, _)| s)
 }
 
+/// A file or folder name made a title, for stories whose headers give none:
+/// `keep-me` → `Keep Me`. Dashes and underscores between words become spaces, and a
+/// name written all in lower case gets capitals; a name with spaces or capitals of its
+/// own is the writer's spelling and is kept.
+pub fn readable_name(name: &str) -> String {
+    let name = name.trim();
+    if name.contains(char::is_whitespace)
+        || !name.contains(['-', '_']) && name.contains(char::is_uppercase)
+    {
+        return name.to_string();
+    }
+    let lower = !name.contains(char::is_uppercase);
+    let words: Vec<&str> = name.split(['-', '_']).filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return name.to_string();
+    }
+    const SMALL: [&str; 12] = [
+        "a", "an", "and", "as", "at", "but", "for", "in", "of", "on", "or", "the",
+    ];
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let keep = !lower || (i > 0 && i + 1 < words.len() && SMALL.contains(w));
+            if keep {
+                return (*w).to_string();
+            }
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A trailing part marker (`-part-2`) in a file stem, when a number comes before it;
 /// in `part10.txt` the "part" is the installment number.
 fn file_part_marker(stem: &str) -> Option<(usize, u32)> {
@@ -237,14 +274,14 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
                     let title = match &e.heading {
                         Some(h) => h.clone(),
                         None if t.number.is_some() && !t.title.is_empty() => t.title,
-                        None => full.clone(),
+                        None => readable_name(&full),
                     };
                     Placed {
                         entry,
                         number,
                         title,
                         part: part_from_file_name(&e.file),
-                        full_title: full,
+                        full_title: readable_name(&full),
                         series: None,
                     }
                 }
@@ -499,6 +536,25 @@ fn series_title(placed: &[Placed]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::readable_name;
+
+    #[test]
+    fn names_made_titles() {
+        for (name, title) in [
+            ("keep-me", "Keep Me"),
+            ("the_end_of_the_road", "The End of the Road"),
+            ("lantern-road-03", "Lantern Road 03"),
+            ("Keep Me", "Keep Me"),
+            ("keep me", "keep me"),
+            ("McKinnon", "McKinnon"),
+            ("iPhone-days", "iPhone days"),
+            ("4471", "4471"),
+            ("--", "--"),
+        ] {
+            assert_eq!(readable_name(name), title, "{name}");
+        }
+    }
+
     use super::*;
 
     fn tp(series: &str, number: Option<u32>, title: &str, part: Option<u32>) -> TitleParts {
@@ -656,8 +712,8 @@ mod tests {
         assert_eq!(
             shape,
             vec![
-                (Some(1), "ch-1"),
-                (Some(2), "ch-2"),
+                (Some(1), "Ch 1"),
+                (Some(2), "Ch 2"),
                 (None, "notes on snow")
             ]
         );

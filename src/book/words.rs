@@ -133,6 +133,14 @@ fn class_of(c: char) -> u8 {
     }
 }
 
+/// Whether a writer's word count is far enough from ours (more than 10 %) to be
+/// worth a warning and a mention beside ours: counts of the same text differ a little
+/// by how they treat dashes and numbers.
+pub fn declared_far_off(declared: u64, counted: usize) -> bool {
+    let diff = (declared as f64 - counted as f64).abs();
+    diff > counted.max(1) as f64 * 0.10
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

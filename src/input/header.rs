@@ -19,7 +19,16 @@ pub enum FieldKind {
     Summary,
     WordCount,
     Notes,
-    /// A key we know writers use (Status, Date, Tags …) with no special meaning here.
+    /// Complete, in progress, abandoned …
+    Status,
+    /// When the story was first posted (`Published`, `Date`, `Posted`).
+    Published,
+    Updated,
+    /// Where the story lives online (`URL`, `Source`, `Link`).
+    Source,
+    /// Free-form tags (`Tags`, `Additional Tags`).
+    Tags,
+    /// A key we know writers use (Series, Beta, Dedication …) with no special meaning here.
     Other,
     /// A key we have never seen; still kept and shown.
     Unknown,
@@ -48,11 +57,16 @@ impl FieldKind {
             "notes" | "note" | "author's note" | "author's notes" | "a/n" | "an" => {
                 FieldKind::Notes
             }
-            "status" | "date" | "published" | "updated" | "tags" | "series" | "part"
-            | "chapter" | "chapters" | "beta" | "betas" | "source" | "url" | "language"
-            | "lang" | "additional tags" | "feedback" | "archive" | "dedication" | "spoilers" => {
-                FieldKind::Other
+            "status" => FieldKind::Status,
+            "date" | "published" | "posted" | "date posted" | "first published" => {
+                FieldKind::Published
             }
+            "updated" | "last updated" | "date updated" => FieldKind::Updated,
+            // Not `link`: a story may open with a character of that name speaking.
+            "source" | "url" => FieldKind::Source,
+            "tags" | "additional tags" | "freeform tags" => FieldKind::Tags,
+            "series" | "part" | "chapter" | "chapters" | "beta" | "betas" | "language" | "lang"
+            | "feedback" | "archive" | "dedication" | "spoilers" => FieldKind::Other,
             _ => return None,
         };
         Some(kind)
@@ -69,6 +83,7 @@ impl FieldKind {
                 | FieldKind::Characters
                 | FieldKind::Pairing
                 | FieldKind::Fandom
+                | FieldKind::Tags
                 | FieldKind::Other
                 | FieldKind::Unknown
         )
@@ -221,6 +236,15 @@ impl Header {
         self.items(FieldKind::Warnings)
     }
 
+    pub fn tags(&self) -> Vec<String> {
+        self.items(FieldKind::Tags)
+    }
+
+    /// The value of the first non-empty field of `kind`.
+    pub fn value(&self, kind: FieldKind) -> Option<&str> {
+        self.first(kind).map(|f| f.value.as_str())
+    }
+
     pub fn summary(&self) -> Option<&str> {
         self.first(FieldKind::Summary).map(|f| f.value.as_str())
     }
@@ -353,7 +377,7 @@ fn items_of(kind: FieldKind, value: &str) -> Vec<String> {
     match kind {
         FieldKind::Warnings => split_warnings(value),
         FieldKind::Author => split_list(value, &[',', '&', ';'], true),
-        FieldKind::Fandom | FieldKind::Pairing | FieldKind::Characters => {
+        FieldKind::Fandom | FieldKind::Pairing | FieldKind::Characters | FieldKind::Tags => {
             split_list(value, &[',', ';', '\n'], false)
         }
         _ => Vec::new(),
@@ -585,10 +609,26 @@ mod tests {
             ("Author's Note", FieldKind::Notes),
             ("A/N", FieldKind::Notes),
             ("Beta", FieldKind::Other),
+            ("Status", FieldKind::Status),
+            ("Date", FieldKind::Published),
+            ("Last Updated", FieldKind::Updated),
+            ("URL", FieldKind::Source),
+            ("Additional Tags", FieldKind::Tags),
         ] {
             assert_eq!(FieldKind::of_key(key), Some(kind), "{key}");
         }
         assert_eq!(FieldKind::of_key("Chapter 3"), None);
+        assert_eq!(FieldKind::of_key("Link"), None);
+    }
+
+    #[test]
+    fn tags_are_a_list() {
+        let split = split_header("Title: Snow\nTags: found family, slow burn; fluff\n\nText.\n");
+        assert_eq!(
+            split.header.tags(),
+            vec!["found family", "slow burn", "fluff"]
+        );
+        assert_eq!(split.header.value(FieldKind::Title), Some("Snow"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod confine;
 pub mod cover;
+pub mod date;
 pub mod decode;
 pub mod files;
 pub mod header;

@@ -102,7 +102,14 @@ pub fn items<'a>(book: &BookView, extras: &'a Extras, labels: &Labels) -> Vec<It
         Some(&labels.about),
         landmark("titlepage", "title-page", &labels.about),
     ));
-    items.push(page("warnings", Some(&labels.warnings), None));
+    // A book opens at its `bodymatter` landmark (Apple Books) or guide `text` entry
+    // (Calibre's Kindle formats) the first time: the warnings, so no reader starts
+    // past them.
+    items.push(page(
+        "warnings",
+        Some(&labels.warnings),
+        landmark("bodymatter", "text", &labels.start),
+    ));
     items.push(page(
         "contents",
         Some(&labels.contents),
@@ -133,11 +140,7 @@ pub fn items<'a>(book: &BookView, extras: &'a Extras, labels: &Labels) -> Vec<It
                 properties: None,
                 in_spine: true,
                 contents,
-                landmark: if n == 1 {
-                    landmark("bodymatter", "text", &labels.start)
-                } else {
-                    None
-                },
+                landmark: None,
                 source: Source::Story {
                     installment: i,
                     part: j,
@@ -327,6 +330,11 @@ mod tests {
             disclaimer: None,
             rating: None,
             warnings: Vec::new(),
+            tags: Vec::new(),
+            status: None,
+            published: None,
+            updated: None,
+            source: None,
             installments: vec![
                 Installment {
                     number: Some(1),
@@ -414,7 +422,15 @@ mod tests {
             assert!(in_manifest(href), "{href}");
         }
         let kinds: Vec<&str> = landmarks(&items).iter().map(|l| l.kind).collect();
-        assert_eq!(kinds, ["cover", "titlepage", "toc", "bodymatter"]);
+        assert_eq!(kinds, ["cover", "titlepage", "bodymatter", "toc"]);
+        // The first open lands on the warnings, never past them.
+        let start = landmarks(&items)
+            .into_iter()
+            .find(|l| l.kind == "bodymatter");
+        assert_eq!(
+            start.map(|l| (l.guide_type, l.href)),
+            Some(("text", "warnings.xhtml".into()))
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::book::model::{Installment, Series};
-use crate::input::header::{FieldKind, RatingLevel};
+use crate::input::header::{FieldKind, Rating};
 use crate::labels::Labels;
 use crate::output::assets::Extras;
 
@@ -18,14 +18,30 @@ pub struct BookView {
     /// `dcterms:modified`, e.g. `2026-11-21T17:05:00Z`.
     pub modified: String,
     pub authors: Vec<String>,
+    /// The authors with the names catalogues sort them by (`file-as`).
+    pub creators: Vec<CreatorView>,
+    /// `by Wren Halloway`, in the book's language; `None` without authors.
+    pub byline: Option<String>,
+    /// One installment (a lone story or a `--split` book): the pages speak of a story,
+    /// not a series.
+    pub is_story: bool,
     /// Paragraphs of the summary; `None` when there is none.
     pub summary: Option<Vec<String>>,
     pub disclaimer: Option<Vec<String>>,
     pub fandoms: Vec<String>,
     pub pairings: Vec<String>,
     pub characters: Vec<String>,
-    /// Fandoms, pairings and characters, for `dc:subject`.
+    pub tags: Vec<String>,
+    /// Fandoms, relationships, characters, the rating, the warnings and the tags: the
+    /// `dc:subject`s catalogues file the book under.
     pub subjects: Vec<String>,
+    pub status: Option<String>,
+    /// The earliest publication date the headers give, ISO 8601 (`dc:date`).
+    pub published: Option<String>,
+    /// The latest update, when later than `published`.
+    pub updated: Option<String>,
+    /// Where the story lives online.
+    pub source: Option<SourceView>,
     pub rating: Option<RatingView>,
     pub warnings: Vec<crate::book::model::WarningEntry>,
     pub words: usize,
@@ -37,14 +53,31 @@ pub struct BookView {
     pub free_standing_count: usize,
     pub installments: Vec<InstallmentView>,
     pub cover: Option<CoverView>,
-    pub series: SeriesView,
+    /// The series a `--split` book belongs to; `None` for a book that is the whole
+    /// series (it is not "#1" of itself).
+    pub series: Option<SeriesView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatorView {
+    pub name: String,
+    /// `Halloway, Wren` for `Wren Halloway`; a one-word pen name stays as it is.
+    pub file_as: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub text: String,
+    /// The address to link to, when the value is a web address.
+    pub href: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RatingView {
     /// As the writer wrote it (`R for violence`).
     pub text: String,
-    /// Where it sits on a common scale (`mature`), empty when unrecognised.
+    /// Where it sits on the common scale (`Mature`), in the book's language; empty when
+    /// unrecognised or when the writer's own words already say it (`Explicit`).
     pub scale: String,
 }
 
@@ -76,15 +109,44 @@ pub struct InstallmentView {
     pub words: usize,
     pub words_display: String,
     pub declared_words: Option<String>,
-    /// Header fields as written (word counts excepted: shown beside ours).
-    pub fields: Vec<FieldView>,
     pub parts: Vec<PartView>,
+}
+
+/// What an installment's own header says that the metadata page does not, shown at
+/// the top of its page the way archives show a chapter's summary and notes.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IntroView {
+    /// Paragraphs of its summary, when it is not the book's.
+    pub summary: Vec<String>,
+    /// Its rating, when it is not the book's.
+    pub rating: Option<String>,
+    /// Its words as counted and as its header says, when the two differ by enough
+    /// for ficbind to have warned (`508 (the writer says 1,200)`).
+    pub words: Option<String>,
+    /// Its warnings, when they are not all of the book's.
+    pub warnings: Vec<String>,
+    /// Its header notes, each as paragraphs: the writer's words before the story.
+    pub notes: Vec<Vec<String>>,
+    /// Any other field (Beta, Dedication, a key of the writer's own), as written.
+    pub fields: Vec<FieldView>,
+}
+
+impl IntroView {
+    fn is_empty(&self) -> bool {
+        self.summary.is_empty()
+            && self.rating.is_none()
+            && self.words.is_none()
+            && self.warnings.is_empty()
+            && self.notes.is_empty()
+            && self.fields.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldView {
+    /// The key with a capital (`dedication` → `Dedication`).
     pub key: String,
-    pub lines: Vec<String>,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -95,6 +157,11 @@ pub struct PartView {
     pub part: Option<u32>,
     /// The body's own heading line (`Chapter 3: Undertow`).
     pub heading: Option<String>,
+    /// What the page heading says under the installment's title: the part label and
+    /// the file's own heading line, each only when it adds something (`Part 2: Ebb`).
+    pub subtitle: Option<String>,
+    /// The facts and notes shown above the story; `None` when there are none.
+    pub intro: Option<IntroView>,
     pub file: String,
 }
 
@@ -159,7 +226,192 @@ fn paragraphs(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn installment_view(inst: &Installment, first_part: usize, labels: &Labels) -> InstallmentView {
+/// Words of a heading or title, lower-cased, without the words that only say what kind
+/// of division it is (`Chapter`, `Part`) and without the numbers `ours` already says.
+/// `None` when the text carries a number none of `ours` is.
+fn heading_words(text: &str, ours: &[u32]) -> Option<Vec<String>> {
+    const DIVISIONS: [&str; 8] = [
+        "chapter",
+        "chap",
+        "ch",
+        "part",
+        "pt",
+        "installment",
+        "episode",
+        "ep",
+    ];
+    let mut words = Vec::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.to_lowercase();
+        if DIVISIONS.contains(&word.as_str()) {
+            continue;
+        }
+        if let Ok(n) = word.parse::<u32>() {
+            if !ours.contains(&n) {
+                return None;
+            }
+            continue;
+        }
+        words.push(word);
+    }
+    Some(words)
+}
+
+/// What a part's page heading says under the installment's title: the part label of a
+/// many-part installment and the file's own heading line, each only when it says
+/// something the title has not: `Chapter 3: Undertow` under `3 Undertow` is the same
+/// heading, so it is said once.
+fn subtitle(
+    inst: &Installment,
+    part_label: Option<&str>,
+    part_no: u32,
+    heading: Option<&str>,
+) -> Option<String> {
+    let ours: Vec<u32> = inst.number.into_iter().chain(Some(part_no)).collect();
+    let title = heading_words(&inst.title, &ours).unwrap_or_default();
+    let new_words = |h: &str| match heading_words(h, &ours) {
+        None => true,
+        Some(words) => !words.is_empty() && words != title,
+    };
+    let heading = heading.map(str::trim).filter(|h| !h.is_empty());
+    match (part_label, heading) {
+        (None, Some(h)) if new_words(h) => Some(h.to_string()),
+        (None, _) => None,
+        (Some(label), Some(h)) if new_words(h) => {
+            // `Part 2: Ebb` already names the part; `Ebb` alone gets the label.
+            let names_part = h
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.eq_ignore_ascii_case("part") || w.eq_ignore_ascii_case("pt"));
+            Some(if names_part {
+                h.to_string()
+            } else {
+                format!("{label}: {h}")
+            })
+        }
+        (Some(label), _) => Some(label.to_string()),
+    }
+}
+
+/// Paragraphs of a multi-line header value.
+fn value_paragraphs(text: &str) -> Vec<String> {
+    paragraphs(text)
+}
+
+/// Keys whose fields are about where a file sits, not about the story: shown nowhere.
+const PLACEMENT_KEYS: [&str; 6] = ["series", "part", "chapter", "chapters", "language", "lang"];
+
+/// The facts part `i` of `inst` gives that neither the book nor an earlier part of the
+/// same installment shows.
+fn intro_view(
+    inst: &Installment,
+    i: usize,
+    book: &Series,
+    book_summary: Option<&str>,
+    labels: &Labels,
+) -> IntroView {
+    let part = &inst.parts[i];
+    let header = &part.header;
+    // Shown where ficbind warned about it (W002, W011): a count far from ours, or
+    // one it cannot read, as written.
+    let words = header
+        .declared_words()
+        .and_then(|(field, n)| match n {
+            Some(n) if !crate::book::words::declared_far_off(n, part.words) => None,
+            Some(n) => Some(thousands(n as usize)),
+            None => Some(field.value.clone()),
+        })
+        .map(|said| {
+            format!(
+                "{} ({})",
+                thousands(part.words),
+                labels.words_said.replace("{n}", &said)
+            )
+        });
+    let earlier = &inst.parts[..i];
+    let said_before = |get: &dyn Fn(&crate::input::header::Header) -> Option<String>| {
+        let mine = get(header);
+        mine.is_some() && earlier.iter().any(|p| get(&p.header) == mine)
+    };
+    let summary = header
+        .summary()
+        .filter(|s| Some(*s) != book_summary)
+        .filter(|_| !said_before(&|h| h.summary().map(str::to_string)))
+        .map(value_paragraphs)
+        .unwrap_or_default();
+    let rating = header
+        .rating
+        .as_ref()
+        .filter(|r| book.rating.as_ref().is_none_or(|b| b.text != r.text))
+        .filter(|_| !said_before(&|h| h.rating.as_ref().map(|r| r.text.clone())))
+        .map(|r| r.text.clone());
+    let warnings = header.warnings();
+    let key = |w: &String| w.to_lowercase();
+    let all_of_book = warnings.len() == book.warnings.len()
+        && book
+            .warnings
+            .iter()
+            .all(|b| warnings.iter().any(|w| key(w) == key(&b.text)));
+    let warnings = if all_of_book
+        || said_before(&|h| Some(h.warnings().join("\n")).filter(|w| !w.is_empty()))
+    {
+        Vec::new()
+    } else {
+        warnings
+    };
+    let notes = header
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Notes)
+        .map(|f| value_paragraphs(&f.value))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let fields = header
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Other | FieldKind::Unknown))
+        .filter(|f| !PLACEMENT_KEYS.contains(&f.key.trim().to_lowercase().as_str()))
+        .filter(|f| !f.value.trim().is_empty())
+        .filter(|f| {
+            !earlier.iter().any(|p| {
+                p.header
+                    .fields
+                    .iter()
+                    .any(|e| e.key == f.key && e.value == f.value)
+            })
+        })
+        .map(|f| FieldView {
+            key: capitalised(f.key.trim()),
+            value: f.value.split_whitespace().collect::<Vec<_>>().join(" "),
+        })
+        .collect();
+    IntroView {
+        summary,
+        rating,
+        words,
+        warnings,
+        notes,
+        fields,
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn installment_view(
+    inst: &Installment,
+    first_part: usize,
+    book: &Series,
+    book_summary: Option<&str>,
+    labels: &Labels,
+) -> InstallmentView {
     let declared: Vec<u64> = inst
         .parts
         .iter()
@@ -169,41 +421,30 @@ fn installment_view(inst: &Installment, first_part: usize, labels: &Labels) -> I
         .then(|| declared.iter().sum::<u64>())
         .filter(|&d| d != inst.words() as u64)
         .map(|d| thousands(d as usize));
-    let mut fields: Vec<FieldView> = Vec::new();
-    for part in &inst.parts {
-        for f in part
-            .header
-            .fields
-            .iter()
-            .filter(|f| f.kind != FieldKind::WordCount)
-        {
-            let view = FieldView {
-                key: f.key.clone(),
-                lines: f.value.lines().map(str::to_string).collect(),
-            };
-            if !fields
-                .iter()
-                .any(|v| v.key == view.key && v.lines == view.lines)
-            {
-                fields.push(view);
-            }
-        }
-    }
     let label = inst.label(labels);
+    let many = inst.parts.len() > 1;
     let parts = inst
         .parts
         .iter()
         .enumerate()
-        .map(|(i, p)| PartView {
-            href: part_href(first_part + i),
-            label: if inst.parts.len() > 1 {
-                labels.part_label(p.part.unwrap_or(i as u32 + 1))
-            } else {
-                label.clone()
-            },
-            part: p.part,
-            heading: p.body.heading.clone(),
-            file: p.source.file.clone(),
+        .map(|(i, p)| {
+            let part_no = p.part.unwrap_or(i as u32 + 1);
+            let part_label = many.then(|| labels.part_label(part_no));
+            let intro = intro_view(inst, i, book, book_summary, labels);
+            PartView {
+                href: part_href(first_part + i),
+                subtitle: subtitle(
+                    inst,
+                    part_label.as_deref(),
+                    part_no,
+                    p.body.heading.as_deref(),
+                ),
+                label: part_label.unwrap_or_else(|| label.clone()),
+                part: p.part,
+                heading: p.body.heading.clone(),
+                intro: (!intro.is_empty()).then_some(intro),
+                file: p.source.file.clone(),
+            }
         })
         .collect();
     InstallmentView {
@@ -219,19 +460,67 @@ fn installment_view(inst: &Installment, first_part: usize, labels: &Labels) -> I
         words: inst.words(),
         words_display: thousands(inst.words()),
         declared_words,
-        fields,
         parts,
+    }
+}
+
+/// The name a catalogue sorts an author by: `Wren Halloway` → `Halloway, Wren`. Pen
+/// names of one word, handles (`moth_light`, `wren42`) and names already written
+/// surname first stay as they are.
+pub fn file_as(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let handle = name.contains(|c: char| c.is_ascii_digit() || c == '_' || c == ',' || c == '@');
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() && !handle => {
+            format!("{last}, {}", rest.join(" "))
+        }
+        _ => name.trim().to_string(),
+    }
+}
+
+/// A `Source`/`URL` value: linked when it is a web address.
+fn source_view(text: &str) -> SourceView {
+    let text = text.trim().to_string();
+    let is_web = (text.starts_with("https://") || text.starts_with("http://"))
+        && !text.contains(char::is_whitespace)
+        && text.len() > "https://".len();
+    SourceView {
+        href: is_web.then(|| text.clone()),
+        text,
+    }
+}
+
+/// The series' rating as its pages show it.
+fn rating_view(rating: &Rating, labels: &Labels) -> RatingView {
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let scale = labels
+        .rating_scale(rating.level)
+        .filter(|scale| !squash(&rating.text).contains(&squash(scale)))
+        .unwrap_or_default()
+        .to_string();
+    RatingView {
+        text: rating.text.clone(),
+        scale,
     }
 }
 
 /// The `book` every template sees, its labels from `labels`.
 pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView {
+    let is_story = series.installments.len() == 1;
+    // A lone story's own summary is the book's: the metadata page shows it, and its
+    // page does not repeat it.
+    let book_summary = series.summary.as_deref();
     let mut next_part = 1;
     let installments: Vec<InstallmentView> = series
         .installments
         .iter()
         .map(|inst| {
-            let view = installment_view(inst, next_part, labels);
+            let view = installment_view(inst, next_part, series, book_summary, labels);
             next_part += inst.parts.len();
             view
         })
@@ -243,13 +532,23 @@ pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView 
         .unwrap_or_default();
     let declared_total: u64 = declared.iter().sum();
     let words = series.words();
-    let subjects = series
+    let mut subjects: Vec<String> = Vec::new();
+    for subject in series
         .fandoms
         .iter()
         .chain(&series.pairings)
         .chain(&series.characters)
-        .cloned()
-        .collect();
+        .chain(series.rating.as_ref().map(|r| &r.text))
+        .chain(series.warnings.iter().map(|w| &w.text))
+        .chain(&series.tags)
+    {
+        if !subjects
+            .iter()
+            .any(|s| s.to_lowercase() == subject.to_lowercase())
+        {
+            subjects.push(subject.clone());
+        }
+    }
     let numbered_count = series
         .installments
         .iter()
@@ -261,11 +560,17 @@ pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView 
         identifier: identifier(series),
         modified: iso8601(extras.modified),
         authors: series.authors.clone(),
-        summary: series
-            .summary
-            .as_deref()
-            .map(paragraphs)
-            .filter(|p| !p.is_empty()),
+        creators: series
+            .authors
+            .iter()
+            .map(|a| CreatorView {
+                name: a.clone(),
+                file_as: file_as(a),
+            })
+            .collect(),
+        byline: (!series.authors.is_empty()).then(|| labels.byline_for(&series.authors)),
+        is_story,
+        summary: book_summary.map(paragraphs).filter(|p| !p.is_empty()),
         disclaimer: series
             .disclaimer
             .as_deref()
@@ -274,15 +579,13 @@ pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView 
         fandoms: series.fandoms.clone(),
         pairings: series.pairings.clone(),
         characters: series.characters.clone(),
+        tags: series.tags.clone(),
         subjects,
-        rating: series.rating.as_ref().map(|r| RatingView {
-            text: r.text.clone(),
-            scale: if r.level == RatingLevel::Unrecognised {
-                String::new()
-            } else {
-                r.level.describe().to_string()
-            },
-        }),
+        status: series.status.as_deref().map(capitalised),
+        published: series.published.map(|d| d.to_string()),
+        updated: series.updated.map(|d| d.to_string()),
+        source: series.source.as_deref().map(source_view),
+        rating: series.rating.as_ref().map(|r| rating_view(r, labels)),
         warnings: series.warnings.clone(),
         words,
         words_display: thousands(words),
@@ -297,13 +600,10 @@ pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView 
             width: c.width,
             height: c.height,
         }),
-        series: SeriesView {
-            name: extras
-                .series_name
-                .clone()
-                .unwrap_or_else(|| series.title.clone()),
+        series: extras.series_name.as_ref().map(|name| SeriesView {
+            name: name.clone(),
             position: extras.series_position.clone(),
-        },
+        }),
     }
 }
 

@@ -73,7 +73,7 @@ fn messy_folder_comes_out_in_reading_order_with_front_matter_first() {
             "4. Ghost Signal",
             "5. Echo",
             "6. Return",
-            "9. x9",
+            "9. X9",
             "Aside",
         ]
     );
@@ -189,8 +189,10 @@ fn package_metadata_is_complete() {
         "<dc:identifier id=\"book-id\">urn:uuid:",
         "<dc:subject>The Saltmarsh Chronicles (TV)</dc:subject>",
         "<dc:description>",
-        "property=\"belongs-to-collection\" id=\"series\">Lantern Road<",
-        "<meta name=\"calibre:series\" content=\"Lantern Road\"/>",
+        "<meta refines=\"#creator-1\" property=\"file-as\">Halloway, Wren</meta>",
+        // Catalogues file the book under its rating, warnings and tags too.
+        "<dc:subject>M</dc:subject>",
+        "<dc:subject>grief</dc:subject>",
         "schema:accessMode",
         "schema:accessModeSufficient",
         "schema:accessibilityFeature",
@@ -199,6 +201,8 @@ fn package_metadata_is_complete() {
     ] {
         assert!(opf.contains(needle), "{needle} missing from\n{opf}");
     }
+    // The book is the whole series, not "#1" of a series of its own.
+    assert!(!opf.contains("belongs-to-collection") && !opf.contains("calibre:series"));
     // The identifier depends on title and author only: a rebuild is the same book.
     let other = Epub::new(
         ficbind::build_series(&sample("lantern-road"), &Options::default())
@@ -271,11 +275,29 @@ fn metadata_page_shows_counted_and_declared_words() {
     assert_eq!(w002.len(), 1);
     assert_eq!(w002[0].file.as_deref(), Some("part2.txt"));
     let mut epub = Epub::new(book.epub);
-    let about = strip_tags(&epub.text("OEBPS/about.xhtml"));
-    assert!(about.contains("the writer says 1,200"), "{about}");
+    let squash = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let about = squash(strip_tags(&epub.text("OEBPS/about.xhtml")));
+    assert!(about.contains("Words 2,987"), "{about}");
+    // The installment's own facts open its page, not the metadata page.
     assert!(
-        about.contains("Beta"),
-        "unknown/other header fields are shown"
+        !about.contains("1,200") && !about.contains("Beta"),
+        "{about}"
+    );
+    let pages: Vec<String> = epub
+        .spine()
+        .iter()
+        .filter(|p| p.starts_with("story-"))
+        .map(|p| squash(strip_tags(&epub.text(&format!("OEBPS/{p}")))))
+        .collect();
+    assert!(
+        pages
+            .iter()
+            .any(|p| p.contains("Words 508 (the writer says 1,200)")),
+        "the writer's own count shows beside ours where they differ"
+    );
+    assert!(
+        pages.iter().any(|p| p.contains("Beta thistledown_reads")),
+        "other header fields are shown at the top of their installment"
     );
 }
 
