@@ -543,14 +543,34 @@ pub fn plan_split(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Vec<Book
     } = prepare(inputs, Keep::Typeset)?;
     let mut books: Vec<Book> = Vec::new();
     let mut names = UniqueNames::default();
+    // Free-standing stories come after the last numbered installment, so a reading
+    // app neither calls one "#1" nor sorts it first.
+    let last_number = series
+        .installments
+        .iter()
+        .filter_map(|i| i.number)
+        .max()
+        .unwrap_or(0);
+    let mut free_standing = 0;
     for inst in series.installments {
         let title = match (inst.number, inst.title.is_empty()) {
             (Some(n), false) => format!("{} {n}: {}", series.title, inst.title),
             (Some(n), true) => format!("{} {n}", series.title),
             (None, _) => format!("{}: {}", series.title, inst.title),
         };
-        let position = inst.number.map(|n| n.to_string());
-        let one = assemble::summarize(title, vec![inst], &defaults);
+        let position = inst.number.unwrap_or_else(|| {
+            free_standing += 1;
+            last_number + free_standing
+        });
+        let mut one = assemble::summarize(title, vec![inst], &defaults);
+        // An installment whose own header leaves out the author or fandom is still
+        // the series' writer's, in the series' fandom.
+        if one.authors.is_empty() {
+            one.authors.clone_from(&series.authors);
+        }
+        if one.fandoms.is_empty() {
+            one.fandoms.clone_from(&series.fandoms);
+        }
         let mut diags = Diagnostics::default();
         let mut image_digests = Vec::new();
         let images = collect_images(&one, read_asset, &mut diags, &mut image_digests);
@@ -563,7 +583,7 @@ pub fn plan_split(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Vec<Book
             cover,
             modified: inputs.modified,
             series_name: Some(series.title.clone()),
-            series_position: position,
+            series_position: Some(position.to_string()),
         };
         let epub = package::write_book(
             &one,

@@ -306,11 +306,19 @@ fn split_gives_one_book_per_installment_in_one_series() {
                     "{name}"
                 );
             }
+            // The side story comes after the last numbered installment, not as "#1".
             None => assert!(
-                !opf.contains("group-position") && !opf.contains("series_index"),
+                opf.contains("property=\"group-position\">5</meta>")
+                    && opf.contains("<meta name=\"calibre:series_index\" content=\"5\"/>"),
                 "{name}"
             ),
         }
+        // An installment whose own header names no author (part2.txt, 4471's part b)
+        // is still the series' writer's.
+        assert!(
+            opf.contains("<dc:creator id=\"creator-1\">Wren Halloway</dc:creator>"),
+            "{name}"
+        );
         assert_eq!(
             &epub.spine()[..4],
             [
