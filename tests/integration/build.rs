@@ -26,6 +26,7 @@ fn every_sample_and_fixture_passes_epubcheck() {
         fixture("basic"),
         fixture("messy"),
         fixture("empty-ish"),
+        fixture("lone-story"),
     ];
     let books: Vec<_> = dirs
         .iter()
@@ -479,4 +480,21 @@ fn pages_joined_around_typeset_bodies_match_pages_rendered_whole() {
             }
         }
     }
+}
+
+#[test]
+fn a_lone_headerless_file_is_a_story_titled_from_its_name() {
+    let mut epub = Epub::new(build(&fixture("lone-story")).epub);
+    let opf = epub.text("OEBPS/content.opf");
+    assert!(opf.contains("<dc:title id=\"title\">Keep Me</dc:title>"), "{opf}");
+    // Not a series of its own, so Calibre does not file it as "Keep Me #1".
+    assert!(!opf.contains("belongs-to-collection") && !opf.contains("calibre:series"));
+    let squash = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let about = squash(strip_tags(&epub.text("OEBPS/about.xhtml")));
+    assert!(!about.contains("Installments"), "{about}");
+    let warnings = squash(strip_tags(&epub.text("OEBPS/warnings.xhtml")));
+    assert!(warnings.contains("for this story"), "{warnings}");
+    assert!(!warnings.contains("series"), "{warnings}");
+    let page = epub.text("OEBPS/story-001.xhtml");
+    assert!(page.contains(">Keep Me</h1>"), "{page}");
 }
