@@ -618,6 +618,159 @@ mod tests {
         assert_eq!(iso8601(1_795_280_721), "2026-11-21T17:05:21Z");
     }
 
+    fn installment(number: Option<u32>, title: &str) -> Installment {
+        Installment {
+            number,
+            title: title.into(),
+            parts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_heading_that_says_what_the_title_says_is_said_once() {
+        let undertow = installment(Some(3), "Undertow");
+        for heading in ["Chapter 3: Undertow", "Undertow", "CHAPTER 3", "Ch. 3 - Undertow", "3."] {
+            assert_eq!(subtitle(&undertow, None, 1, Some(heading)), None, "{heading}");
+        }
+        // Something the title does not say is kept, as the writer wrote it.
+        assert_eq!(
+            subtitle(&undertow, None, 1, Some("Chapter 3: The Long Night")).as_deref(),
+            Some("Chapter 3: The Long Night")
+        );
+        assert_eq!(
+            subtitle(&undertow, None, 1, Some("Chapter 4")).as_deref(),
+            Some("Chapter 4"),
+            "another number is news"
+        );
+        // A part's label and a heading that only repeats it: once.
+        assert_eq!(
+            subtitle(&undertow, Some("Part 1"), 1, Some("Part 1")).as_deref(),
+            Some("Part 1")
+        );
+        assert_eq!(
+            subtitle(&undertow, Some("Part 2"), 2, Some("Part 2: Ebb")).as_deref(),
+            Some("Part 2: Ebb")
+        );
+        assert_eq!(
+            subtitle(&undertow, Some("Part 2"), 2, Some("Ebb")).as_deref(),
+            Some("Part 2: Ebb")
+        );
+        assert_eq!(
+            subtitle(&undertow, Some("Part 2"), 2, None).as_deref(),
+            Some("Part 2")
+        );
+        assert_eq!(subtitle(&undertow, None, 1, None), None);
+    }
+
+    #[test]
+    fn an_installment_opens_with_what_its_own_header_adds() {
+        use crate::book::model::{Part, SourceInfo};
+        use crate::input::header::split_header;
+        let part = |header: &str| Part {
+            source: SourceInfo {
+                file: "x.txt".into(),
+                encoding: "UTF-8".into(),
+            },
+            part: None,
+            full_title: String::new(),
+            header: split_header(&format!("{header}\n\nText.\n")).header,
+            body: Default::default(),
+            words: 100,
+        };
+        let one = part("Title: One\nRating: Teen\nWarnings: grief\nSummary: The series begins.");
+        let two = part(
+            "Title: Two\nRating: Mature\nWarnings: grief, violence\nSummary: A storm.\nNotes: Thanks to\nmy beta.\nDedication: for M.\nChapter: 2/5\nWords: 400",
+        );
+        let series = Series {
+            title: "Moth".into(),
+            authors: Vec::new(),
+            language: "en".into(),
+            summary: Some("The series begins.".into()),
+            fandoms: Vec::new(),
+            pairings: Vec::new(),
+            characters: Vec::new(),
+            disclaimer: None,
+            rating: Some(Rating::parse("Mature")),
+            warnings: vec![
+                crate::book::model::WarningEntry {
+                    text: "grief".into(),
+                    installments: vec!["1. One".into(), "2. Two".into()],
+                },
+                crate::book::model::WarningEntry {
+                    text: "violence".into(),
+                    installments: vec!["2. Two".into()],
+                },
+            ],
+            tags: Vec::new(),
+            status: None,
+            published: None,
+            updated: None,
+            source: None,
+            installments: vec![
+                Installment {
+                    number: Some(1),
+                    title: "One".into(),
+                    parts: vec![one],
+                },
+                Installment {
+                    number: Some(2),
+                    title: "Two".into(),
+                    parts: vec![two],
+                },
+            ],
+        };
+        let book = book_view(&series, &Extras::default(), Labels::for_language("en"));
+        let first = book.installments[0].parts[0].intro.clone().unwrap();
+        // The book's summary is not repeated; a rating and warnings other than the
+        // book's are shown.
+        assert!(first.summary.is_empty());
+        assert_eq!(first.rating.as_deref(), Some("Teen"));
+        assert_eq!(first.warnings, ["grief"]);
+        let second = book.installments[1].parts[0].intro.clone().unwrap();
+        assert_eq!(second.summary, ["A storm."]);
+        assert_eq!(second.rating, None, "the book's own rating");
+        assert!(second.warnings.is_empty(), "all of the book's warnings");
+        assert_eq!(second.notes, [vec!["Thanks to my beta.".to_string()]]);
+        assert_eq!(second.words.as_deref(), Some("100 (the writer says 400)"));
+        let fields: Vec<(&str, &str)> = second
+            .fields
+            .iter()
+            .map(|f| (f.key.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(fields, [("Dedication", "for M.")], "placement keys are left out");
+    }
+
+    #[test]
+    fn ratings_name_their_scale_only_when_the_writer_did_not() {
+        let labels = Labels::for_language("en");
+        let scale = |text: &str| rating_view(&Rating::parse(text), labels).scale;
+        assert_eq!(scale("Explicit"), "");
+        assert_eq!(scale("Teen And Up Audiences"), "");
+        assert_eq!(scale("M"), "Mature");
+        assert_eq!(scale("R for violence"), "Mature");
+        assert_eq!(scale("whatever the fandom says"), "");
+    }
+
+    #[test]
+    fn authors_sort_by_surname_and_handles_as_written() {
+        assert_eq!(file_as("Wren Halloway"), "Halloway, Wren");
+        assert_eq!(file_as("Mary Ann Evans"), "Evans, Mary Ann");
+        assert_eq!(file_as("thistledown"), "thistledown");
+        assert_eq!(file_as("moth_light 42"), "moth_light 42");
+        assert_eq!(file_as("Halloway, Wren"), "Halloway, Wren");
+    }
+
+    #[test]
+    fn only_web_addresses_become_links() {
+        assert_eq!(
+            source_view("https://example.org/works/1").href.as_deref(),
+            Some("https://example.org/works/1")
+        );
+        for text in ["my old LiveJournal", "javascript:alert(1)", "https://", "http://a b"] {
+            assert_eq!(source_view(text).href, None, "{text}");
+        }
+    }
+
     #[test]
     fn thousands_separators() {
         assert_eq!(thousands(0), "0");
