@@ -629,8 +629,18 @@ mod tests {
     #[test]
     fn a_heading_that_says_what_the_title_says_is_said_once() {
         let undertow = installment(Some(3), "Undertow");
-        for heading in ["Chapter 3: Undertow", "Undertow", "CHAPTER 3", "Ch. 3 - Undertow", "3."] {
-            assert_eq!(subtitle(&undertow, None, 1, Some(heading)), None, "{heading}");
+        for heading in [
+            "Chapter 3: Undertow",
+            "Undertow",
+            "CHAPTER 3",
+            "Ch. 3 - Undertow",
+            "3.",
+        ] {
+            assert_eq!(
+                subtitle(&undertow, None, 1, Some(heading)),
+                None,
+                "{heading}"
+            );
         }
         // Something the title does not say is kept, as the writer wrote it.
         assert_eq!(
@@ -737,7 +747,11 @@ mod tests {
             .iter()
             .map(|f| (f.key.as_str(), f.value.as_str()))
             .collect();
-        assert_eq!(fields, [("Dedication", "for M.")], "placement keys are left out");
+        assert_eq!(
+            fields,
+            [("Dedication", "for M.")],
+            "placement keys are left out"
+        );
     }
 
     #[test]
@@ -766,7 +780,12 @@ mod tests {
             source_view("https://example.org/works/1").href.as_deref(),
             Some("https://example.org/works/1")
         );
-        for text in ["my old LiveJournal", "javascript:alert(1)", "https://", "http://a b"] {
+        for text in [
+            "my old LiveJournal",
+            "javascript:alert(1)",
+            "https://",
+            "http://a b",
+        ] {
             assert_eq!(source_view(text).href, None, "{text}");
         }
     }

@@ -278,7 +278,7 @@ fn metadata_page_shows_counted_and_declared_words() {
     let mut epub = Epub::new(book.epub);
     let squash = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let about = squash(strip_tags(&epub.text("OEBPS/about.xhtml")));
-    assert!(about.contains("Words 2,987"), "{about}");
+    assert!(about.contains("Words: 2,987"), "{about}");
     // The installment's own facts open its page, not the metadata page.
     assert!(
         !about.contains("1,200") && !about.contains("Beta"),
@@ -293,11 +293,11 @@ fn metadata_page_shows_counted_and_declared_words() {
     assert!(
         pages
             .iter()
-            .any(|p| p.contains("Words 508 (the writer says 1,200)")),
+            .any(|p| p.contains("Words: 508 (the writer says 1,200)")),
         "the writer's own count shows beside ours where they differ"
     );
     assert!(
-        pages.iter().any(|p| p.contains("Beta thistledown_reads")),
+        pages.iter().any(|p| p.contains("Beta: thistledown_reads")),
         "other header fields are shown at the top of their installment"
     );
 }
@@ -486,7 +486,10 @@ fn pages_joined_around_typeset_bodies_match_pages_rendered_whole() {
 fn a_lone_headerless_file_is_a_story_titled_from_its_name() {
     let mut epub = Epub::new(build(&fixture("lone-story")).epub);
     let opf = epub.text("OEBPS/content.opf");
-    assert!(opf.contains("<dc:title id=\"title\">Keep Me</dc:title>"), "{opf}");
+    assert!(
+        opf.contains("<dc:title id=\"title\">Keep Me</dc:title>"),
+        "{opf}"
+    );
     // Not a series of its own, so Calibre does not file it as "Keep Me #1".
     assert!(!opf.contains("belongs-to-collection") && !opf.contains("calibre:series"));
     let squash = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
