@@ -518,6 +518,32 @@ mod tests {
     }
 
     #[test]
+    fn dates_status_source_and_tags_come_from_the_headers() {
+        let files = vec![
+            file("a.txt", "Title: Moth 1: Wing\nPublished: 5 March 2024\nStatus: in progress\nURL: https://example.org/moth\nTags: fluff, slow burn\n\nOne.\n"),
+            file("b.txt", "Title: Moth 2: Flame\nDate: 2024-04-01\nUpdated: 2024-06-30\nStatus: complete\nAdditional Tags: Fluff; found family\n\nTwo.\n"),
+            file("c.txt", "Title: Moth 3: Ash\nPublished: 03/05/2024\n\nThree.\n"),
+        ];
+        let s = assemble(
+            files,
+            &SeriesDefaults::default(),
+            &mut Diagnostics::default(),
+        );
+        assert_eq!(
+            s.published.map(|d| d.to_string()).as_deref(),
+            Some("2024-03-05")
+        );
+        assert_eq!(
+            s.updated.map(|d| d.to_string()).as_deref(),
+            Some("2024-06-30")
+        );
+        // What the last installment that says so says.
+        assert_eq!(s.status.as_deref(), Some("complete"));
+        assert_eq!(s.source.as_deref(), Some("https://example.org/moth"));
+        assert_eq!(s.tags, vec!["fluff", "slow burn", "found family"]);
+    }
+
+    #[test]
     fn empty_files_are_reported_and_left_out() {
         let mut diags = Diagnostics::default();
         let s = assemble(
