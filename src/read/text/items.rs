@@ -111,7 +111,13 @@ impl Roles<'_, '_> {
     }
 }
 
-pub(super) fn assign_roles<'r, 'a>(items: &'r [Item], lines: &'r [Line<'a>]) -> Roles<'r, 'a> {
+/// `notes_before` items at the start are opening notes whatever they say (those before
+/// a heading that follows a note, see `find_heading`).
+pub(super) fn assign_roles<'r, 'a>(
+    items: &'r [Item],
+    lines: &'r [Line<'a>],
+    notes_before: usize,
+) -> Roles<'r, 'a> {
     let mut roles = Roles {
         items,
         lines,
@@ -140,6 +146,7 @@ pub(super) fn assign_roles<'r, 'a>(items: &'r [Item], lines: &'r [Line<'a>]) -> 
         }
         k += 1;
     }
+    let start_end = start_end.max(notes_before);
 
     // The end region: the earliest note after which no scene break or closing comes,
     // and not much more text (so a note between scenes does not swallow the story).

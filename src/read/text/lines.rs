@@ -335,6 +335,59 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_after_opening_notes_is_the_heading() {
+        use crate::read::event::Tag;
+        let notes = |body: &crate::read::event::Body| {
+            body.events
+                .iter()
+                .filter(|e| **e == Event::Start(Tag::AuthorNote))
+                .count()
+        };
+        for input in [
+            "A/N: For Rin, who asked.\n\nChapter 6: Letters\n\nThe post came late.\n",
+            "A/N: For Rin, who asked.\nChapter 6: Letters\n\nThe post came late.\n",
+            // A note of several paragraphs, a disclaimer among them, and a pause.
+            "Author's note: For Rin, who asked.\n\nThis one took a while to write.\n\nDisclaimer: not mine.\n\n\nChapter 6: Letters\n\nThe post came late.\n",
+            "Disclaimer: not mine.\n\nChapter 6: Letters\nThe post came late.\n",
+        ] {
+            let body = read(input);
+            assert_eq!(body.heading.as_deref(), Some("Chapter 6: Letters"), "{input}");
+            assert_eq!(notes(&body), 1, "{input}");
+            assert_eq!(
+                paragraphs(input).last().map(String::as_str),
+                Some("The post came late."),
+                "{input}"
+            );
+            assert!(!paragraphs(input).iter().any(|p| p.contains("Chapter")));
+            assert_eq!(
+                body.events[body.events.len() - 3..],
+                [
+                    Event::Start(Tag::Paragraph),
+                    Event::Text("The post came late.".into()),
+                    Event::End(Tag::Paragraph)
+                ]
+            );
+        }
+        // Only past notes: story text, a scene break, or too many paragraphs first.
+        for input in [
+            "The post came late.\n\nChapter 6: Letters\n\nMore.\n",
+            "A/N: For Rin.\n\n* * *\n\nChapter 6: Letters\n\nMore.\n",
+            &format!(
+                "A/N: For Rin.\n\n{}Chapter 6: Letters\n\nMore.\n",
+                "Story.\n\n".repeat(8)
+            ),
+        ] {
+            assert_eq!(read(input).heading, None, "{input}");
+            assert!(paragraphs(input).iter().any(|p| p == "Chapter 6: Letters"));
+        }
+        // A wrapped note line that happens to begin `chapter 6.` is not a heading.
+        assert_eq!(
+            read("A/N: thanks for the reviews on\nchapter 6. More soon.\n\nStory.\n").heading,
+            None
+        );
+    }
+
+    #[test]
     fn headings() {
         for h in [
             "Part 1",
@@ -370,6 +423,11 @@ mod tests {
         }
         // Only the first line is a heading.
         assert_eq!(read("Story first.\n\nChapter 2\n").heading, None);
+        // A heading right after a story line is part of the story.
+        assert_eq!(
+            read("Story first.\nChapter 2: Letters\n\nMore.\n").heading,
+            None
+        );
         // A heading right before wrapped text is never joined into it.
         assert_eq!(
             read("Chapter 1\nThe story starts.\n").heading.as_deref(),
