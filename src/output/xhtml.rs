@@ -101,12 +101,18 @@ impl<'a> Writer<'a> {
                 self.out.push_str("</code>");
             }
             Event::LineBreak => self.out.push_str("<br/>"),
-            Event::SceneBreak => {
+            Event::SceneBreak(ornament) => {
+                // A separator with a label: assistive technology announces a scene
+                // break, not the ornament's symbols.
                 self.out
                     .push_str("<div class=\"scene-break\" role=\"separator\" aria-label=\"");
                 escape_into(self.out, &self.labels.scene_break);
-                self.out
-                    .push_str("\">*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*</div>\n");
+                self.out.push_str("\">");
+                match ornament {
+                    Some(o) => escape_into(self.out, o),
+                    None => self.out.push_str("*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*"),
+                }
+                self.out.push_str("</div>\n");
             }
             Event::Pause => self
                 .out
@@ -336,10 +342,19 @@ mod tests {
 
     #[test]
     fn scene_breaks_are_visible_text_not_bare_rules() {
-        let html = render(vec![Event::SceneBreak]);
+        let html = render(vec![Event::SceneBreak(None)]);
         assert!(html.contains("role=\"separator\""));
         assert!(html.contains('*'));
         assert!(!html.contains("<hr"));
+    }
+
+    #[test]
+    fn the_writers_ornament_is_the_scene_break_and_is_labelled() {
+        let html = render(vec![Event::SceneBreak(Some("~*~ <3".into()))]);
+        assert_eq!(
+            html,
+            "<div class=\"scene-break\" role=\"separator\" aria-label=\"Scene break\">~*~ &lt;3</div>\n"
+        );
     }
 
     #[test]

@@ -179,6 +179,40 @@ pub fn is_scene_break(line: &str) -> bool {
     has_symbol || mixed
 }
 
+/// Longest run of an ornament without a space that is kept: a longer one (a rule drawn
+/// in dashes across the page) cannot wrap and would run off a phone's screen.
+const ORNAMENT_RUN: usize = 24;
+
+/// The writer's ornament for a scene-break line, as it is to be shown: its symbols and
+/// spacing as written (`*    *    *` keeps its wide gaps: a run of spaces becomes
+/// no-break spaces ending in one plain space, at most four, so it still wraps on a
+/// narrow screen). `None` (the book's default ornament) for a line with a run too long
+/// to show on a narrow screen, or a lone `#` (the manuscript mark for a break, not an
+/// ornament).
+pub fn ornament(line: &str) -> Option<String> {
+    let line = line.trim();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words == ["#"] || words.iter().any(|w| w.chars().count() > ORNAMENT_RUN)
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut gap = 0usize;
+    for c in line.chars() {
+        if c.is_whitespace() {
+            gap += 1;
+            continue;
+        }
+        if gap > 0 {
+            out.extend(std::iter::repeat_n('\u{a0}', gap.min(4) - 1));
+            out.push(' ');
+            gap = 0;
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»' | '„')
 }
@@ -313,7 +347,10 @@ mod tests {
             assert!(is_scene_break(line), "{line}");
             let events = read(&format!("Before.\n\n{line}\n\nAfter.\n")).events;
             assert_eq!(
-                events.iter().filter(|e| **e == Event::SceneBreak).count(),
+                events
+                    .iter()
+                    .filter(|e| matches!(e, Event::SceneBreak(_)))
+                    .count(),
                 1,
                 "{line}"
             );
@@ -385,6 +422,27 @@ mod tests {
             read("A/N: thanks for the reviews on\nchapter 6. More soon.\n\nStory.\n").heading,
             None
         );
+    }
+
+    #[test]
+    fn the_writers_ornament_is_kept_as_written() {
+        for (line, shown) in [
+            ("~*~", Some("~*~")),
+            ("oOo", Some("oOo")),
+            ("***", Some("***")),
+            ("* * *", Some("* * *")),
+            (
+                "  *    *    *  ",
+                Some("*\u{a0}\u{a0}\u{a0} *\u{a0}\u{a0}\u{a0} *"),
+            ),
+            ("*\t*", Some("* *")),
+            ("#", None),
+            ("--------------------------------", None),
+        ] {
+            assert_eq!(ornament(line).as_deref(), shown, "{line}");
+        }
+        let events = read("Before.\n\n~*~\n\nAfter.\n").events;
+        assert!(events.contains(&Event::SceneBreak(Some("~*~".into()))));
     }
 
     #[test]

@@ -60,7 +60,9 @@ use join::decide_joins;
 use layout::Layout;
 use lines::{ends_sentence, is_disclaimer, Kind, Line, LineNumbers};
 
-pub use lines::{is_closing, is_heading, is_note_start, is_scene_break, starts_with_note_label};
+pub use lines::{
+    is_closing, is_heading, is_note_start, is_scene_break, ornament, starts_with_note_label,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct TextOptions {
