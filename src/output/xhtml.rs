@@ -114,9 +114,13 @@ impl<'a> Writer<'a> {
                 }
                 self.out.push_str("</div>\n");
             }
+            // A line of its own, made by a line break: Okular (Qt's HTML import) takes
+            // a no-break space for white space and drops a paragraph holding only one,
+            // so the gap vanished there; a `<br/>` is a line in every reader. Hidden
+            // from screen readers: a gap is not story text.
             Event::Pause => self
                 .out
-                .push_str("<p class=\"pause\" aria-hidden=\"true\">\u{a0}</p>\n"),
+                .push_str("<p class=\"pause\" aria-hidden=\"true\"><br/></p>\n"),
             Event::FootnoteReference(label) => {
                 let n = self.footnote_number(label);
                 self.references[n - 1] += 1;
@@ -346,6 +350,15 @@ mod tests {
         assert!(html.contains("role=\"separator\""));
         assert!(html.contains('*'));
         assert!(!html.contains("<hr"));
+    }
+
+    #[test]
+    fn a_pause_is_a_line_of_its_own_hidden_from_screen_readers() {
+        // Not white space alone, which Okular drops with the paragraph holding it.
+        assert_eq!(
+            render(vec![Event::Pause]),
+            "<p class=\"pause\" aria-hidden=\"true\"><br/></p>\n"
+        );
     }
 
     #[test]
