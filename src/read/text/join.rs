@@ -43,7 +43,16 @@ fn wraps_into(a: &Line, b: &Line, width: usize) -> bool {
 /// indent-marked file the indent alone says where a paragraph starts, so there an
 /// unindented line always stays in the paragraph (`paragraph_starts` is false).
 fn continues_in_block(a: &Line, b: &Line, layout: &Layout, paragraph_starts: bool) -> Join {
-    if a.width() + 1 + first_word_width(b.content) + layout.slack() > layout.width {
+    let needed = a.width() + 1 + first_word_width(b.content);
+    if ends_sentence(a.content) && paragraph_starts {
+        // After a finished sentence no slack is given and new dialogue is never a
+        // wrap, as in a file without blank lines (`wraps_into`).
+        if !starts_dialogue(b.content) && needed > layout.width {
+            Join::Space
+        } else {
+            Join::New
+        }
+    } else if needed + layout.slack() > layout.width {
         Join::Space
     } else if ends_sentence(a.content) {
         sentence_ends(paragraph_starts)
@@ -268,6 +277,9 @@ she lose count, not even on the night the harbour burned to the waterline.
 She sat down on the step.
 He let her be.
 
+\"Go home, Ines, before the tide turns,\" said the old harbourmaster.
+\"No,\" said Ines.
+
 The song went:
 
 The road goes on,
@@ -285,6 +297,8 @@ the sea was louder than her voice, and the boats were coming home at last.
                 "“No,” said Ines.",
                 "She sat down on the step.",
                 "He let her be.",
+                "“Go home, Ines, before the tide turns,” said the old harbourmaster.",
+                "“No,” said Ines.",
                 "The song went:",
                 "The road goes on,/the river bends,/and every lantern burns.",
                 "She hummed it twice over, then stopped, because the wind had changed and the sea was louder than her voice, and the boats were coming home at last."

@@ -22,6 +22,13 @@
 //!   runs with the slack (a sixth of the width) and a line that fails it keeps its line
 //!   break (verse). Where no width could be measured, a line of 40+ columns continues,
 //!   one over 80 columns is a paragraph of its own, and shorter ones keep their break.
+//!   Either way a line that ends a sentence and is not a wrap (by the no-slack fit test,
+//!   or new dialogue) ends its paragraph: verse keeps its breaks because its lines run
+//!   on until the stanza's last.
+//! - In an indent-marked file an unindented line never starts a paragraph: it continues
+//!   the one before (joined with a space, or kept on its own line when it is verse).
+//! - The heading line may follow the writer's opening notes (up to 8 paragraphs that
+//!   start with a note label or disclaimer); what stands before it is the note.
 //! - Verse: two or more short lines (under half of min(width, 80)) that would each be a
 //!   paragraph, none opening dialogue, none but the last ending a sentence, become one
 //!   paragraph with line breaks.
