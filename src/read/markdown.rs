@@ -563,6 +563,9 @@ mod tests {
         assert_eq!(n, 1);
         assert!(!omitted.contains(&Event::Start(Tag::AuthorNote)));
         assert_eq!(omitted[0], Event::Start(Tag::Paragraph));
+        // The notes' words are not story words.
+        let counts = crate::book::words::Counts::of(&body.events);
+        assert_eq!((counts.words, counts.notes), (5, 1));
         let (end, _) = apply_notes_policy(body.events, NotesPolicy::End);
         assert_eq!(end.last(), Some(&Event::End(Tag::AuthorNote)));
         assert_eq!(end[0], Event::Start(Tag::Paragraph));
