@@ -5,6 +5,7 @@ mod support;
 
 mod batch;
 mod build;
+mod calibre;
 mod cli;
 mod cover;
 mod fuzz;
