@@ -92,10 +92,11 @@ pub fn items<'a>(book: &BookView, extras: &'a Extras, labels: &Labels) -> Vec<It
     };
     let mut items = Vec::new();
     if extras.cover.is_some() {
-        items.push(Item {
-            properties: Some("svg"),
-            ..page("cover", None, landmark("cover", "cover", &labels.cover))
-        });
+        items.push(page(
+            "cover",
+            None,
+            landmark("cover", "cover", &labels.cover),
+        ));
     }
     items.push(page(
         "about",
