@@ -10,5 +10,6 @@ mod cli;
 mod cover;
 mod fuzz;
 mod hostile;
+mod layout;
 mod manifest;
 mod reader;
