@@ -75,8 +75,9 @@ impl Calibre {
     }
 }
 
-/// Builds `dir` with the command as users run it, and checks the book with EPUBCheck.
-fn build(dir: &Path, out: &Path) {
+/// Builds `dir` with the command as users run it (with `extra` options), and checks
+/// every book made with EPUBCheck.
+fn build(dir: &Path, out: &Path, extra: &[&str]) {
     assert_cmd::Command::cargo_bin("ficbind")
         .unwrap()
         .env("SOURCE_DATE_EPOCH", "1790000000")
@@ -85,9 +86,16 @@ fn build(dir: &Path, out: &Path) {
         .arg("-o")
         .arg(out)
         .arg("-q")
+        .args(extra)
         .assert()
         .success();
-    assert_epubcheck_clean(out);
+    if out.is_dir() {
+        for book in std::fs::read_dir(out).unwrap() {
+            assert_epubcheck_clean(&book.unwrap().path());
+        }
+    } else {
+        assert_epubcheck_clean(out);
+    }
 }
 
 /// The spine's files, in reading order, as (name, markup), from an OPF's text and a way
@@ -244,11 +252,18 @@ fn through_calibre(series: &Path) {
     };
     let tmp = tempfile::tempdir().unwrap();
     let book = tmp.path().join("book.epub");
-    build(series, &book);
-    let opf = Epub::new(std::fs::read(&book).unwrap()).text("OEBPS/content.opf");
+    build(series, &book, &[]);
+    check_book(&calibre, &book, tmp.path());
+}
+
+/// What Calibre makes of one built book: its metadata, and its EPUB and AZW3 pages.
+fn check_book(calibre: &Calibre, book: &Path, work: &Path) {
+    // Its own folder for Calibre's files: several books may share `work`.
+    let tmp = tempfile::tempdir_in(work).unwrap();
+    let opf = Epub::new(std::fs::read(book).unwrap()).text("OEBPS/content.opf");
 
     // What Calibre reads from the package is what the package says.
-    let meta = ebook_meta(&calibre, &book);
+    let meta = ebook_meta(calibre, book);
     let field = |k: &str| meta.get(k).cloned().unwrap_or_default();
     assert_eq!(
         field("Title"),
@@ -258,29 +273,33 @@ fn through_calibre(series: &Path) {
     for author in opf_elements(&opf, "dc:creator") {
         assert!(field("Author(s)").contains(&author), "{author}: {meta:?}");
     }
+    // A whole-series book belongs to no series (it is not `#1` of itself); a book of
+    // one installment (`--split`) names its series, and Calibre must read the same.
     let series_name = opf
         .split("property=\"belongs-to-collection\"")
         .nth(1)
-        .map(|s| s[s.find('>').unwrap() + 1..s.find("</meta>").unwrap()].to_string())
-        .expect("the package names its series");
-    assert!(
-        field("Series").starts_with(&series_name),
-        "series {series_name:?}: {meta:?}"
-    );
+        .map(|s| s[s.find('>').unwrap() + 1..s.find("</meta>").unwrap()].to_string());
+    match series_name {
+        Some(name) => assert!(
+            field("Series").starts_with(&name),
+            "series {name:?}: {meta:?}"
+        ),
+        None => assert!(!meta.contains_key("Series"), "no series: {meta:?}"),
+    }
     let tags: Vec<String> = field("Tags").split(", ").map(str::to_string).collect();
     let subjects = opf_elements(&opf, "dc:subject");
     assert!(!subjects.is_empty(), "the package has tags");
     for subject in &subjects {
         assert!(tags.contains(subject), "tag {subject:?}: {meta:?}");
     }
-    let (w, h) = calibre_cover(&calibre, &book, tmp.path());
+    let (w, h) = calibre_cover(calibre, book, tmp.path());
     assert!(w > 0 && h > 0);
 
     // Calibre's own EPUB: the cover stays the cover, with its shape, and no page is a
     // heading alone.
     let converted = tmp.path().join("calibre.epub");
-    calibre.convert(&book, &converted);
-    let (cw, ch) = calibre_cover(&calibre, &converted, tmp.path());
+    calibre.convert(book, &converted);
+    let (cw, ch) = calibre_cover(calibre, &converted, tmp.path());
     let (aspect, converted_aspect) = (w as f64 / h as f64, cw as f64 / ch as f64);
     assert!(
         (aspect - converted_aspect).abs() < 0.01,
@@ -294,8 +313,8 @@ fn through_calibre(series: &Path) {
     );
 
     let azw3 = tmp.path().join("book.azw3");
-    calibre.convert(&book, &azw3);
-    let stranded = heading_only_pages(&azw3_pages(&calibre, &azw3, tmp.path()));
+    calibre.convert(book, &azw3);
+    let stranded = heading_only_pages(&azw3_pages(calibre, &azw3, tmp.path()));
     assert!(
         stranded.is_empty(),
         "Calibre's AZW3 output (default settings) has pages holding only a heading:\n  {}",
@@ -313,6 +332,24 @@ fn calibre_sample_glass_harbour() {
 #[test]
 fn calibre_sample_lantern_road() {
     through_calibre(&sample("lantern-road"));
+}
+
+/// A `--split` book of the two-part installment: it names its series, which Calibre must
+/// read, and its two part pages must keep their headings with their text.
+#[test]
+fn calibre_split_book_of_a_two_part_installment() {
+    let Some(calibre) = Calibre::find() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("split");
+    build(&sample("lantern-road"), &dir, &["--split"]);
+    let book = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("the-lantern-keeper"))
+        .expect("the split book of installment 3");
+    check_book(&calibre, &book, tmp.path());
 }
 
 /// A two-part installment from the fixtures (`Copperline 03: Static part 1/2`).
