@@ -10,3 +10,4 @@ mod cover;
 mod fuzz;
 mod hostile;
 mod manifest;
+mod pages;
