@@ -12,4 +12,5 @@ mod fuzz;
 mod hostile;
 mod layout;
 mod manifest;
+mod pages;
 mod reader;
