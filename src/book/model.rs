@@ -78,7 +78,7 @@ pub struct WarningEntry {
 }
 
 /// The whole series, in reading order, with everything the front matter shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Series {
     pub title: String,
     pub authors: Vec<String>,

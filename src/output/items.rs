@@ -353,18 +353,6 @@ mod tests {
             title: "Lantern Road".into(),
             authors: vec!["Wren Halloway".into()],
             language: "en".into(),
-            summary: None,
-            fandoms: Vec::new(),
-            pairings: Vec::new(),
-            characters: Vec::new(),
-            disclaimer: None,
-            rating: None,
-            warnings: Vec::new(),
-            tags: Vec::new(),
-            status: None,
-            published: None,
-            updated: None,
-            source: None,
             installments: vec![
                 Installment {
                     number: Some(1),
@@ -382,6 +370,7 @@ mod tests {
                     parts: vec![part("c.txt", None)],
                 },
             ],
+            ..Series::default()
         };
         let image = |href: &str| ImageAsset {
             href: href.into(),

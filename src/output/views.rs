@@ -698,10 +698,6 @@ mod tests {
             authors: Vec::new(),
             language: "en".into(),
             summary: Some("The series begins.".into()),
-            fandoms: Vec::new(),
-            pairings: Vec::new(),
-            characters: Vec::new(),
-            disclaimer: None,
             rating: Some(Rating::parse("Mature")),
             warnings: vec![
                 crate::book::model::WarningEntry {
@@ -713,11 +709,6 @@ mod tests {
                     installments: vec!["2. Two".into()],
                 },
             ],
-            tags: Vec::new(),
-            status: None,
-            published: None,
-            updated: None,
-            source: None,
             installments: vec![
                 Installment {
                     number: Some(1),
@@ -730,6 +721,7 @@ mod tests {
                     parts: vec![two],
                 },
             ],
+            ..Series::default()
         };
         let book = book_view(&series, &Extras::default(), Labels::for_language("en"));
         let first = book.installments[0].parts[0].intro.clone().unwrap();

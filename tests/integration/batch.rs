@@ -2,16 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 use crate::support::*;
-
-fn ficbind() -> Command {
-    let mut cmd = Command::cargo_bin("ficbind").unwrap();
-    cmd.env("SOURCE_DATE_EPOCH", "1790000000");
-    cmd
-}
 
 /// A library: three good series (two with the same title) and a broken one.
 fn library() -> tempfile::TempDir {

@@ -78,17 +78,7 @@ impl Calibre {
 /// Builds `dir` with the command as users run it (with `extra` options), and checks
 /// every book made with EPUBCheck.
 fn build(dir: &Path, out: &Path, extra: &[&str]) {
-    assert_cmd::Command::cargo_bin("ficbind")
-        .unwrap()
-        .env("SOURCE_DATE_EPOCH", "1790000000")
-        .arg("build")
-        .arg(dir)
-        .arg("-o")
-        .arg(out)
-        .arg("-q")
-        .args(extra)
-        .assert()
-        .success();
+    cli_build(dir, out, extra);
     if out.is_dir() {
         for book in std::fs::read_dir(out).unwrap() {
             assert_epubcheck_clean(&book.unwrap().path());

@@ -1,15 +1,8 @@
 //! The `ficbind` command as a user runs it, bad input included.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 use crate::support::*;
-
-fn ficbind() -> Command {
-    let mut cmd = Command::cargo_bin("ficbind").unwrap();
-    cmd.env("SOURCE_DATE_EPOCH", "1790000000");
-    cmd
-}
 
 #[test]
 fn build_writes_a_book_named_after_the_series() {

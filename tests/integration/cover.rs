@@ -2,16 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 use crate::support::*;
-
-fn ficbind() -> Command {
-    let mut cmd = Command::cargo_bin("ficbind").unwrap();
-    cmd.env("SOURCE_DATE_EPOCH", "1790000000");
-    cmd
-}
 
 /// A copy of the `basic` fixture that a test may add files to.
 fn series() -> (tempfile::TempDir, PathBuf) {
@@ -35,18 +28,6 @@ fn picture(path: &Path, w: u32, h: u32, format: image::ImageFormat) {
         ])
     });
     img.save_with_format(path, format).unwrap();
-}
-
-fn build(dir: &Path, out: &Path, extra: &[&str]) {
-    ficbind()
-        .arg("build")
-        .arg(dir)
-        .arg("-o")
-        .arg(out)
-        .arg("-q")
-        .args(extra)
-        .assert()
-        .success();
 }
 
 /// The cover image's (media type, width, height) as the OPF and the image itself say.
@@ -90,7 +71,7 @@ fn cover_of(epub_path: &Path) -> Option<(String, u32, u32)> {
 fn a_folder_without_a_cover_gets_a_generated_one() {
     let (tmp, dir) = series();
     let out = tmp.path().join("b.epub");
-    build(&dir, &out, &[]);
+    cli_build(&dir, &out, &[]);
     assert_eq!(cover_of(&out), Some(("image/jpeg".into(), 1600, 2560)));
     assert_epubcheck_clean(&out);
 }
@@ -100,7 +81,7 @@ fn a_cover_png_in_the_folder_is_picked_up_unasked_and_never_upscaled() {
     let (tmp, dir) = series();
     picture(&dir.join("cover.png"), 800, 1200, image::ImageFormat::Png);
     let out = tmp.path().join("b.epub");
-    build(&dir, &out, &[]);
+    cli_build(&dir, &out, &[]);
     assert_eq!(cover_of(&out), Some(("image/jpeg".into(), 800, 1200)));
     assert_epubcheck_clean(&out);
 }
@@ -153,7 +134,7 @@ fn every_cover_option_makes_a_valid_book() {
     for (name, args, (width, height)) in cases {
         let out = tmp.path().join(format!("{name}.epub"));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        build(&dir, &out, &args);
+        cli_build(&dir, &out, &args);
         assert_eq!(
             cover_of(&out),
             Some(("image/jpeg".into(), width, height)),
@@ -162,7 +143,7 @@ fn every_cover_option_makes_a_valid_book() {
         assert_epubcheck_clean(&out);
     }
     let out = tmp.path().join("none.epub");
-    build(&dir, &out, &["--no-cover"]);
+    cli_build(&dir, &out, &["--no-cover"]);
     let mut epub = Epub::new(std::fs::read(&out).unwrap());
     assert!(
         !epub.names().iter().any(|n| n.contains("cover")),
@@ -247,11 +228,11 @@ fn the_manifest_chooses_the_cover() {
         "[cover]\nfile = \"art/front.png\"\n",
     )
     .unwrap();
-    build(&dir, &out, &[]);
+    cli_build(&dir, &out, &[]);
     assert_eq!(cover_of(&out), Some(("image/jpeg".into(), 700, 1100)));
 
     std::fs::write(dir.join("series.toml"), "[cover]\nnone = true\n").unwrap();
-    build(&dir, &out, &[]);
+    cli_build(&dir, &out, &[]);
     assert_eq!(cover_of(&out), None);
 
     let cover_bytes = |style: &str| {

@@ -2,16 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 use crate::support::*;
-
-fn ficbind() -> Command {
-    let mut cmd = Command::cargo_bin("ficbind").unwrap();
-    cmd.env("SOURCE_DATE_EPOCH", "1790000000");
-    cmd
-}
 
 /// A copy of a sample or fixture folder that a test may change.
 fn copy_of(src: &Path) -> (tempfile::TempDir, PathBuf) {
@@ -25,22 +18,11 @@ fn copy_of(src: &Path) -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
-fn build_to(dir: &Path, out: &Path) {
-    ficbind()
-        .arg("build")
-        .arg(dir)
-        .arg("-o")
-        .arg(out)
-        .arg("-q")
-        .assert()
-        .success();
-}
-
 #[test]
 fn init_then_build_gives_the_same_book_as_build_alone() {
     let (tmp, dir) = copy_of(&sample("lantern-road"));
     let before = tmp.path().join("before.epub");
-    build_to(&dir, &before);
+    cli_build(&dir, &before, &[]);
     ficbind()
         .arg("init")
         .arg(&dir)
@@ -53,7 +35,7 @@ fn init_then_build_gives_the_same_book_as_build_alone() {
         "{manifest}"
     );
     let after = tmp.path().join("after.epub");
-    build_to(&dir, &after);
+    cli_build(&dir, &after, &[]);
     // The same book; only the zip comment differs, whose fingerprint covers the new
     // manifest file.
     let (mut a, mut b) = (
@@ -110,7 +92,7 @@ exclude = true
     )
     .unwrap();
     let out = tmp.path().join("s.epub");
-    build_to(&dir, &out);
+    cli_build(&dir, &out, &[]);
     let mut epub = Epub::new(std::fs::read(&out).unwrap());
     let contents = strip_tags(&epub.text("OEBPS/contents.xhtml"));
     let contents = contents.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -138,7 +120,7 @@ fn manifest_sets_notes_typography_and_templates() {
     )
     .unwrap();
     let out = tmp.path().join("s.epub");
-    build_to(&dir, &out);
+    cli_build(&dir, &out, &[]);
     let mut epub = Epub::new(std::fs::read(&out).unwrap());
     assert_eq!(epub.text("OEBPS/style.css"), "p { margin: 0; }\n");
     let pages: String = (1..=3)
@@ -364,7 +346,7 @@ fn init_writes_a_manifest_that_reads_back_for_awkward_file_names() {
     }
     ficbind().arg("init").arg(&dir).assert().success();
     let out = tmp.path().join("moth.epub");
-    build_to(&dir, &out);
+    cli_build(&dir, &out, &[]);
     assert_epubcheck_clean(&out);
     let mut epub = Epub::new(std::fs::read(&out).unwrap());
     let text: String = epub

@@ -93,6 +93,26 @@ pub fn attr(s: &str, name: &str) -> String {
     s[start..start + s[start..].find('"').unwrap()].to_string()
 }
 
+/// The `ficbind` binary, with the book date pinned so books are comparable.
+pub fn ficbind() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("ficbind").unwrap();
+    cmd.env("SOURCE_DATE_EPOCH", "1790000000");
+    cmd
+}
+
+/// `ficbind build DIR -o OUT -q EXTRA…`, which must succeed.
+pub fn cli_build(dir: &Path, out: &Path, extra: &[&str]) {
+    ficbind()
+        .arg("build")
+        .arg(dir)
+        .arg("-o")
+        .arg(out)
+        .arg("-q")
+        .args(extra)
+        .assert()
+        .success();
+}
+
 /// Text content of markup: tags removed, entities decoded, the <head> left out.
 pub fn strip_tags(xhtml: &str) -> String {
     let body = xhtml.find("<body").map_or(xhtml, |i| &xhtml[i..]);
