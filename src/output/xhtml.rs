@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 
 use crate::labels::Labels;
 use crate::read::event::{Event, Tag};
-use crate::read::text::starts_with_note_label;
 
 /// Escapes text for XHTML element content and attribute values.
 pub fn escape_into(out: &mut String, text: &str) {
@@ -59,8 +58,8 @@ pub fn write_body(events: &[Event], images: &ImageMap, labels: &Labels, out: &mu
         referenced,
         in_table_head: false,
     };
-    for (i, event) in events.iter().enumerate() {
-        w.event(event, &events[i + 1..]);
+    for event in events {
+        w.event(event);
     }
 }
 
@@ -90,9 +89,9 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn event(&mut self, event: &Event, rest: &[Event]) {
+    fn event(&mut self, event: &Event) {
         match event {
-            Event::Start(tag) => self.start(tag, rest),
+            Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
             Event::Text(t) => escape_into(self.out, t),
             Event::Code(t) => {
@@ -156,7 +155,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn start(&mut self, tag: &Tag, rest: &[Event]) {
+    fn start(&mut self, tag: &Tag) {
         match tag {
             Tag::Paragraph => self.out.push_str("<p>"),
             Tag::Heading(level) => {
@@ -173,12 +172,12 @@ impl<'a> Writer<'a> {
                 self.out
                     .push_str("<div class=\"author-note\" role=\"note\" aria-label=\"");
                 escape_into(self.out, &self.labels.author_note);
-                self.out.push_str("\">\n");
-                if !labels_itself(rest) {
-                    self.out.push_str("<p class=\"note-label\">");
-                    escape_into(self.out, &self.labels.author_note);
-                    self.out.push_str("</p>\n");
-                }
+                // The label is text, not only the box's border: FBReader and Okular
+                // draw no border, and a writer's own `A/N:` is shorthand many
+                // readers do not know.
+                self.out.push_str("\">\n<p class=\"note-label\">");
+                escape_into(self.out, &self.labels.author_note);
+                self.out.push_str("</p>\n");
             }
             Tag::Closing => self.out.push_str("<p class=\"closing\">"),
             Tag::BlockQuote => self.out.push_str("<blockquote>\n"),
@@ -277,18 +276,6 @@ fn heading_level(source: u8) -> u8 {
 fn is_external(href: &str) -> bool {
     let lower = href.to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
-}
-
-/// Whether the note's own first words already say it is an author's note (`A/N:`).
-fn labels_itself(rest: &[Event]) -> bool {
-    let first_text = rest
-        .iter()
-        .take_while(|e| !matches!(e, Event::End(Tag::AuthorNote)))
-        .find_map(|e| match e {
-            Event::Text(t) if !t.trim().is_empty() => Some(t),
-            _ => None,
-        });
-    first_text.is_some_and(|t| starts_with_note_label(t))
 }
 
 #[cfg(test)]
@@ -442,7 +429,7 @@ mod tests {
     }
 
     #[test]
-    fn author_notes_get_a_label_unless_they_say_so_themselves() {
+    fn every_author_note_carries_its_label_as_text() {
         let note = |text: &str| {
             render(vec![
                 Event::Start(Tag::AuthorNote),
@@ -452,27 +439,15 @@ mod tests {
                 Event::End(Tag::AuthorNote),
             ])
         };
-        assert!(!note("A/N: thanks for reading!").contains("note-label"));
-        assert!(!note("(AN: edited)").contains("note-label"));
-        assert!(note("Disclaimer: not mine.").contains("<p class=\"note-label\">Author’s note</p>"));
-    }
-
-    #[test]
-    fn a_note_labels_itself_exactly_when_the_reader_calls_it_a_note() {
-        for first in [
-            "A/N: hi",
-            "Notes: hi",
-            "Authors' Note - hi",
-            "A / N: hi",
-            "An hour later.",
-            "Note to self",
-            "A/Nothing",
+        for text in [
+            "A/N: thanks for reading!",
+            "(AN: edited)",
+            "Disclaimer: not mine.",
         ] {
-            let note = [Event::Text(first.into()), Event::End(Tag::AuthorNote)];
-            assert_eq!(
-                labels_itself(&note),
-                crate::read::text::is_note_start(first),
-                "{first}"
+            let html = note(text);
+            assert!(
+                html.contains("<p class=\"note-label\">Author’s note</p>") && html.contains(text),
+                "{html}"
             );
         }
     }
