@@ -86,7 +86,10 @@ fn stylesheet_keeps_labels_closings_and_notes_with_their_neighbours() {
             &["page-break-inside: avoid", "break-inside: avoid"],
         ),
         (".fact", &["break-inside: avoid"]),
-        (".closing", &["break-before: avoid"]),
+        (
+            "p.closing",
+            &["page-break-before: avoid", "break-before: avoid"],
+        ),
         (
             ".author-note",
             &["page-break-inside: avoid", "break-inside: avoid"],
@@ -101,7 +104,14 @@ fn stylesheet_keeps_labels_closings_and_notes_with_their_neighbours() {
             );
         }
     }
-    // FBReader takes `page-break-before: avoid` for a page break: a closing then sat
-    // alone on a page there.
-    assert!(!rule(".closing").contains("page-break-before"));
+    // FBReader's CSS parser lost the rule after a comment holding a backquote (and, in
+    // our trials, one right before the closing rule): the closing line lost its
+    // centring and italics there. Checked by hand in FBReader 0.12.10 under Xvfb.
+    for comment in css
+        .split("/*")
+        .skip(1)
+        .map(|c| c.split("*/").next().unwrap())
+    {
+        assert!(!comment.contains(['`', ';']), "/*{comment}*/");
+    }
 }
