@@ -189,7 +189,11 @@ impl StoryPages<'_> {
             part => Value::from_serialize(&view.parts[index]),
             ..self.base.clone()
         };
-        let body = match self.typeset.get(&part.source.file).map(|b| &b.0) {
+        let body = match self
+            .typeset
+            .get(&crate::book::model::body_key(&part.source, &part.header))
+            .map(|b| &b.0)
+        {
             Some(typeset) if !typeset.is_empty() => {
                 if let Some((before, after)) =
                     templates.render_around_body("part.xhtml", ctx.clone())

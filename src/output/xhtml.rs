@@ -149,6 +149,7 @@ impl<'a> Writer<'a> {
     fn start(&mut self, tag: &Tag, rest: &[Event]) {
         match tag {
             Tag::Paragraph => self.out.push_str("<p>"),
+            Tag::Centred => self.out.push_str("<p class=\"centred\">"),
             Tag::Heading(level) => {
                 // The page title is h1 and a part heading h2, so body headings start at h3.
                 let _ = write!(self.out, "<h{}>", heading_level(*level));
@@ -179,7 +180,12 @@ impl<'a> Writer<'a> {
             }
             Tag::List(None) => self.out.push_str("<ul>\n"),
             Tag::Item => self.out.push_str("<li>"),
-            Tag::Table(_) => self.out.push_str("<table>\n"),
+            // The head row opens the body as it ends; a table without one (HTML
+            // tables often have none) opens it here.
+            Tag::Table(_) if matches!(rest.first(), Some(Event::Start(Tag::TableHead))) => {
+                self.out.push_str("<table>\n")
+            }
+            Tag::Table(_) => self.out.push_str("<table>\n<tbody>\n"),
             Tag::TableHead => {
                 self.in_table_head = true;
                 self.out.push_str("<thead><tr>");
@@ -226,7 +232,7 @@ impl<'a> Writer<'a> {
 
     fn end(&mut self, tag: &Tag) {
         match tag {
-            Tag::Paragraph | Tag::Closing => self.out.push_str("</p>\n"),
+            Tag::Paragraph | Tag::Centred | Tag::Closing => self.out.push_str("</p>\n"),
             Tag::Heading(level) => {
                 let _ = writeln!(self.out, "</h{}>", heading_level(*level));
             }
