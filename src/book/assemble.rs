@@ -108,10 +108,15 @@ pub fn assemble(
             }
         })
         .collect();
+    // Every entry a name stands for: a file holding a chaptered work is one entry a
+    // chapter, all in the file's place.
     let order: Option<Vec<usize>> = manifest.order.as_ref().map(|names| {
         names
             .iter()
-            .filter_map(|n| entries.iter().position(|e| &e.file == n))
+            .flat_map(|n| {
+                let entries = &entries;
+                (0..entries.len()).filter(move |&i| &entries[i].file == n)
+            })
             .collect()
     });
     let Plan {
