@@ -9,4 +9,5 @@ mod cli;
 mod cover;
 mod fuzz;
 mod hostile;
+mod html;
 mod manifest;
