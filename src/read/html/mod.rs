@@ -43,6 +43,12 @@ pub struct NotAStory(pub String);
 
 /// Reads an HTML story file. `file` names it in diagnostics.
 pub fn read(text: &str, file: &str, typography: Typography) -> Result<Read, NotAStory> {
+    let depth = block_depth(text, MAX_BLOCK_DEPTH + 1);
+    if depth > MAX_BLOCK_DEPTH {
+        return Err(NotAStory(format!(
+            "its blocks nest more than {MAX_BLOCK_DEPTH} deep, which no story's do (a damaged or hostile page?)"
+        )));
+    }
     let doc = Html::parse_document(text);
     let read = if ao3::is_download(&doc) {
         ao3::read(&doc, file, typography)
@@ -63,6 +69,69 @@ pub fn read(text: &str, file: &str, typography: Typography) -> Result<Read, NotA
         }));
     }
     Ok(read)
+}
+
+/// How deep block containers may nest before a page is refused. An HTML parser checks
+/// the open blocks at every new one (browsers' rules ask it to), so a page of nested
+/// blocks costs the square of its depth: 100,000 nested `<div>`s took over a minute.
+/// Stories nest a handful deep; the archive's page adds five.
+const MAX_BLOCK_DEPTH: usize = 1_000;
+
+/// Containers that are closed explicitly in any page; `p`, `li` and the like close
+/// themselves and would count a sloppy page's every paragraph.
+const BLOCKS: [&str; 16] = [
+    "div",
+    "blockquote",
+    "section",
+    "article",
+    "aside",
+    "center",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "figure",
+    "fieldset",
+];
+
+/// The deepest the page's block containers nest, counted from its start and end tags
+/// alone (in one pass, before parsing), up to `stop`. This is a guard on the parser's
+/// cost, not a reading of the page: the parser reads it.
+fn block_depth(text: &str, stop: usize) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(at) = memchr::memchr(b'<', &bytes[i..]) {
+        i += at + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let name_len = bytes[start..]
+            .iter()
+            .take(12)
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let name = &bytes[start..start + name_len];
+        if !BLOCKS
+            .iter()
+            .any(|b| b.as_bytes().eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+            if deepest >= stop {
+                break;
+            }
+        }
+    }
+    deepest
 }
 
 /// The header an HTML file's top gives (the first few kilobytes are enough for an

@@ -71,7 +71,14 @@ pub struct Sanitiser<'a> {
     /// are open in `events` right now.
     inline: Vec<Tag>,
     inline_open: usize,
+    /// How deep the walk is in the page's tree.
+    depth: usize,
 }
+
+/// Deeper than this, an element's text is read without its markup: the walk is
+/// recursive, and a page of a hundred thousand nested tags (which the HTML parser
+/// builds without complaint) must not exhaust the stack. No story nests this deep.
+const MAX_DEPTH: usize = 200;
 
 impl<'a> Sanitiser<'a> {
     pub fn new(file: &'a str, typography: Typography) -> Sanitiser<'a> {
@@ -85,6 +92,7 @@ impl<'a> Sanitiser<'a> {
             block_start: 0,
             inline: Vec::new(),
             inline_open: 0,
+            depth: 0,
         }
     }
 
@@ -142,6 +150,18 @@ impl<'a> Sanitiser<'a> {
     }
 
     fn walk_element(&mut self, e: ElementRef<'_>) {
+        if self.depth >= MAX_DEPTH {
+            // `text()` walks the tree without recursing.
+            let text: String = e.text().collect();
+            self.text(&text);
+            return;
+        }
+        self.depth += 1;
+        self.walk_element_within_depth(e);
+        self.depth -= 1;
+    }
+
+    fn walk_element_within_depth(&mut self, e: ElementRef<'_>) {
         let name = e.value().name();
         // The archive's hidden headings ("Chapter Text", a contents heading) are its
         // page furniture, not the writer's.
@@ -569,8 +589,16 @@ impl<'a> Sanitiser<'a> {
                 _ => break,
             }
         }
-        self.events
-            .retain(|e| !matches!(e, Event::Text(t) if t.is_empty()));
+        // Only this block's events: the body before it is settled, and going over it
+        // again at every block would make a long chapter cost its length squared.
+        let mut i = start;
+        while i < self.events.len() {
+            if matches!(&self.events[i], Event::Text(t) if t.is_empty()) {
+                self.events.remove(i);
+            } else {
+                i += 1;
+            }
+        }
         if self.typography != Typography::Smart {
             return;
         }

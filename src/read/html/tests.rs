@@ -369,3 +369,37 @@ fn peeking_at_the_top_gives_the_preface() {
     assert_eq!(h.title(), Some("Low Water"));
     assert_eq!(h.place.as_ref().unwrap().number, Some(2));
 }
+
+#[test]
+fn a_page_nested_beyond_reason_costs_neither_the_stack_nor_minutes() {
+    let nested = |tag: &str, depth: usize| {
+        oneshot(&format!(
+            "{}deep words{}",
+            format!("<{tag}>").repeat(depth),
+            format!("</{tag}>").repeat(depth)
+        ))
+    };
+    // Blocks the parser would check at every level: refused before it is parsed.
+    for tag in ["div", "BLOCKQUOTE", "ul"] {
+        let why = read(&nested(tag, 100_000), "d.html", Typography::Off).unwrap_err();
+        assert!(why.0.contains("nest more than 1000 deep"), "{tag}: {why:?}");
+    }
+    // As deep as stories go, read as usual.
+    let work = page(&nested("div", 50));
+    assert!(visible(&work.chapters[0].body.events).contains("deep words"));
+    // Inline tags cost the parser nothing; past the walk's own limit their text is
+    // read flat, so the stack (2 MiB, a thread's default) is never exhausted.
+    for tag in ["b", "span", "i"] {
+        let html = nested(tag, 100_000);
+        let work = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || page(&html))
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert!(
+            visible(&work.chapters[0].body.events).contains("deep words"),
+            "{tag}"
+        );
+    }
+}
