@@ -415,31 +415,33 @@ fn stats(text: &str) -> Vec<Field> {
 }
 
 /// The chapters of a `#chapters` block: one per `div.meta.group` in a chaptered work,
-/// else the one body.
+/// else the one body. Everything in the block but the archive's headings is read, and
+/// so is what follows it before the afterword: a stray `</div>` in the writer's text
+/// closes the archive's blocks early and leaves the rest of the story outside them.
 fn read_chapters(
     block: ElementRef<'_>,
     file: &str,
     typography: crate::input::settings::Typography,
 ) -> Vec<Chapter> {
-    let chaptered = child_elements(block).any(|e| has_class(e, "meta") && has_class(e, "group"));
+    let mut nodes: Vec<ego_tree::NodeRef<'_, Node>> = block.children().collect();
+    let mut next = block.next_sibling();
+    while let Some(node) = next {
+        if node.value().as_element().and_then(|e| e.id()) == Some("afterword") {
+            break;
+        }
+        nodes.push(node);
+        next = node.next_sibling();
+    }
+    let is_group = |e: ElementRef<'_>| has_class(e, "meta") && has_class(e, "group");
+    let chaptered = child_elements(block).any(is_group);
     if !chaptered {
         let mut s = Sanitiser::new(file, typography);
-        let bodies: Vec<ElementRef<'_>> = child_elements(block)
-            .filter(|e| has_class(*e, "userstuff"))
-            .collect();
-        if bodies.is_empty() {
-            // An older download: the writer's text straight inside `#chapters`.
-            for child in block.children() {
-                if !ElementRef::wrap(child).is_some_and(is_toc_heading) {
-                    s.node(child);
-                }
-            }
-            s.finish();
-        } else {
-            for body in bodies {
-                s.blocks_of(body);
+        for node in nodes {
+            if !ElementRef::wrap(node).is_some_and(is_toc_heading) {
+                s.node(node);
             }
         }
+        s.finish();
         return vec![Chapter {
             header: Header::default(),
             body: Body {
@@ -457,7 +459,8 @@ fn read_chapters(
                   heading: Option<String>,
                   fields: Vec<Field>,
                   chapters: &mut Vec<Chapter>| {
-        if let Some(s) = s {
+        if let Some(mut s) = s {
+            s.finish();
             chapters.push(Chapter {
                 header: Header::from_fields(fields),
                 body: Body {
@@ -468,8 +471,16 @@ fn read_chapters(
             });
         }
     };
-    for e in child_elements(block) {
-        if has_class(e, "meta") && has_class(e, "group") {
+    for node in nodes {
+        let Some(e) = ElementRef::wrap(node) else {
+            // Text between the archive's blocks: only a stray tag puts words there.
+            if node.value().as_text().is_some_and(|t| !t.trim().is_empty()) {
+                s.get_or_insert_with(|| Sanitiser::new(file, typography))
+                    .node(node);
+            }
+            continue;
+        };
+        if is_group(e) {
             finish(
                 s.take(),
                 heading.take(),
@@ -500,14 +511,16 @@ fn read_chapters(
                 note(&mut fresh, quote, shown);
             }
             s = Some(fresh);
-        } else if has_class(e, "userstuff") {
-            let s = s.get_or_insert_with(|| Sanitiser::new(file, typography));
-            s.blocks_of(e);
-        } else if has_class(e, "meta") {
+        } else if has_class(e, "meta") && !has_class(e, "userstuff") {
             // The chapter's end notes (`div.meta#endnotesN`).
             if let Some(s) = s.as_mut() {
                 labelled_notes(s, e, "Chapter End Notes");
             }
+        } else if !is_toc_heading(e) {
+            // The chapter's text (`div.userstuff`), and anything a stray tag left
+            // beside it.
+            s.get_or_insert_with(|| Sanitiser::new(file, typography))
+                .node(node);
         }
     }
     finish(s, heading, fields, &mut chapters);

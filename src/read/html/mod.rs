@@ -193,8 +193,7 @@ fn any_page(doc: &Html, file: &str, typography: Typography) -> Result<Read, NotA
     // The page's own title, when it opens the body as a heading, is the title.
     let mut events = s.events;
     let heading = first_heading_matching(&mut events, &title);
-    let mut header = page_header(&title);
-    header.place = None;
+    let header = page_header(&title);
     Ok(Read {
         title: title.clone(),
         chapters: vec![Chapter {

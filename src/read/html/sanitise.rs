@@ -163,13 +163,7 @@ impl<'a> Sanitiser<'a> {
 
     fn walk_element_within_depth(&mut self, e: ElementRef<'_>) {
         let name = e.value().name();
-        // The archive's hidden headings ("Chapter Text", a contents heading) are its
-        // page furniture, not the writer's.
-        let furniture = e
-            .value()
-            .classes()
-            .any(|c| c == "landmark" || c == "toc-heading");
-        if DROPPED.contains(&name) || furniture {
+        if never_story(e) {
             return;
         }
         let centred = e
@@ -360,7 +354,7 @@ impl<'a> Sanitiser<'a> {
                 }
                 Node::Element(_) => {
                     if let Some(item) = ElementRef::wrap(child) {
-                        if !DROPPED.contains(&item.value().name()) {
+                        if !never_story(item) {
                             self.inline_block(item, Tag::Item);
                         }
                     }
@@ -623,6 +617,19 @@ impl<'a> Sanitiser<'a> {
             self.events[i] = Event::Text(piece.to_string());
         }
     }
+}
+
+/// Elements whose content never reaches the book: the dropped kinds, and the
+/// archive's own page furniture. Its hidden headings ("Chapter Text", a contents
+/// heading) are not the writer's, nor are its own blocks, which an unclosed tag in the
+/// writer's text (a `<table>`) can pull inside a chapter: the afterword's request for
+/// comments, and the work's end notes, which are read from where they are on their own.
+fn never_story(e: ElementRef<'_>) -> bool {
+    DROPPED.contains(&e.value().name())
+        || e.value()
+            .classes()
+            .any(|c| c == "landmark" || c == "toc-heading")
+        || matches!(e.value().id(), Some("afterword" | "preface" | "endnotes"))
 }
 
 fn inline_tag(name: &str) -> Option<Tag> {

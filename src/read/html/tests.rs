@@ -403,3 +403,56 @@ fn a_page_nested_beyond_reason_costs_neither_the_stack_nor_minutes() {
         );
     }
 }
+
+proptest::proptest! {
+    /// Any tag soup, however unbalanced, gives well-formed XHTML that keeps every word
+    /// outside the dropped elements.
+    #[test]
+    fn tag_soup_gives_well_formed_pages_and_keeps_its_words(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "<p>", "</p>", "<i>", "</i>", "<b>", "</b>", "<em>", "</strong>", "<u>",
+            "<div>", "</div>", "<div align=\"center\">", "<center>", "<blockquote>",
+            "</blockquote>", "<ul>", "<li>", "</ul>", "<ol start=\"3\">", "</ol>",
+            "<table>", "<tr>", "<td>", "<th>", "</table>", "<h2>", "</h2>", "<br/>",
+            "<hr/>", "<span style=\"x\">", "</span>", "<a href=\"https://e.org/\">",
+            "<a href=\"javascript:x\">", "</a>", "<img src=\"http://e.org/i.png\" alt=\"pic\"/>",
+            "<p align=\"center\">* * *</p>", "<p>&nbsp;</p>", "<sup>", "</sub>", "<pre>",
+            "&amp;", "&lt;", " ", "\n",
+        ]), 0..40),
+        words in proptest::collection::vec("[a-z]{3,8}", 1..6),
+    ) {
+        let mut body = String::new();
+        for (i, piece) in pieces.iter().enumerate() {
+            body.push_str(piece);
+            body.push_str(&words[i % words.len()]);
+            body.push(' ');
+        }
+        body.push_str(&words.join(" "));
+        // As a one-chapter work, and as the first of two chapters.
+        let chaptered = format!(
+            r#"<html><body><div id="preface"><h1>T</h1></div><div id="chapters">
+<div class="meta group"><h2 class="heading">Chapter 1</h2></div>
+<div class="userstuff">{body}</div>
+<div class="meta group"><h2 class="heading">Chapter 2</h2></div>
+<div class="userstuff"><p>Second.</p></div></div>
+<div id="afterword"><p class="message">Please drop by the Archive</p></div></body></html>"#
+        );
+        for html in [oneshot(&body), chaptered] {
+            let work = read(&html, "f.html", Typography::Smart).unwrap();
+            let mut shown = String::new();
+            for chapter in &work.chapters {
+                let out = xhtml(&chapter.body.events);
+                let page = format!("<div xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">{out}</div>");
+                if let Err(e) = roxmltree::Document::parse(&page) {
+                    panic!("{e}: {out}");
+                }
+                shown.push_str(&visible(&chapter.body.events));
+                shown.push(' ');
+            }
+            for w in &words {
+                proptest::prop_assert!(shown.contains(w.as_str()), "{w} missing from {shown}");
+            }
+            proptest::prop_assert!(!shown.contains("Please drop by"));
+        }
+    }
+}
