@@ -80,18 +80,12 @@ fn parse_text_streaming(
     let mut counts = Counts::default();
     let mut sorter = NoteSorter::new(notes);
     let mut story = Vec::new();
-    // The typeset text waits in `xhtml` and is compressed a few megabytes at a time,
-    // so a long body is never held typeset whole. A body shorter than that (every
-    // ordinary installment) is compressed in one piece, as a whole page would be.
-    let mut compressed = (keep == Keep::Typeset).then(pages::Body::new);
-    let mut xhtml = String::new();
-    let mut typeset = |story: &mut Vec<Event>, last: bool| {
+    // Each chunk is typeset onto the page being filled, and each page compressed as
+    // soon as it is full, so a long body is never held typeset whole.
+    let mut compressed = (keep == Keep::Typeset).then(pages::Typesetter::new);
+    let mut typeset = |story: &mut Vec<Event>| {
         if let Some(body) = compressed.as_mut() {
-            output::xhtml::write_body(story, &ImageMap::new(), labels, &mut xhtml);
-            if last || xhtml.len() >= TYPESET_PIECE {
-                body.append(&xhtml);
-                xhtml.clear();
-            }
+            body.write(|xhtml| output::xhtml::write_body(story, &ImageMap::new(), labels, xhtml));
         }
         story.clear();
     };
@@ -100,10 +94,10 @@ fn parse_text_streaming(
         text::parse_into(split.body, &f.name, split.body_line, &opts, &mut |chunk| {
             counts.feed(chunk);
             sorter.feed(chunk.drain(..), &mut story);
-            typeset(&mut story, false);
+            typeset(&mut story);
         });
     sorter.finish(&mut story);
-    typeset(&mut story, true);
+    typeset(&mut story);
     found.extend(body_diags);
     let source = SourceInfo {
         file: f.name.clone(),
@@ -114,12 +108,8 @@ fn parse_text_streaming(
         events: Vec::new(),
     };
     let file = ParsedFile::counted(source, split.header, body, counts);
-    Ok((file, found, compressed))
+    Ok((file, found, compressed.map(pages::Typesetter::finish)))
 }
-
-/// Typeset text compressed at a time in a long body: large enough that deflate loses
-/// nothing to the piece boundaries, small beside a long file.
-const TYPESET_PIECE: usize = 4 << 20;
 
 /// Every story file parsed, in the order given, with what the writer keeps of them.
 pub struct Parsed {
@@ -212,7 +202,12 @@ fn keep_body(
             events.shrink_to_fit();
         }
         Keep::Typeset if !has_images => {
-            typeset = Some(pages::Body::typeset(&events, file.words, labels));
+            typeset = Some(pages::Body::typeset(
+                &events,
+                file.words,
+                &ImageMap::new(),
+                labels,
+            ));
             events = Vec::new();
         }
         Keep::Typeset => {}

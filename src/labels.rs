@@ -18,6 +18,8 @@ const CATALOGUES: &[(&str, &str)] = &[("en", include_str!("../templates/labels/e
 #[serde(deny_unknown_fields)]
 pub struct Labels {
     pub cover: String,
+    /// The cover image's alt text (`Cover of {title}`).
+    pub cover_of: String,
     pub about: String,
     pub warnings: String,
     pub contents: String,

@@ -107,20 +107,6 @@ impl Deflated {
         }
     }
 
-    /// Deflates `bytes` on their own and adds them after what is there. Every piece
-    /// ends on a sync flush (byte-aligned, no final block), so the pieces read as one
-    /// stream; appending to an empty piece gives exactly `Deflated::new(bytes)`. A body
-    /// too long to hold typeset whole is compressed this way, a few megabytes at a time.
-    pub fn append(&mut self, bytes: &[u8]) {
-        deflate_onto(bytes, &mut self.data, FlushCompress::Sync);
-        let mut crc = self.hasher();
-        let mut more = crc32fast::Hasher::new();
-        more.update(bytes);
-        crc.combine(&more);
-        self.crc = crc.finalize();
-        self.len += bytes.len() as u64;
-    }
-
     /// The uncompressed length.
     pub fn len(&self) -> u64 {
         self.len
@@ -327,16 +313,10 @@ pub fn read_comment(tail: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn pieces_appended_read_back_as_one_stream() {
+    fn a_piece_deflated_ahead_reads_back_inside_its_page() {
         use super::Deflated;
         let text: Vec<u8> = b"The moth came to the lamp. ".repeat(5000);
-        let mut one = Deflated::default();
-        one.append(&text);
-        assert_eq!(one, Deflated::new(&text), "one piece is the whole");
-        let mut pieces = Deflated::default();
-        for part in text.chunks(10_000) {
-            pieces.append(part);
-        }
+        let pieces = Deflated::new(&text);
         assert_eq!(pieces.len(), text.len() as u64);
         assert_eq!(pieces.inflate(), text);
         let packed = super::pack_around("p".into(), b"<a>", &pieces, b"</a>");

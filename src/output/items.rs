@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::labels::Labels;
 use crate::output::assets::{Extras, ImageAsset};
+use crate::output::pages::page_href;
 use crate::output::views::BookView;
 
 const XHTML: &str = "application/xhtml+xml";
@@ -35,6 +36,10 @@ pub struct ContentsLine {
     /// 0 at the top; 1 for a part, under the installment before it.
     pub depth: usize,
     pub label: String,
+    /// The anchor in the page it points at, if not the page itself: a part points at
+    /// its heading (`title`), so it never shares a target with its installment (which
+    /// a reader such as FBReader takes as one entry and folds away).
+    pub anchor: Option<&'static str>,
 }
 
 /// What an item is among the book's landmarks (EPUB 3) and in its guide (EPUB 2).
@@ -53,10 +58,13 @@ pub struct Landmark {
 pub enum Source<'a> {
     /// A page before the story (cover, about, warnings, contents).
     FrontPage,
-    /// A story page: part `part` of installment `installment` (indices in reading order).
+    /// A story page: page `page` of part `part` of installment `installment` (indices
+    /// in reading order, from 0). A long part is cut into several pages
+    /// (`pages::PAGE_LIMIT`); only its first has contents lines and its heading.
     Story {
         installment: usize,
         part: usize,
+        page: usize,
     },
     Nav,
     Ncx,
@@ -65,8 +73,14 @@ pub enum Source<'a> {
 }
 
 /// The package's items, in manifest order: the pages in reading order, then the
-/// navigation, the stylesheet and the images.
-pub fn items<'a>(book: &BookView, extras: &'a Extras, labels: &Labels) -> Vec<Item<'a>> {
+/// navigation, the stylesheet and the images. `pages(i, j)` is how many pages part `j`
+/// of installment `i` was cut into (at least 1).
+pub fn items<'a>(
+    book: &BookView,
+    extras: &'a Extras,
+    labels: &Labels,
+    pages: impl Fn(usize, usize) -> usize,
+) -> Vec<Item<'a>> {
     let page = |name: &str, contents: Option<&str>, landmark: Option<Landmark>| Item {
         id: name.to_string(),
         href: format!("{name}.xhtml"),
@@ -77,6 +91,7 @@ pub fn items<'a>(book: &BookView, extras: &'a Extras, labels: &Labels) -> Vec<It
             .map(|label| ContentsLine {
                 depth: 0,
                 label: label.to_string(),
+                anchor: None,
             })
             .into_iter()
             .collect(),
@@ -92,10 +107,11 @@ pub fn items<'a>(book: &BookView, extras: &'a Extras, labels: &Labels) -> Vec<It
     };
     let mut items = Vec::new();
     if extras.cover.is_some() {
-        items.push(Item {
-            properties: Some("svg"),
-            ..page("cover", None, landmark("cover", "cover", &labels.cover))
-        });
+        items.push(page(
+            "cover",
+            None,
+            landmark("cover", "cover", &labels.cover),
+        ));
     }
     items.push(page(
         "about",
@@ -125,27 +141,36 @@ pub fn items<'a>(book: &BookView, extras: &'a Extras, labels: &Labels) -> Vec<It
                 contents.push(ContentsLine {
                     depth: 0,
                     label: inst.label.clone(),
+                    anchor: None,
                 });
             }
             if inst.parts.len() > 1 {
                 contents.push(ContentsLine {
                     depth: 1,
                     label: part.label.clone(),
+                    anchor: Some("title"),
                 });
             }
-            items.push(Item {
-                id: format!("story-{n:03}"),
-                href: part.href.clone(),
-                media_type: XHTML,
-                properties: None,
-                in_spine: true,
-                contents,
-                landmark: None,
-                source: Source::Story {
-                    installment: i,
-                    part: j,
-                },
-            });
+            for page in 0..pages(i, j).max(1) {
+                let id = match page {
+                    0 => format!("story-{n:03}"),
+                    _ => format!("story-{n:03}-{}", page + 1),
+                };
+                items.push(Item {
+                    id,
+                    href: page_href(&part.href, page),
+                    media_type: XHTML,
+                    properties: None,
+                    in_spine: true,
+                    contents: std::mem::take(&mut contents),
+                    landmark: None,
+                    source: Source::Story {
+                        installment: i,
+                        part: j,
+                        page,
+                    },
+                });
+            }
         }
     }
 
@@ -234,16 +259,21 @@ pub fn toc(items: &[Item]) -> Vec<TocEntry> {
                 };
                 list = &mut list[last].children;
             }
+            let href = match line.anchor {
+                Some(anchor) => format!("{}#{anchor}", item.href),
+                None => item.href.clone(),
+            };
             list.push(TocEntry {
                 label: line.label.clone(),
-                href: item.href.clone(),
+                href,
                 play_order: 0,
                 id: String::new(),
                 children: Vec::new(),
             });
         }
     }
-    // NCX requires one playOrder per target: an installment and its first part share one.
+    // NCX requires one playOrder per target, increasing in reading order. Every line
+    // has a target of its own (a part points at its heading), so each gets the next.
     fn number(entries: &mut [TocEntry], seen: &mut Vec<String>, count: &mut usize) {
         for e in entries {
             *count += 1;
@@ -372,7 +402,7 @@ mod tests {
     #[test]
     fn one_spine_entry_per_page_in_reading_order() {
         let (book, extras) = table();
-        let items = items(&book, &extras, Labels::for_language("en"));
+        let items = items(&book, &extras, Labels::for_language("en"), |_, _| 1);
         assert_eq!(
             spine(&items),
             [
@@ -406,8 +436,11 @@ mod tests {
     #[test]
     fn every_contents_and_landmark_target_is_in_the_manifest() {
         let (book, extras) = table();
-        let items = items(&book, &extras, Labels::for_language("en"));
-        let in_manifest = |href: &str| items.iter().any(|i| i.href == href);
+        let items = items(&book, &extras, Labels::for_language("en"), |_, _| 1);
+        let in_manifest = |href: &str| {
+            let file = href.split('#').next().unwrap_or(href);
+            items.iter().any(|i| i.href == file)
+        };
         fn hrefs(entries: &[TocEntry], out: &mut Vec<String>) {
             for e in entries {
                 out.push(e.href.clone());
@@ -437,7 +470,7 @@ mod tests {
     fn nav_and_ncx_share_their_labels_from_the_catalogue() {
         let (book, extras) = table();
         let labels = Labels::for_language("en");
-        let items = items(&book, &extras, labels);
+        let items = items(&book, &extras, labels, |_, _| 1);
         let toc = toc(&items);
         let top: Vec<&str> = toc.iter().map(|e| e.label.as_str()).collect();
         assert_eq!(
@@ -453,8 +486,11 @@ mod tests {
         );
         let parts: Vec<&str> = toc[4].children.iter().map(|e| e.label.as_str()).collect();
         assert_eq!(parts, [labels.part_label(1), labels.part_label(2)]);
-        // An installment and its first part are one target: one playOrder.
-        assert_eq!(toc[4].play_order, toc[4].children[0].play_order);
+        // An installment and its first part point at the same page, but not at the same
+        // target: the part at its heading, so no reader folds it into the installment.
+        assert_eq!(toc[4].href, "story-002.xhtml");
+        assert_eq!(toc[4].children[0].href, "story-002.xhtml#title");
+        assert_eq!(toc[4].children[1].href, "story-003.xhtml#title");
         assert_eq!(toc_depth(&toc), 2);
 
         // Both documents are rendered from this one table, so each label appears in both.
@@ -493,7 +529,7 @@ mod tests {
     fn without_a_cover_there_is_no_cover_page_or_landmark() {
         let (book, mut extras) = table();
         extras.cover = None;
-        let items = items(&book, &extras, Labels::for_language("en"));
+        let items = items(&book, &extras, Labels::for_language("en"), |_, _| 1);
         assert_eq!(spine(&items)[0], "about");
         assert!(landmarks(&items).iter().all(|l| l.kind != "cover"));
         assert!(items.iter().all(|i| i.id != "cover-image"));

@@ -10,16 +10,16 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-use crate::book::model::Series;
+use crate::book::model::{body_key, Series};
 use crate::error::{Error, Result};
 use crate::labels::Labels;
 use crate::output::assets::Extras;
 use crate::output::epub::{pack, pack_around, Entry, Packed, ZipWriter};
 use crate::output::items::{items, landmarks, spine, toc, toc_depth, Item, Source};
-use crate::output::pages::Typeset;
+use crate::output::pages::{page_href, resolve_links, Body, Typeset};
 use crate::output::templates::{markup, Templates};
 use crate::output::views::{book_view, BookView};
-use crate::output::xhtml::{write_body, ImageMap};
+use crate::output::xhtml::ImageMap;
 
 #[derive(Debug, Clone, Serialize)]
 struct Accessibility {
@@ -46,7 +46,30 @@ pub fn write_book<W: Write>(
 ) -> Result<W> {
     let labels = Labels::for_language(&series.language);
     let book = book_view(series, extras, labels);
-    let items = items(&book, extras, labels);
+    let image_map: ImageMap = extras
+        .images
+        .iter()
+        .map(|(src, a)| (src.clone(), a.href.clone()))
+        .collect();
+    // Bodies with images wait for the series' image names: they are typeset (and cut
+    // into pages) now, so every part's pages are known before the item table is made.
+    let mut late = Typeset::default();
+    for part in series.installments.iter().flat_map(|i| &i.parts) {
+        let key = body_key(&part.source, &part.header);
+        if typeset.get(&key).is_none() {
+            let body = Body::typeset(&part.body.events, part.words, &image_map, labels);
+            late.insert(key, body);
+        }
+    }
+    let body_of = |installment: usize, part: usize| {
+        let part = &series.installments[installment].parts[part];
+        let key = body_key(&part.source, &part.header);
+        typeset
+            .get(&key)
+            .or_else(|| late.get(&key))
+            .expect("every body was typeset")
+    };
+    let items = items(&book, extras, labels, |i, j| body_of(i, j).pages().len());
     // Every template sees these two; some add their own values.
     let base =
         context! { book => Value::from_serialize(&book), labels => Value::from_serialize(labels) };
@@ -55,17 +78,10 @@ pub fn write_book<W: Write>(
     entries.extend(package_documents(&items, templates, &base, labels)?);
     entries.extend(images(&items));
     let stories = StoryPages {
-        series,
         book: &book,
-        typeset,
+        body_of: &body_of,
         templates,
         base: &base,
-        labels,
-        images: extras
-            .images
-            .iter()
-            .map(|(src, a)| (src.clone(), a.href.clone()))
-            .collect(),
     };
     write_zip(entries, &items, &stories, comment, out, dest)
 }
@@ -167,55 +183,52 @@ fn images(items: &[Item]) -> Vec<Entry> {
 
 /// What rendering a story page needs.
 struct StoryPages<'a> {
-    series: &'a Series,
     book: &'a BookView,
-    typeset: &'a Typeset,
+    /// The typeset body of part `j` of installment `i`.
+    body_of: &'a (dyn Fn(usize, usize) -> &'a Body + Sync),
     templates: &'a Templates,
     base: &'a Value,
-    labels: &'a Labels,
-    images: ImageMap,
 }
 
 impl StoryPages<'_> {
-    /// Renders and compresses the page of part `index` of installment `installment`:
-    /// joined around its typeset body when the template allows, else rendered whole.
-    fn pack(&self, installment: usize, index: usize, href: &str) -> Result<Packed> {
+    /// Renders and compresses page `page` of part `index` of installment
+    /// `installment`: joined around its typeset body when the template allows, else
+    /// rendered whole.
+    fn pack(&self, installment: usize, index: usize, page: usize, href: &str) -> Result<Packed> {
         let templates = self.templates;
         let view = &self.book.installments[installment];
-        let part = &self.series.installments[installment].parts[index];
+        let body = (self.body_of)(installment, index);
         let path = format!("OEBPS/{href}");
         let ctx = context! {
             installment => Value::from_serialize(view),
             part => Value::from_serialize(&view.parts[index]),
+            // Only the first page of a part carries its heading.
+            page => context! {
+                number => page + 1,
+                first => page == 0,
+                count => body.pages().len(),
+            },
             ..self.base.clone()
         };
-        let body = match self
-            .typeset
-            .get(&crate::book::model::body_key(&part.source, &part.header))
-            .map(|b| &b.0)
-        {
-            Some(typeset) if !typeset.is_empty() => {
-                if let Some((before, after)) =
-                    templates.render_around_body("part.xhtml", ctx.clone())
-                {
-                    return Ok(pack_around(
-                        path,
-                        before.as_bytes(),
-                        typeset,
-                        after.as_bytes(),
-                    ));
-                }
-                String::from_utf8(typeset.inflate())
-                    .expect("a typeset body is the UTF-8 it was made from")
+        let typeset = &body.pages()[page];
+        if !typeset.is_empty() && !body.links_across_pages() {
+            if let Some((before, after)) = templates.render_around_body("part.xhtml", ctx.clone()) {
+                return Ok(pack_around(
+                    path,
+                    before.as_bytes(),
+                    typeset,
+                    after.as_bytes(),
+                ));
             }
-            Some(_) => String::new(),
-            None => {
-                let mut body = String::with_capacity(part.words * 7);
-                write_body(&part.body.events, &self.images, self.labels, &mut body);
-                body
-            }
-        };
-        let html = templates.render("part.xhtml", context! { body => markup(body), ..ctx })?;
+        }
+        let mut body_xhtml = String::from_utf8(typeset.inflate())
+            .expect("a typeset body is the UTF-8 it was made from");
+        if body.links_across_pages() {
+            let first = &view.parts[index].href;
+            body_xhtml = resolve_links(&body_xhtml, |n| page_href(first, n));
+        }
+        let html =
+            templates.render("part.xhtml", context! { body => markup(body_xhtml), ..ctx })?;
         Ok(pack(Entry::new(path, html)))
     }
 }
@@ -230,10 +243,14 @@ fn write_zip<W: Write>(
     out: W,
     dest: &Path,
 ) -> Result<W> {
-    let jobs: Vec<(usize, usize, &str)> = items
+    let jobs: Vec<(usize, usize, usize, &str)> = items
         .iter()
         .filter_map(|i| match i.source {
-            Source::Story { installment, part } => Some((installment, part, i.href.as_str())),
+            Source::Story {
+                installment,
+                part,
+                page,
+            } => Some((installment, part, page, i.href.as_str())),
             _ => None,
         })
         .collect();
@@ -251,7 +268,7 @@ fn write_zip<W: Write>(
     for chunk in jobs.chunks(PAGES_IN_FLIGHT) {
         let packed: Vec<Result<Packed>> = chunk
             .par_iter()
-            .map(|&(installment, part, href)| stories.pack(installment, part, href))
+            .map(|&(installment, part, page, href)| stories.pack(installment, part, page, href))
             .collect();
         for p in packed {
             zip.add(p?).map_err(io)?;

@@ -158,7 +158,7 @@ pub struct PartView {
     /// The body's own heading line (`Chapter 3: Undertow`).
     pub heading: Option<String>,
     /// What the page heading says under the installment's title: the part label and
-    /// the file's own heading line, each only when it adds something (`Part 2: Ebb`).
+    /// the file's own heading line, each only when it adds something (`Part 2 — Ebb`).
     pub subtitle: Option<String>,
     /// The facts and notes shown above the story; `None` when there are none.
     pub intro: Option<IntroView>,
@@ -288,7 +288,9 @@ fn subtitle(
             Some(if names_part {
                 h.to_string()
             } else {
-                format!("{label}: {h}")
+                // A dash, not a colon: the heading often has a colon of its own
+                // (`Part 1 — Chapter 3: Undertow`).
+                format!("{label} — {h}")
             })
         }
         (Some(label), _) => Some(label.to_string()),
@@ -669,7 +671,7 @@ mod tests {
         );
         assert_eq!(
             subtitle(&undertow, Some("Part 2"), 2, Some("Ebb")).as_deref(),
-            Some("Part 2: Ebb")
+            Some("Part 2 — Ebb")
         );
         assert_eq!(
             subtitle(&undertow, Some("Part 2"), 2, None).as_deref(),

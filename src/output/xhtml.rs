@@ -101,16 +101,26 @@ impl<'a> Writer<'a> {
                 self.out.push_str("</code>");
             }
             Event::LineBreak => self.out.push_str("<br/>"),
-            Event::SceneBreak => {
+            Event::SceneBreak(ornament) => {
+                // A separator with a label: assistive technology announces a scene
+                // break, not the ornament's symbols.
                 self.out
                     .push_str("<div class=\"scene-break\" role=\"separator\" aria-label=\"");
                 escape_into(self.out, &self.labels.scene_break);
-                self.out
-                    .push_str("\">*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*</div>\n");
+                self.out.push_str("\">");
+                match ornament {
+                    Some(o) => escape_into(self.out, o),
+                    None => self.out.push_str("*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*"),
+                }
+                self.out.push_str("</div>\n");
             }
+            // A line of its own, made by a line break: Okular (Qt's HTML import) takes
+            // a no-break space for white space and drops a paragraph holding only one,
+            // so the gap vanished there; a `<br/>` is a line in every reader. Hidden
+            // from screen readers: a gap is not story text.
             Event::Pause => self
                 .out
-                .push_str("<p class=\"pause\" aria-hidden=\"true\">\u{a0}</p>\n"),
+                .push_str("<p class=\"pause\" aria-hidden=\"true\"><br/></p>\n"),
             Event::FootnoteReference(label) => {
                 let n = self.footnote_number(label);
                 self.references[n - 1] += 1;
@@ -342,10 +352,28 @@ mod tests {
 
     #[test]
     fn scene_breaks_are_visible_text_not_bare_rules() {
-        let html = render(vec![Event::SceneBreak]);
+        let html = render(vec![Event::SceneBreak(None)]);
         assert!(html.contains("role=\"separator\""));
         assert!(html.contains('*'));
         assert!(!html.contains("<hr"));
+    }
+
+    #[test]
+    fn a_pause_is_a_line_of_its_own_hidden_from_screen_readers() {
+        // Not white space alone, which Okular drops with the paragraph holding it.
+        assert_eq!(
+            render(vec![Event::Pause]),
+            "<p class=\"pause\" aria-hidden=\"true\"><br/></p>\n"
+        );
+    }
+
+    #[test]
+    fn the_writers_ornament_is_the_scene_break_and_is_labelled() {
+        let html = render(vec![Event::SceneBreak(Some("~*~ <3".into()))]);
+        assert_eq!(
+            html,
+            "<div class=\"scene-break\" role=\"separator\" aria-label=\"Scene break\">~*~ &lt;3</div>\n"
+        );
     }
 
     #[test]

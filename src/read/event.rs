@@ -15,8 +15,10 @@ pub enum Event {
     /// A forced line break inside a block (verse, addresses, Markdown hard breaks).
     LineBreak,
     /// A scene break. Rendered as a visible centred ornament, never a bare rule, because
-    /// some reading systems drop styled `<hr>` elements entirely.
-    SceneBreak,
+    /// some reading systems drop styled `<hr>` elements entirely. It holds the writer's
+    /// own ornament (`~*~`, `oOo`) when there is one worth keeping, or `None` for the
+    /// book's default (`*   *   *`).
+    SceneBreak(Option<String>),
     /// Two or more blank lines: the writer's pause, kept as a visible gap.
     Pause,
     /// A footnote reference; the label is the Markdown label (`[^note]` gives `note`).

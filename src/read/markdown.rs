@@ -8,6 +8,7 @@ use pulldown_cmark::{Alignment, Event as Md, Options, Parser, Tag as MdTag, TagE
 use crate::diag::Diagnostic;
 use crate::input::settings::Typography;
 use crate::read::event::{Align, Body, Event, Tag};
+use crate::read::text::{is_closing, is_note_start, is_scene_break, ornament};
 
 /// Reads a Markdown body. `file` and `first_line` place diagnostics at file lines.
 pub fn parse(
@@ -24,15 +25,17 @@ pub fn parse(
     let _ = (file, first_line);
 
     let mut r = Reader::default();
-    let mut parser = Parser::new_ext(body, options);
-    while let Some(event) = parser.next() {
+    let mut parser = Parser::new_ext(body, options).into_offset_iter();
+    while let Some((event, range)) = parser.next() {
         match event {
             Md::Start(MdTag::Heading { level, .. })
-                if r.events.is_empty() && r.heading.is_none() =>
+                if r.heading.is_none() && (r.events.is_empty() || opening_notes(&r.events)) =>
             {
-                // A heading before any story is the installment's own heading.
+                // A heading before any story, or after the writer's opening notes only,
+                // is the installment's own heading; what stands before it is the note.
+                r.notes_before = r.events.len();
                 let mut text = String::new();
-                for e in parser.by_ref() {
+                for (e, _) in parser.by_ref() {
                     match e {
                         Md::End(TagEnd::Heading(_)) => break,
                         Md::Text(t) | Md::Code(t) => text.push_str(&t),
@@ -43,11 +46,25 @@ pub fn parse(
                 let _ = level;
                 r.heading = Some(text.trim().to_string());
             }
+            Md::Start(MdTag::Paragraph)
+                if r.open.is_empty() && is_ornament_line(&body[range.clone()]) =>
+            {
+                // A paragraph that is only an ornament (`~*~`, `oOo`) is a scene break,
+                // as in a text file; its source is read, not its events, because
+                // pulldown-cmark takes `~` and `*` for markup.
+                for (e, _) in parser.by_ref() {
+                    if matches!(e, Md::End(TagEnd::Paragraph)) {
+                        break;
+                    }
+                }
+                r.events
+                    .push(Event::SceneBreak(ornament(body[range].trim())));
+            }
             Md::Start(MdTag::Image {
                 dest_url, title, ..
             }) => {
                 let mut alt = String::new();
-                for e in parser.by_ref() {
+                for (e, _) in parser.by_ref() {
                     match e {
                         Md::End(TagEnd::Image) => break,
                         Md::Text(t) | Md::Code(t) => alt.push_str(&t),
@@ -74,25 +91,191 @@ pub fn parse(
             }
             Md::SoftBreak => r.text(" "),
             Md::HardBreak => r.events.push(Event::LineBreak),
-            Md::Rule => r.events.push(Event::SceneBreak),
+            // The writer's own `***` or `* * *` is kept as the ornament.
+            Md::Rule => r.events.push(Event::SceneBreak(ornament(&body[range]))),
             Md::TaskListMarker(done) => r.text(if done { "[x] " } else { "[ ] " }),
         }
     }
     r.close_inline_html();
+    let events = story_roles(r.events, r.notes_before);
     // pulldown-cmark leaves a reference with no definition as text (`[^x]`), so
     // nothing is lost and nothing needs reporting.
     (
         Body {
             heading: r.heading,
-            events: r.events,
+            events,
         },
         Vec::new(),
     )
 }
 
+/// Whether a paragraph's source is one line that is a scene break.
+fn is_ornament_line(source: &str) -> bool {
+    let line = source.trim();
+    !line.contains('\n') && is_scene_break(line)
+}
+
+/// How many paragraphs an end note may take after it, as in the text reader.
+const END_NOTE_TAKES: usize = 8;
+
+/// The top-level blocks of `events`, as ranges: a container from its start to its end,
+/// or one event standing alone.
+fn blocks(events: &[Event]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, e) in events.iter().enumerate() {
+        match e {
+            Event::Start(_) => {
+                if depth == 0 {
+                    start = i;
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    out.push(start..i + 1);
+                }
+            }
+            _ if depth == 0 => out.push(i..i + 1),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The visible text of a block, without markup.
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for e in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            text.push_str(t);
+        }
+    }
+    text
+}
+
+/// Whether a block (a paragraph or a block quote) is the writer's note: its first
+/// words are a note label (`A/N:`, `Author's note:`), the rule of the text reader.
+fn is_note_block(block: &[Event]) -> bool {
+    matches!(
+        block.first(),
+        Some(Event::Start(Tag::Paragraph | Tag::BlockQuote))
+    ) && block
+        .iter()
+        .find_map(|e| match e {
+            Event::Text(t) if !t.trim().is_empty() => Some(t),
+            _ => None,
+        })
+        .is_some_and(|t| is_note_start(t.trim_start()))
+}
+
+/// Whether the events so far are only the writer's opening notes: a note block first,
+/// then at most a few paragraphs or quotes (the rest of the note) and nothing else.
+fn opening_notes(events: &[Event]) -> bool {
+    let blocks = blocks(events);
+    blocks
+        .first()
+        .is_some_and(|b| is_note_block(&events[b.clone()]))
+        && blocks.len() <= END_NOTE_TAKES
+        && blocks.iter().all(|b| {
+            matches!(
+                events[b.start],
+                Event::Start(Tag::Paragraph | Tag::BlockQuote)
+            )
+        })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Story,
+    Note,
+    Closing,
+}
+
+/// What the text reader does to a body, for Markdown: `> A/N: …` quotes and `A/N:`
+/// paragraphs are author's notes (the first `notes_before` events all are, see the
+/// heading rule), an end note takes the few paragraphs after it, the last story
+/// paragraphs that say `TBC`, `**The End**` and the like are closings.
+fn story_roles(events: Vec<Event>, notes_before: usize) -> Vec<Event> {
+    let blocks = blocks(&events);
+    let mut roles: Vec<Role> = blocks
+        .iter()
+        .map(|b| {
+            if b.end <= notes_before || is_note_block(&events[b.clone()]) {
+                Role::Note
+            } else {
+                Role::Story
+            }
+        })
+        .collect();
+
+    // An end note takes the few paragraphs after it when nothing but paragraphs
+    // follows (`Reviews are love.`), as in the text reader; the opening notes never
+    // do, or a short story after them would become a note.
+    let opening = roles.iter().take_while(|r| **r == Role::Note).count();
+    let is_para = |k: usize| matches!(events[blocks[k].start], Event::Start(Tag::Paragraph));
+    if let Some(last_note) = (opening..blocks.len()).rev().find(|&k| {
+        roles[k] == Role::Note
+            && k + 1 + END_NOTE_TAKES >= blocks.len()
+            && (k + 1..blocks.len()).all(|j| is_para(j) && roles[j] == Role::Story)
+    }) {
+        for role in &mut roles[last_note + 1..] {
+            *role = Role::Note;
+        }
+    }
+    // Closings: the last story paragraphs, before the end notes, past scene breaks.
+    for k in (opening..blocks.len()).rev() {
+        let scene_break = matches!(events[blocks[k].start], Event::SceneBreak(_));
+        if roles[k] == Role::Note || scene_break {
+            continue;
+        }
+        if is_para(k) && is_closing(plain_text(&events[blocks[k].clone()]).trim()) {
+            roles[k] = Role::Closing;
+        } else {
+            break;
+        }
+    }
+
+    let mut out = Vec::with_capacity(events.len() + 4);
+    let mut in_note = false;
+    let mut events = events.into_iter();
+    for (b, role) in blocks.iter().zip(roles) {
+        let block: Vec<Event> = events.by_ref().take(b.len()).collect();
+        if (role == Role::Note) != in_note {
+            out.push(if in_note {
+                Event::End(Tag::AuthorNote)
+            } else {
+                Event::Start(Tag::AuthorNote)
+            });
+            in_note = !in_note;
+        }
+        let n = block.len();
+        match role {
+            // A quoted note is the note itself: its quote marks go.
+            Role::Note if matches!(block[0], Event::Start(Tag::BlockQuote)) => {
+                out.extend(block.into_iter().skip(1).take(n - 2))
+            }
+            Role::Closing => {
+                out.push(Event::Start(Tag::Closing));
+                out.extend(block.into_iter().skip(1).take(n - 2));
+                out.push(Event::End(Tag::Closing));
+            }
+            _ => out.extend(block),
+        }
+    }
+    if in_note {
+        out.push(Event::End(Tag::AuthorNote));
+    }
+    out
+}
+
 #[derive(Default)]
 struct Reader {
     heading: Option<String>,
+    /// Events before a heading that follows opening notes: all of them are the note.
+    notes_before: usize,
     events: Vec<Event>,
     /// Containers opened from Markdown, so `End` can be matched without carrying data.
     open: Vec<Tag>,
@@ -318,5 +501,115 @@ mod tests {
             alt: "A harbour map".into(),
             title: "Map".into()
         }));
+    }
+
+    fn parsed(md: &str) -> Body {
+        parse(md, "t.md", 1, Typography::Smart).0
+    }
+
+    #[test]
+    fn closing_lines_are_closings_as_in_text() {
+        for md in [
+            "The boat came in.\n\n**TBC**\n",
+            "The boat came in.\n\nTo be continued...\n",
+            "The boat came in.\n\n*The End*\n\n***\n",
+            "The boat came in.\n\n~fin~\n\n> A/N: thanks for reading!\n",
+        ] {
+            let (_, out) = html(md);
+            assert!(out.contains("<p class=\"closing\">"), "{md}: {out}");
+            assert!(out.starts_with("<p>The boat came in.</p>"), "{md}: {out}");
+        }
+        let (_, out) = html("**TBC**\n");
+        assert_eq!(out, "<p class=\"closing\"><strong>TBC</strong></p>\n");
+        // Only at the end of the story.
+        let (_, out) = html("The End\n\nThe boat came in.\n");
+        assert!(!out.contains("closing"), "{out}");
+    }
+
+    #[test]
+    fn quoted_and_labelled_notes_are_authors_notes() {
+        let md = "> A/N: For Rin, who asked.\n\nThe boat came in.\n\nIt left again.\n\n> Author's note: thanks!\n> More soon.\n\nReviews are love.\n";
+        let body = parsed(md);
+        let starts: Vec<usize> = body
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| **e == Event::Start(Tag::AuthorNote))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(starts.len(), 2, "{:?}", body.events);
+        assert_eq!(starts[0], 0);
+        assert!(!body.events.contains(&Event::Start(Tag::BlockQuote)));
+        assert_eq!(body.events.last(), Some(&Event::End(Tag::AuthorNote)));
+        let (_, out) = html(md);
+        assert!(out.ends_with("<p>Reviews are love.</p>\n</div>\n"), "{out}");
+        assert!(
+            out.contains("<p>The boat came in.</p>\n<p>It left again.</p>"),
+            "{out}"
+        );
+        // A quote that is not a note stays a quote, and a start note does not take
+        // the short story after it.
+        let (_, out) = html("A/N: hi.\n\n> Tide tables, 1902.\n\nThe boat came in.\n");
+        assert!(out.contains("<blockquote>"), "{out}");
+        assert!(out.ends_with("</div>\n<blockquote>\n<p>Tide tables, 1902.</p>\n</blockquote>\n<p>The boat came in.</p>\n"), "{out}");
+    }
+
+    #[test]
+    fn notes_policy_applies_to_markdown_notes() {
+        use crate::book::assemble::apply_notes_policy;
+        use crate::input::settings::NotesPolicy;
+        let body = parsed("> A/N: For Rin.\n\nThe boat came in.\n\n**TBC**\n");
+        let (omitted, n) = apply_notes_policy(body.events.clone(), NotesPolicy::Omit);
+        assert_eq!(n, 1);
+        assert!(!omitted.contains(&Event::Start(Tag::AuthorNote)));
+        assert_eq!(omitted[0], Event::Start(Tag::Paragraph));
+        // The notes' words are not story words.
+        let counts = crate::book::words::Counts::of(&body.events);
+        assert_eq!((counts.words, counts.notes), (5, 1));
+        let (end, _) = apply_notes_policy(body.events, NotesPolicy::End);
+        assert_eq!(end.last(), Some(&Event::End(Tag::AuthorNote)));
+        assert_eq!(end[0], Event::Start(Tag::Paragraph));
+    }
+
+    #[test]
+    fn a_heading_after_opening_notes_is_the_heading() {
+        let body = parsed("> A/N: For Rin, who asked.\n\nThis one took a while.\n\n# Chapter 6: Letters\n\nThe post came late.\n");
+        assert_eq!(body.heading.as_deref(), Some("Chapter 6: Letters"));
+        assert_eq!(body.events[0], Event::Start(Tag::AuthorNote));
+        let end = body
+            .events
+            .iter()
+            .position(|e| *e == Event::End(Tag::AuthorNote))
+            .unwrap();
+        assert!(body.events[..end].contains(&Event::Text("This one took a while.".into())));
+        assert_eq!(
+            body.events[end + 2],
+            Event::Text("The post came late.".into())
+        );
+        assert!(body.events[end + 1..]
+            .iter()
+            .all(|e| !matches!(e, Event::Start(Tag::AuthorNote))));
+        // After story text a heading stays in the body.
+        let body = parsed("The post came late.\n\n# Chapter 6\n\nMore.\n");
+        assert_eq!(body.heading, None);
+        assert!(body.events.contains(&Event::Start(Tag::Heading(1))));
+    }
+
+    #[test]
+    fn the_writers_ornament_is_kept() {
+        let body = parsed("One.\n\n* * *\n\nTwo.\n\n~*~\n\nThree.\n\noOo\n\nFour.\n");
+        let breaks: Vec<&Event> = body
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::SceneBreak(_)))
+            .collect();
+        assert_eq!(
+            breaks,
+            [
+                &Event::SceneBreak(Some("* * *".into())),
+                &Event::SceneBreak(Some("~*~".into())),
+                &Event::SceneBreak(Some("oOo".into()))
+            ]
+        );
     }
 }

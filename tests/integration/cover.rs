@@ -70,8 +70,9 @@ fn cover_of(epub_path: &Path) -> Option<(String, u32, u32)> {
     );
     let page = epub.text("OEBPS/cover.xhtml");
     assert!(
-        page.contains(&format!("xlink:href=\"{href}\""))
-            && page.contains("preserveAspectRatio=\"xMidYMid meet\"")
+        page.contains(&format!("<img class=\"cover-image\" src=\"{href}\""))
+            && !page.contains("<svg"),
+        "a plain img cover page (Okular misdraws an SVG-wrapped one)"
     );
     let mut zip =
         zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(epub_path).unwrap())).unwrap();
@@ -82,7 +83,6 @@ fn cover_of(epub_path: &Path) -> Option<(String, u32, u32)> {
     )
     .unwrap();
     let img = image::load_from_memory(&bytes).unwrap();
-    assert!(page.contains(&format!("viewBox=\"0 0 {} {}\"", img.width(), img.height())));
     Some((media, img.width(), img.height()))
 }
 

@@ -5,9 +5,13 @@ mod support;
 
 mod batch;
 mod build;
+mod calibre;
 mod cli;
 mod cover;
 mod fuzz;
 mod hostile;
 mod html;
+mod layout;
 mod manifest;
+mod pages;
+mod reader;

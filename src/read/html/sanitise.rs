@@ -178,7 +178,7 @@ impl<'a> Sanitiser<'a> {
                     self.events.push(Event::LineBreak);
                 }
             }
-            "hr" => self.block_event(Event::SceneBreak),
+            "hr" => self.block_event(Event::SceneBreak(None)),
             "img" => self.image(e),
             "p" => self.paragraph(e, centred),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
@@ -289,7 +289,9 @@ impl<'a> Sanitiser<'a> {
             return;
         }
         if !has_image && crate::read::text::is_scene_break(trimmed) {
-            self.events.push(Event::SceneBreak);
+            // The writer's own ornament (`~*~`), as the text reader keeps it.
+            self.events
+                .push(Event::SceneBreak(crate::read::text::ornament(trimmed)));
             return;
         }
         self.inline_block(

@@ -4,7 +4,7 @@
 use super::inline::inline_events;
 use super::items::{Item, Role, Roles};
 use super::join::Join;
-use super::lines::{Line, LineNumbers};
+use super::lines::{ornament, Line, LineNumbers};
 use super::TextOptions;
 use crate::diag::{Code, Diagnostic};
 use crate::read::event::{Event, Tag};
@@ -65,7 +65,9 @@ pub(super) fn emit(
             open_note = group;
         }
         match *item {
-            Item::SceneBreak => events.push(Event::SceneBreak),
+            Item::SceneBreak { line } => {
+                events.push(Event::SceneBreak(ornament(lines[line as usize].content)))
+            }
             Item::Pause => {}
             Item::Para { first, last } => {
                 let (first, last) = (first as usize, last as usize);

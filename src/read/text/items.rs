@@ -13,7 +13,10 @@ pub(super) enum Item {
         first: u32,
         last: u32,
     },
-    SceneBreak,
+    /// A scene break on line `line`.
+    SceneBreak {
+        line: u32,
+    },
     Pause,
 }
 
@@ -32,7 +35,7 @@ pub(super) fn build_items(lines: &[Line], joins: &[Join], layout: &Layout) -> Ve
                 i += 1;
             }
             Kind::Break => {
-                items.push(Item::SceneBreak);
+                items.push(Item::SceneBreak { line: i as u32 });
                 blanks = 0;
                 i += 1;
             }
@@ -111,7 +114,13 @@ impl Roles<'_, '_> {
     }
 }
 
-pub(super) fn assign_roles<'r, 'a>(items: &'r [Item], lines: &'r [Line<'a>]) -> Roles<'r, 'a> {
+/// `notes_before` items at the start are opening notes whatever they say (those before
+/// a heading that follows a note, see `find_heading`).
+pub(super) fn assign_roles<'r, 'a>(
+    items: &'r [Item],
+    lines: &'r [Line<'a>],
+    notes_before: usize,
+) -> Roles<'r, 'a> {
     let mut roles = Roles {
         items,
         lines,
@@ -140,6 +149,7 @@ pub(super) fn assign_roles<'r, 'a>(items: &'r [Item], lines: &'r [Line<'a>]) -> 
         }
         k += 1;
     }
+    let start_end = start_end.max(notes_before);
 
     // The end region: the earliest note after which no scene break or closing comes,
     // and not much more text (so a note between scenes does not swallow the story).
@@ -163,7 +173,7 @@ pub(super) fn assign_roles<'r, 'a>(items: &'r [Item], lines: &'r [Line<'a>]) -> 
                 end_region = k;
             }
         }
-        if items[k] == Item::SceneBreak || closing_at(k) {
+        if matches!(items[k], Item::SceneBreak { .. }) || closing_at(k) {
             structure_after = true;
         }
         if roles.para(k).is_some() {
@@ -177,7 +187,7 @@ pub(super) fn assign_roles<'r, 'a>(items: &'r [Item], lines: &'r [Line<'a>]) -> 
     for k in (start_end..end_region).rev() {
         if closing_at(k) {
             closings.push(k);
-        } else if !matches!(items[k], Item::SceneBreak | Item::Pause) {
+        } else if !matches!(items[k], Item::SceneBreak { .. } | Item::Pause) {
             break;
         }
     }
@@ -206,7 +216,7 @@ mod tests {
         // Blank lines around a scene break are not a pause.
         let events = read("One.\n\n\n* * *\n\n\nTwo.\n").events;
         assert!(!events.contains(&Event::Pause));
-        assert!(events.contains(&Event::SceneBreak));
+        assert!(events.contains(&Event::SceneBreak(Some("* * *".into()))));
     }
 
     #[test]

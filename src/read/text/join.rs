@@ -35,25 +35,62 @@ fn wraps_into(a: &Line, b: &Line, width: usize) -> bool {
 /// How `b` relates to `a` inside a block of a hard-wrapped file: a wrap when `b`'s
 /// first word would (nearly: hand wrapping is ragged) not have fitted on `a`, else a
 /// line kept on purpose (verse, an address, a list).
-fn continues_in_block(a: &Line, b: &Line, layout: &Layout) -> Join {
-    if a.width() + 1 + first_word_width(b.content) + layout.slack() > layout.width {
+///
+/// A line kept short on purpose that ends a sentence ends its paragraph: two lines of
+/// dialogue (`"Go home," said the harbourmaster.` / `"No," said Ines.`) are two
+/// paragraphs. Verse keeps its breaks because its lines run on (`,`, `;`, nothing)
+/// until the stanza's last, the same test the verse rule below makes. In an
+/// indent-marked file the indent alone says where a paragraph starts, so there an
+/// unindented line always stays in the paragraph (`paragraph_starts` is false).
+fn continues_in_block(a: &Line, b: &Line, layout: &Layout, paragraph_starts: bool) -> Join {
+    let needed = a.width() + 1 + first_word_width(b.content);
+    if ends_sentence(a.content) && paragraph_starts {
+        // After a finished sentence no slack is given and new dialogue is never a
+        // wrap, as in a file without blank lines (`wraps_into`).
+        if !starts_dialogue(b.content) && needed > layout.width {
+            Join::Space
+        } else {
+            Join::New
+        }
+    } else if needed + layout.slack() > layout.width {
         Join::Space
+    } else if ends_sentence(a.content) {
+        sentence_ends(paragraph_starts)
     } else {
         Join::Break
     }
 }
 
+/// What follows a short line that ends a sentence: a new paragraph, unless the file
+/// marks paragraphs by indenting, where the unindented line goes on with the paragraph.
+fn sentence_ends(paragraph_starts: bool) -> Join {
+    if paragraph_starts {
+        Join::New
+    } else {
+        Join::Space
+    }
+}
+
 /// How `b` relates to `a` inside a block when no wrap width could be measured (an
 /// unwrapped file, or too few lines to tell).
-fn continues_unmeasured(a: &Line, b: &Line, layout: &Layout) -> Join {
+///
+/// In an indent-marked file (`paragraph_starts` false) the indent is the only sign of
+/// a new paragraph, so an unindented line continues it whatever its length or whether
+/// it opens dialogue: the writer's tool wrapped it, or the writer pressed return
+/// without indenting.
+fn continues_unmeasured(a: &Line, b: &Line, layout: &Layout, paragraph_starts: bool) -> Join {
     // The indent is left out of the length: tools that wrap at 78 count a tab as one
     // character, and a tab-indented first line then measures 81 columns here.
-    if a.width() - a.indent() > 80 || (starts_dialogue(b.content) && ends_sentence(a.content)) {
+    let long = a.width() - a.indent() > 80;
+    if paragraph_starts && (long || (starts_dialogue(b.content) && ends_sentence(a.content))) {
         // Lines longer than any wrap are paragraphs of their own.
         Join::New
-    } else if a.width() >= layout.short() {
+    } else if long || a.width() >= layout.short() {
         // Long enough to be a wrap.
         Join::Space
+    } else if ends_sentence(a.content) {
+        // A short line that ends a sentence ends its paragraph, as in a measured block.
+        sentence_ends(paragraph_starts)
     } else {
         Join::Break
     }
@@ -75,10 +112,11 @@ pub(super) fn decide_joins(lines: &[Line], layout: &Layout) -> Vec<Join> {
             Join::New
         } else if layout.indent_base.is_some() || layout.blank_separated {
             // An unindented line after an indented one, or a line inside a block.
+            let paragraph_starts = layout.indent_base.is_none();
             if layout.wrapped {
-                continues_in_block(a, b, layout)
+                continues_in_block(a, b, layout, paragraph_starts)
             } else {
-                continues_unmeasured(a, b, layout)
+                continues_unmeasured(a, b, layout, paragraph_starts)
             }
         } else if layout.wrapped && wraps_into(a, b, layout.width) {
             Join::Space
@@ -223,6 +261,82 @@ the sea was louder than her voice.
                 "“Stop that,” he said.",
                 "She stopped.",
                 "He left."
+            ]
+        );
+    }
+
+    #[test]
+    fn short_lines_that_end_sentences_end_their_paragraphs_in_a_wrapped_block() {
+        let input = "\
+The lantern keeper climbed the stairs every night at dusk, counting the
+steps under her breath as her mother had taught her, and never once did
+she lose count, not even on the night the harbour burned to the waterline.
+
+\"Go home,\" said the harbourmaster.
+\"No,\" said Ines.
+She sat down on the step.
+He let her be.
+
+\"Go home, Ines, before the tide turns,\" said the old harbourmaster.
+\"No,\" said Ines.
+
+The song went:
+
+The road goes on,
+the river bends,
+and every lantern burns.
+
+She hummed it twice over, then stopped, because the wind had changed and
+the sea was louder than her voice, and the boats were coming home at last.
+";
+        assert_eq!(
+            paragraphs(input),
+            [
+                "The lantern keeper climbed the stairs every night at dusk, counting the steps under her breath as her mother had taught her, and never once did she lose count, not even on the night the harbour burned to the waterline.",
+                "“Go home,” said the harbourmaster.",
+                "“No,” said Ines.",
+                "She sat down on the step.",
+                "He let her be.",
+                "“Go home, Ines, before the tide turns,” said the old harbourmaster.",
+                "“No,” said Ines.",
+                "The song went:",
+                "The road goes on,/the river bends,/and every lantern burns.",
+                "She hummed it twice over, then stopped, because the wind had changed and the sea was louder than her voice, and the boats were coming home at last."
+            ]
+        );
+        // Where no width could be measured (a short file), the same.
+        assert_eq!(
+            paragraphs("\"Go home,\" said the harbourmaster.\n\"No,\" said Ines.\n\nShe stayed.\nHe left.\n\nThe road goes on,\nthe river bends.\n"),
+            [
+                "“Go home,” said the harbourmaster.",
+                "“No,” said Ines.",
+                "She stayed.",
+                "He left.",
+                "The road goes on,/the river bends."
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unindented_line_continues_an_indented_paragraph() {
+        // Long unwrapped lines, dialogue after a finished sentence, and short lines:
+        // without the indent none of them starts a paragraph.
+        let input = "\
+    The lantern keeper climbed the stairs every night at dusk, counting the steps under her breath as her mother had taught her.
+And she never once lost count.
+    \"Forty-one,\" she said to nobody at all, and the lamp answered with a hum.
+\"Forty-two,\" said the wind.
+    The lamp was cold.
+She struck the match.
+    Below her the boats were coming home.
+";
+        assert_eq!(
+            paragraphs(input),
+            [
+                "The lantern keeper climbed the stairs every night at dusk, counting the steps under her breath as her mother had taught her. And she never once lost count.",
+                "“Forty-one,” she said to nobody at all, and the lamp answered with a hum. “Forty-two,” said the wind.",
+                "The lamp was cold. She struck the match.",
+                "Below her the boats were coming home."
             ]
         );
     }

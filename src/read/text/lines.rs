@@ -179,6 +179,40 @@ pub fn is_scene_break(line: &str) -> bool {
     has_symbol || mixed
 }
 
+/// Longest run of an ornament without a space that is kept: a longer one (a rule drawn
+/// in dashes across the page) cannot wrap and would run off a phone's screen.
+const ORNAMENT_RUN: usize = 24;
+
+/// The writer's ornament for a scene-break line, as it is to be shown: its symbols and
+/// spacing as written (`*    *    *` keeps its wide gaps: a run of spaces becomes
+/// no-break spaces ending in one plain space, at most four, so it still wraps on a
+/// narrow screen). `None` (the book's default ornament) for a line with a run too long
+/// to show on a narrow screen, or a lone `#` (the manuscript mark for a break, not an
+/// ornament).
+pub fn ornament(line: &str) -> Option<String> {
+    let line = line.trim();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words == ["#"] || words.iter().any(|w| w.chars().count() > ORNAMENT_RUN)
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut gap = 0usize;
+    for c in line.chars() {
+        if c.is_whitespace() {
+            gap += 1;
+            continue;
+        }
+        if gap > 0 {
+            out.extend(std::iter::repeat_n('\u{a0}', gap.min(4) - 1));
+            out.push(' ');
+            gap = 0;
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»' | '„')
 }
@@ -313,7 +347,10 @@ mod tests {
             assert!(is_scene_break(line), "{line}");
             let events = read(&format!("Before.\n\n{line}\n\nAfter.\n")).events;
             assert_eq!(
-                events.iter().filter(|e| **e == Event::SceneBreak).count(),
+                events
+                    .iter()
+                    .filter(|e| matches!(e, Event::SceneBreak(_)))
+                    .count(),
                 1,
                 "{line}"
             );
@@ -332,6 +369,80 @@ mod tests {
             paragraphs("\"Well?\"\n\n...\n\n\"...\"\n"),
             ["“Well?”", "…", "“…”"]
         );
+    }
+
+    #[test]
+    fn a_heading_after_opening_notes_is_the_heading() {
+        use crate::read::event::Tag;
+        let notes = |body: &crate::read::event::Body| {
+            body.events
+                .iter()
+                .filter(|e| **e == Event::Start(Tag::AuthorNote))
+                .count()
+        };
+        for input in [
+            "A/N: For Rin, who asked.\n\nChapter 6: Letters\n\nThe post came late.\n",
+            "A/N: For Rin, who asked.\nChapter 6: Letters\n\nThe post came late.\n",
+            // A note of several paragraphs, a disclaimer among them, and a pause.
+            "Author's note: For Rin, who asked.\n\nThis one took a while to write.\n\nDisclaimer: not mine.\n\n\nChapter 6: Letters\n\nThe post came late.\n",
+            "Disclaimer: not mine.\n\nChapter 6: Letters\nThe post came late.\n",
+        ] {
+            let body = read(input);
+            assert_eq!(body.heading.as_deref(), Some("Chapter 6: Letters"), "{input}");
+            assert_eq!(notes(&body), 1, "{input}");
+            assert_eq!(
+                paragraphs(input).last().map(String::as_str),
+                Some("The post came late."),
+                "{input}"
+            );
+            assert!(!paragraphs(input).iter().any(|p| p.contains("Chapter")));
+            assert_eq!(
+                body.events[body.events.len() - 3..],
+                [
+                    Event::Start(Tag::Paragraph),
+                    Event::Text("The post came late.".into()),
+                    Event::End(Tag::Paragraph)
+                ]
+            );
+        }
+        // Only past notes: story text, a scene break, or too many paragraphs first.
+        for input in [
+            "The post came late.\n\nChapter 6: Letters\n\nMore.\n",
+            "A/N: For Rin.\n\n* * *\n\nChapter 6: Letters\n\nMore.\n",
+            &format!(
+                "A/N: For Rin.\n\n{}Chapter 6: Letters\n\nMore.\n",
+                "Story.\n\n".repeat(8)
+            ),
+        ] {
+            assert_eq!(read(input).heading, None, "{input}");
+            assert!(paragraphs(input).iter().any(|p| p == "Chapter 6: Letters"));
+        }
+        // A wrapped note line that happens to begin `chapter 6.` is not a heading.
+        assert_eq!(
+            read("A/N: thanks for the reviews on\nchapter 6. More soon.\n\nStory.\n").heading,
+            None
+        );
+    }
+
+    #[test]
+    fn the_writers_ornament_is_kept_as_written() {
+        for (line, shown) in [
+            ("~*~", Some("~*~")),
+            ("oOo", Some("oOo")),
+            ("***", Some("***")),
+            ("* * *", Some("* * *")),
+            (
+                "  *    *    *  ",
+                Some("*\u{a0}\u{a0}\u{a0} *\u{a0}\u{a0}\u{a0} *"),
+            ),
+            ("*\t*", Some("* *")),
+            ("#", None),
+            ("--------------------------------", None),
+        ] {
+            assert_eq!(ornament(line).as_deref(), shown, "{line}");
+        }
+        let events = read("Before.\n\n~*~\n\nAfter.\n").events;
+        assert!(events.contains(&Event::SceneBreak(Some("~*~".into()))));
     }
 
     #[test]
@@ -370,6 +481,11 @@ mod tests {
         }
         // Only the first line is a heading.
         assert_eq!(read("Story first.\n\nChapter 2\n").heading, None);
+        // A heading right after a story line is part of the story.
+        assert_eq!(
+            read("Story first.\nChapter 2: Letters\n\nMore.\n").heading,
+            None
+        );
         // A heading right before wrapped text is never joined into it.
         assert_eq!(
             read("Chapter 1\nThe story starts.\n").heading.as_deref(),

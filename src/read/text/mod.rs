@@ -22,6 +22,13 @@
 //!   runs with the slack (a sixth of the width) and a line that fails it keeps its line
 //!   break (verse). Where no width could be measured, a line of 40+ columns continues,
 //!   one over 80 columns is a paragraph of its own, and shorter ones keep their break.
+//!   Either way a line that ends a sentence and is not a wrap (by the no-slack fit test,
+//!   or new dialogue) ends its paragraph: verse keeps its breaks because its lines run
+//!   on until the stanza's last.
+//! - In an indent-marked file an unindented line never starts a paragraph: it continues
+//!   the one before (joined with a space, or kept on its own line when it is verse).
+//! - The heading line may follow the writer's opening notes (up to 8 paragraphs that
+//!   start with a note label or disclaimer); what stands before it is the note.
 //! - Verse: two or more short lines (under half of min(width, 80)) that would each be a
 //!   paragraph, none opening dialogue, none but the last ending a sentence, become one
 //!   paragraph with line breaks.
@@ -55,12 +62,14 @@ use crate::input::settings::Typography;
 use crate::read::event::{Body, Event};
 
 use events::emit;
-use items::{assign_roles, build_items};
+use items::{assign_roles, build_items, Item};
 use join::decide_joins;
 use layout::Layout;
-use lines::{Kind, Line, LineNumbers};
+use lines::{ends_sentence, is_disclaimer, Kind, Line, LineNumbers};
 
-pub use lines::{is_closing, is_heading, is_note_start, is_scene_break, starts_with_note_label};
+pub use lines::{
+    is_closing, is_heading, is_note_start, is_scene_break, ornament, starts_with_note_label,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct TextOptions {
@@ -108,19 +117,26 @@ pub fn parse_into(
         }
     }
 
-    // The installment's own heading: only ever the first non-blank line.
+    // The installment's own heading: the first non-blank line, or the first line after
+    // the writer's opening notes.
     let mut heading = None;
-    if let Some(first) = lines.first_mut() {
-        if first.kind == Kind::Text && is_heading(first.content) {
-            heading = Some(first.content.to_string());
-            first.kind = Kind::Heading;
-        }
+    let heading_at = find_heading(&lines);
+    if let Some(h) = heading_at {
+        heading = Some(lines[h].content.to_string());
+        lines[h].kind = Kind::Heading;
     }
 
     let layout = Layout::measure(&lines);
     let joins = decide_joins(&lines, &layout);
     let items = build_items(&lines, &joins, &layout);
-    let roles = assign_roles(&items, &lines);
+    // Everything before a heading that follows opening notes is those notes.
+    let notes_before = heading_at.filter(|&h| h > 0).map_or(0, |h| {
+        items
+            .iter()
+            .position(|item| matches!(item, Item::Para { first, .. } if *first as usize > h))
+            .unwrap_or(items.len())
+    });
+    let roles = assign_roles(&items, &lines, notes_before);
 
     let mut diags = Vec::new();
     let mut numbers = LineNumbers::new(body, first_line);
@@ -136,4 +152,46 @@ pub fn parse_into(
         sink,
     );
     (heading, diags)
+}
+
+/// How many paragraphs of opening notes a heading may follow. Notes before the story
+/// run to a few paragraphs (thanks, a disclaimer, a warning); a chapter line further
+/// down is inside the story.
+const NOTE_PARAGRAPHS_BEFORE_HEADING: usize = 8;
+
+/// The line that is the installment's own heading, if any: the first line when it is a
+/// heading, or else, when the body opens with an author's note or disclaimer, the first
+/// heading line that stands on its own within the next few paragraphs, with no scene
+/// break before it. What stands between is all the writer's preface: a file that opens
+/// with a note does not start its story before its own chapter line. A heading after
+/// story text that is not a note is never looked for, so it stays a paragraph.
+fn find_heading(lines: &[Line]) -> Option<usize> {
+    let first = lines.first().filter(|l| l.kind == Kind::Text)?;
+    if is_heading(first.content) {
+        return Some(0);
+    }
+    if !(is_note_start(first.content) || is_disclaimer(first.content)) {
+        return None;
+    }
+    let mut paragraphs = 1;
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        if line.kind != Kind::Text {
+            return None;
+        }
+        let prev = &lines[i - 1];
+        let own_line =
+            line.blanks_before() > 0 || ends_sentence(prev.content) || prev.content.ends_with(':');
+        if own_line {
+            paragraphs += 1;
+            // A chapter line is capitalised; a wrapped note line (`chapter 6. Thanks`)
+            // is not.
+            if line.content.starts_with(char::is_uppercase) && is_heading(line.content) {
+                return Some(i);
+            }
+        }
+        if paragraphs > NOTE_PARAGRAPHS_BEFORE_HEADING {
+            return None;
+        }
+    }
+    None
 }
