@@ -30,7 +30,7 @@ use crate::output::pages::{self, Typeset};
 use crate::output::xhtml::ImageMap;
 use crate::output::{self, package, templates::Templates};
 use crate::read::event::{Body, Event};
-use crate::read::{markdown, text};
+use crate::read::{html, markdown, text};
 use crate::util::hash::Fnv64;
 
 /// What parsing keeps of each story body.
@@ -131,46 +131,36 @@ pub fn parse_files(
     labels: &Labels,
     diags: &mut Diagnostics,
 ) -> Result<Parsed> {
-    type One = (ParsedFile, Vec<Diagnostic>, Option<pages::Body>, u64);
+    type One = (Vec<(ParsedFile, Option<pages::Body>)>, Vec<Diagnostic>, u64);
     let parsed: Vec<Result<One>> = files
         .par_iter()
         .map(|f| {
             let bytes = f.read()?;
             let digest = digest(&bytes);
-            let decoded = decode::decode(&f.name, &f.path, &bytes)?;
+            let decoded = match f.format {
+                Format::Html => decode::decode_html(&f.name, &f.path, &bytes)?,
+                Format::Text | Format::Markdown => decode::decode(&f.name, &f.path, &bytes)?,
+            };
             // The decoded text is all that is read from here on.
             drop(bytes);
             // The reader for the file's format: a new input format adds its arm here.
-            let (mut file, found) = match f.format {
+            let (parsed, found) = match f.format {
                 Format::Text => {
                     let (file, found, typeset) =
                         parse_text_streaming(f, decoded, typography, notes, keep, labels)?;
-                    return Ok((file, found, typeset, digest));
+                    return Ok((vec![(file, typeset)], found, digest));
                 }
-                Format::Markdown => parse_markdown(f, decoded, typography)?,
+                Format::Markdown => {
+                    let (file, found) = parse_markdown(f, decoded, typography)?;
+                    (vec![file], found)
+                }
+                Format::Html => parse_html(f, decoded, typography)?,
             };
-            let events = std::mem::take(&mut file.body.events);
-            let (mut events, _) = assemble::apply_notes_policy(events, notes);
-            let has_images = events.iter().any(|e| matches!(e, Event::Image { .. }));
-            let mut typeset = None;
-            match keep {
-                Keep::Counts => {
-                    events.retain(|e| matches!(e, Event::Image { .. }));
-                    events.shrink_to_fit();
-                }
-                Keep::Typeset if !has_images => {
-                    typeset = Some(pages::Body::typeset(
-                        &events,
-                        file.words,
-                        &ImageMap::new(),
-                        labels,
-                    ));
-                    events = Vec::new();
-                }
-                Keep::Typeset => {}
-            }
-            file.body.events = events;
-            Ok((file, found, typeset, digest))
+            let kept = parsed
+                .into_iter()
+                .map(|file| keep_body(file, notes, keep, labels))
+                .collect();
+            Ok((kept, found, digest))
         })
         .collect();
     let mut out = Parsed {
@@ -178,16 +168,82 @@ pub fn parse_files(
         typeset: Typeset::default(),
         digests: Vec::with_capacity(parsed.len()),
     };
-    for result in parsed {
-        let (file, found, typeset, digest) = result?;
+    for (result, f) in parsed.into_iter().zip(files) {
+        let (kept, found, digest) = result?;
         diags.extend(found);
-        if let Some(body) = typeset {
-            out.typeset.insert(file.source.file.clone(), body);
+        out.digests.push((f.name.clone(), digest));
+        for (file, typeset) in kept {
+            if let Some(body) = typeset {
+                out.typeset.insert(
+                    crate::book::model::body_key(&file.source, &file.header),
+                    body,
+                );
+            }
+            out.files.push(file);
         }
-        out.digests.push((file.source.file.clone(), digest));
-        out.files.push(file);
     }
     Ok(out)
+}
+
+/// A body parsed whole, with the notes policy applied and what `keep` says kept of it.
+fn keep_body(
+    mut file: ParsedFile,
+    notes: NotesPolicy,
+    keep: Keep,
+    labels: &Labels,
+) -> (ParsedFile, Option<pages::Body>) {
+    let events = std::mem::take(&mut file.body.events);
+    let (mut events, _) = assemble::apply_notes_policy(events, notes);
+    let has_images = events.iter().any(|e| matches!(e, Event::Image { .. }));
+    let mut typeset = None;
+    match keep {
+        Keep::Counts => {
+            events.retain(|e| matches!(e, Event::Image { .. }));
+            events.shrink_to_fit();
+        }
+        Keep::Typeset if !has_images => {
+            typeset = Some(pages::Body::typeset(
+                &events,
+                file.words,
+                &ImageMap::new(),
+                labels,
+            ));
+            events = Vec::new();
+        }
+        Keep::Typeset => {}
+    }
+    file.body.events = events;
+    (file, typeset)
+}
+
+/// An HTML file parsed whole: an archive download gives one parsed file per chapter
+/// (each a part of the work's installment), any other page one. A page with no story
+/// in it (an empty page, a saved error page) is an error naming it, before anything
+/// is written.
+fn parse_html(
+    f: &SourceFile,
+    decoded: decode::Decoded,
+    typography: Typography,
+) -> Result<(Vec<ParsedFile>, Vec<Diagnostic>)> {
+    let mut found = decoded.diagnostics;
+    let read = html::read(&decoded.text, &f.name, typography).map_err(|why| Error::NotAStory {
+        path: f.path.clone(),
+        why: why.0,
+    })?;
+    found.extend(read.diagnostics);
+    let files = read
+        .chapters
+        .into_iter()
+        .map(|chapter| {
+            found.extend(chapter.diagnostics);
+            let source = SourceInfo {
+                file: f.name.clone(),
+                encoding: decoded.encoding.to_string(),
+            };
+            ParsedFile::new(source, chapter.header, chapter.body)
+        })
+        .collect();
+    Ok((files, found))
 }
 
 /// The series as a build sees it, before anything is rendered.
@@ -254,13 +310,18 @@ pub fn peek_series(inputs: &Inputs) -> Series {
         .iter()
         .filter_map(|f| {
             let head = f.read_head(16 * 1024).ok()?;
-            let decoded = decode::decode(&f.name, &f.path, &head).ok()?;
-            let split = header::split(&decoded.text, f.format);
             let source = SourceInfo {
                 file: f.name.clone(),
                 encoding: String::new(),
             };
-            let mut file = ParsedFile::new(source, split.header, Body::default());
+            let header = if f.format == Format::Html {
+                let decoded = decode::decode_html(&f.name, &f.path, &head).ok()?;
+                html::peek(&decoded.text)
+            } else {
+                let decoded = decode::decode(&f.name, &f.path, &head).ok()?;
+                header::split(&decoded.text, f.format).header
+            };
+            let mut file = ParsedFile::new(source, header, Body::default());
             // The bodies are not read: take it that each holds its story.
             file.has_text = true;
             Some(file)

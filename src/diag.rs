@@ -40,6 +40,9 @@ pub enum Code {
     W014,
     /// A story file that is a link leading out of the series folder; it is left out.
     W015,
+    /// An image an HTML file shows from the web: never fetched, its description stands
+    /// in the text.
+    W016,
 }
 
 impl Code {

@@ -15,7 +15,7 @@ pub enum Error {
     #[error("cannot read the folder {}: {source}; check that it exists and that you may read it", path.display())]
     FolderUnreadable { path: PathBuf, source: io::Error },
 
-    #[error("no story files in {}: ficbind reads .txt, .md and .markdown files directly inside the series folder; move the installments there or name the folder that holds them", .0.display())]
+    #[error("no story files in {}: ficbind reads .txt, .md, .markdown, .html and .htm files directly inside the series folder; move the installments there or name the folder that holds them", .0.display())]
     NoStories(PathBuf),
 
     #[error("no story to bind in {}: {files} story file(s) there, but every one is empty or excluded in series.toml; add text to them or change the manifest's exclude lines", folder.display())]
@@ -67,6 +67,9 @@ pub enum Error {
 
     #[error("{} does not look like text ({why}); remove it from the series folder or give it another extension than .txt/.md", path.display())]
     Binary { path: PathBuf, why: String },
+
+    #[error("{} is not a story ficbind can read: {why}; remove it from the series folder, or download the work again", path.display())]
+    NotAStory { path: PathBuf, why: String },
 
     #[error("cannot write {}: {source}; choose an output path in a folder you may write to with -o", path.display())]
     Write { path: PathBuf, source: io::Error },

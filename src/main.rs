@@ -24,7 +24,8 @@ struct Cli {
 enum Command {
     /// Build an EPUB from a series folder.
     ///
-    /// Every .txt, .md and .markdown file directly in SERIES_DIR is an installment. The
+    /// Every .txt, .md, .markdown, .html and .htm file directly in SERIES_DIR is an
+    /// installment (HTML as the Archive of Our Own downloads it). The
     /// book opens with a metadata page, a content-warnings notice and a contents page,
     /// then the installments in reading order. A series.toml in the folder steers the
     /// build (see `ficbind init`).

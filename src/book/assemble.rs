@@ -104,13 +104,19 @@ pub fn assemble(
                 set_title: o.title,
                 set_number: o.number,
                 set_part: o.part,
+                place: f.header.place.clone(),
             }
         })
         .collect();
+    // Every entry a name stands for: a file holding a chaptered work is one entry a
+    // chapter, all in the file's place.
     let order: Option<Vec<usize>> = manifest.order.as_ref().map(|names| {
         names
             .iter()
-            .filter_map(|n| entries.iter().position(|e| &e.file == n))
+            .flat_map(|n| {
+                let entries = &entries;
+                (0..entries.len()).filter(move |&i| &entries[i].file == n)
+            })
             .collect()
     });
     let Plan {
@@ -351,13 +357,15 @@ fn language_tag(value: &str) -> Option<String> {
 
 /// W002 when the writer's word count is more than 10 % off the counted one.
 fn check_word_count(file: &str, header: &Header, counted: usize, diags: &mut Diagnostics) {
+    // Fields read from markup (HTML) have no line to point at.
+    let at_line = |d: Diagnostic, line: usize| if line > 0 { d.at_line(line) } else { d };
     let Some((field, declared)) = header.declared_words() else {
         return;
     };
     match declared {
         Some(declared) => {
             if crate::book::words::declared_far_off(declared, counted) {
-                diags.push(
+                diags.push(at_line(
                     Diagnostic::new(
                         Code::W002,
                         format!(
@@ -365,12 +373,12 @@ fn check_word_count(file: &str, header: &Header, counted: usize, diags: &mut Dia
                             declared, field.key, field.value
                         ),
                     )
-                    .in_file(file)
-                    .at_line(field.line),
-                );
+                    .in_file(file),
+                    field.line,
+                ));
             }
         }
-        None => diags.push(
+        None => diags.push(at_line(
             Diagnostic::new(
                 Code::W011,
                 format!(
@@ -378,9 +386,9 @@ fn check_word_count(file: &str, header: &Header, counted: usize, diags: &mut Dia
                     field.key, field.value
                 ),
             )
-            .in_file(file)
-            .at_line(field.line),
-        ),
+            .in_file(file),
+            field.line,
+        )),
     }
 }
 

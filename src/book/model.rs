@@ -19,7 +19,17 @@ pub struct SourceInfo {
     pub encoding: String,
 }
 
-/// One file's worth of story: a whole installment or one part of it.
+/// The name a typeset body is kept under: the file's name, and for a chapter of a
+/// work that comes whole in one file (an archive download) the chapter's number too.
+pub fn body_key(source: &SourceInfo, header: &Header) -> String {
+    match header.place.as_ref().and_then(|p| p.chapter) {
+        Some(chapter) => format!("{}#{chapter}", source.file),
+        None => source.file.clone(),
+    }
+}
+
+/// One file's worth of story (or one chapter's, for a file that holds a whole work): a
+/// whole installment or one part of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
     pub source: SourceInfo,

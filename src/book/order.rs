@@ -207,6 +207,9 @@ pub struct Entry {
     pub set_title: Option<String>,
     pub set_number: Option<u32>,
     pub set_part: Option<u32>,
+    /// Where the file's own format places it (an archive download's series position
+    /// and chapter): taken as given, before anything is read out of titles.
+    pub place: Option<crate::input::header::Place>,
 }
 
 /// One installment as ordering decided it: indexes into the entries, in reading order.
@@ -252,8 +255,18 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
     let mut placed: Vec<Placed> = entries
         .iter()
         .enumerate()
-        .map(
-            |(entry, e)| match e.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        .map(|(entry, e)| {
+            if let Some(place) = &e.place {
+                return Placed {
+                    entry,
+                    number: place.number,
+                    title: place.title.clone(),
+                    part: place.chapter,
+                    full_title: place.title.clone(),
+                    series: place.series.clone(),
+                };
+            }
+            match e.title.as_deref().filter(|t| !t.trim().is_empty()) {
                 Some(full) => {
                     let t = parse_title(full);
                     Placed {
@@ -285,8 +298,8 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
                         series: None,
                     }
                 }
-            },
-        )
+            }
+        })
         .collect();
     for p in &mut placed {
         let e = &entries[p.entry];
@@ -296,7 +309,9 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
         if e.set_number.is_some() {
             p.number = e.set_number;
         }
-        if e.set_part.is_some() {
+        // A chapter's place in its work is the archive's, not the manifest's: a
+        // manifest names files, and all of a work's chapters are one file.
+        if e.set_part.is_some() && e.place.as_ref().is_none_or(|pl| pl.chapter.is_none()) {
             p.part = e.set_part;
         }
     }
@@ -772,5 +787,66 @@ mod tests {
             ),
             (Some(9), "Chapter 9: Static")
         );
+    }
+
+    #[test]
+    fn a_place_the_file_states_wins_over_titles_and_file_names() {
+        use crate::input::header::Place;
+        let placed = |file: &str, series: Option<&str>, number, title: &str, chapter| Entry {
+            file: file.into(),
+            // A title that would read as another series and number if parsed.
+            title: Some(format!("{title}: 7")),
+            place: Some(Place {
+                series: series.map(Into::into),
+                number,
+                title: title.into(),
+                chapter,
+            }),
+            ..Entry::default()
+        };
+        let entries = vec![
+            placed(
+                "work_1207.html",
+                Some("Salt"),
+                Some(2),
+                "Low Water",
+                Some(2),
+            ),
+            placed(
+                "work_1207.html",
+                Some("Salt"),
+                Some(2),
+                "Low Water",
+                Some(1),
+            ),
+            placed("work_9.html", None, None, "Aside: Reeds", None),
+            placed("work_5530.html", Some("Salt"), Some(1), "The Ledger", None),
+            entry("salt-3.txt", Some("Salt 3: Lights")),
+        ];
+        let plan = plan(&entries, None);
+        assert_eq!(plan.series_title.as_deref(), Some("Salt"));
+        type Shape<'a> = (Option<u32>, &'a str, Vec<(usize, Option<u32>)>);
+        let shape: Vec<Shape<'_>> = plan
+            .installments
+            .iter()
+            .map(|i| {
+                (
+                    i.number,
+                    i.title.as_str(),
+                    i.parts.iter().map(|p| (p.entry, p.part)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                (Some(1), "The Ledger", vec![(3, None)]),
+                (Some(2), "Low Water", vec![(1, Some(1)), (0, Some(2))]),
+                (Some(3), "Lights", vec![(4, None)]),
+                // No series: free-standing, its title whole.
+                (None, "Aside: Reeds", vec![(2, None)]),
+            ]
+        );
+        assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
     }
 }

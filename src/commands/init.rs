@@ -90,8 +90,16 @@ pub fn manifest_text(prepared: &Prepared) -> String {
         "# The reading order, one file per line. Files left out follow as free-standing stories.\n",
     );
     out.push_str("order = [\n");
+    // A file holding a whole chaptered work (an archive download) is one line, though
+    // each chapter is a part of the book.
+    let mut files: Vec<&str> = Vec::new();
     for (_, part) in s.parts() {
-        out.push_str(&format!("    {},\n", quote(&part.source.file)));
+        if !files.contains(&part.source.file.as_str()) {
+            files.push(&part.source.file);
+        }
+    }
+    for file in &files {
+        out.push_str(&format!("    {},\n", quote(file)));
     }
     out.push_str("]\n\n");
     out.push_str("# Warnings to add to or remove from what the headers say.\n");
@@ -99,17 +107,29 @@ pub fn manifest_text(prepared: &Prepared) -> String {
     out.push_str("# The cover: an image file, or a built-in style for a generated one.\n");
     out.push_str("# [cover]\n# file = \"cover.jpg\"\n# style = \"classic\"\n\n");
     out.push_str("# Per file: the installment's own title, its number and part; `exclude = true` leaves\n# the file out of the book.\n");
+    let mut written: Vec<&str> = Vec::new();
     for inst in &s.installments {
         for part in &inst.parts {
+            if written.contains(&part.source.file.as_str()) {
+                continue;
+            }
+            written.push(&part.source.file);
             out.push_str(&format!("[files.{}]\n", quote(&part.source.file)));
             out.push_str(&format!("title = {}\n", quote(&inst.title)));
             match inst.number {
                 Some(n) => out.push_str(&format!("number = {n}\n")),
                 None => out.push_str("# number: none, a free-standing story\n"),
             }
+            // A chapter's part number is the file's own, not the manifest's to set.
+            let chapter = part
+                .header
+                .place
+                .as_ref()
+                .is_some_and(|p| p.chapter.is_some());
             if let Some(p) = part
                 .part
                 .filter(|_| inst.parts.len() > 1 || part.part.is_some())
+                .filter(|_| !chapter)
             {
                 out.push_str(&format!("part = {p}\n"));
             }

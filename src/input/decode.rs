@@ -19,6 +19,47 @@ pub struct Decoded {
 /// Decodes one file. `name` is used in diagnostics and `path` in the error when the
 /// bytes are not text at all.
 pub fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Decoded> {
+    decode_with(name, path, bytes, None)
+}
+
+/// Decodes an HTML file: as [`decode`], except that bytes which are not UTF-8 are read
+/// in the encoding a `<meta charset>` near the top declares (an old download saved as
+/// ISO-8859-2 or Shift_JIS), where [`decode`] would take Windows-1252. A byte-order
+/// mark or valid UTF-8 still wins over the declaration, as browsers let a BOM win:
+/// pages are often re-saved as UTF-8 with the old declaration left in.
+pub fn decode_html(name: &str, path: &Path, bytes: &[u8]) -> Result<Decoded> {
+    decode_with(name, path, bytes, meta_charset(bytes))
+}
+
+/// The encoding a `charset=` in the first 1024 bytes names (the prescan window HTML
+/// gives a declaration), unless it is a Unicode one: those are told from the bytes.
+fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let at = head
+        .windows(8)
+        .position(|w| w.eq_ignore_ascii_case(b"charset="))?;
+    let rest = &head[at + 8..];
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or(rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let end = rest
+        .iter()
+        .position(|b| matches!(b, b'"' | b'\'' | b';' | b'>' | b'/') || b.is_ascii_whitespace())
+        .unwrap_or(rest.len());
+    let encoding = encoding_rs::Encoding::for_label(&rest[..end])?;
+    let unicode = encoding == encoding_rs::UTF_8
+        || encoding == encoding_rs::UTF_16LE
+        || encoding == encoding_rs::UTF_16BE;
+    (!unicode).then_some(encoding)
+}
+
+fn decode_with(
+    name: &str,
+    path: &Path,
+    bytes: &[u8],
+    declared: Option<&'static encoding_rs::Encoding>,
+) -> Result<Decoded> {
     let mut diagnostics = Vec::new();
     let (raw, encoding): (std::borrow::Cow<'_, str>, &'static str) =
         if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -53,12 +94,13 @@ pub fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Decoded> {
                 Ok(s) => (s.into(), "UTF-8"),
                 // WHATWG's windows-1252 maps the five bytes cp1252 leaves undefined to
                 // C1 controls, which makes it a Latin-1 superset: no byte is lost.
-                Err(_) => (
-                    encoding_rs::WINDOWS_1252
-                        .decode_without_bom_handling(bytes)
-                        .0,
-                    "windows-1252",
-                ),
+                Err(_) => {
+                    let encoding = declared.unwrap_or(encoding_rs::WINDOWS_1252);
+                    (
+                        encoding.decode_without_bom_handling(bytes).0,
+                        encoding.name(),
+                    )
+                }
             }
         };
     if !encoding.starts_with("UTF-8") {
@@ -262,6 +304,40 @@ mod tests {
         assert_eq!(
             d.diagnostics[0].to_string(),
             "note[N001]: f.txt: not UTF-8; read as windows-1252"
+        );
+    }
+
+    #[test]
+    fn html_is_read_in_the_encoding_its_meta_declares() {
+        let path = Path::new("w.html");
+        // ISO-8859-2: 0xB3 is ł (in Windows-1252 it would be ³).
+        let latin2 = b"<html><head><meta charset=\"iso-8859-2\"></head><body><p>\xB3\xF3d\xBC</p></body></html>";
+        let d = decode_html("w.html", path, latin2).unwrap();
+        assert!(d.text.contains("<p>łódź</p>"), "{}", d.text);
+        assert_eq!(d.encoding, "ISO-8859-2");
+        let http_equiv = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"/>\xCF\xF0\xE8";
+        assert!(decode_html("w.html", path, http_equiv)
+            .unwrap()
+            .text
+            .ends_with("При"));
+        // Valid UTF-8 wins over a stale declaration, and a BOM over both.
+        let stale = "<meta charset=\"iso-8859-1\"><p>café</p>".as_bytes();
+        assert_eq!(
+            decode_html("w.html", path, stale).unwrap().encoding,
+            "UTF-8"
+        );
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(b"<meta charset=\"koi8-r\"><p>\xC3\xA9</p>");
+        assert!(decode_html("w.html", path, &bom)
+            .unwrap()
+            .text
+            .contains("<p>é</p>"));
+        // Without a declaration, as any other file.
+        assert_eq!(
+            decode_html("w.html", path, b"<p>caf\xE9</p>")
+                .unwrap()
+                .encoding,
+            "windows-1252"
         );
     }
 

@@ -16,6 +16,8 @@ use crate::input::limits::{open_file, read_file, FileKind};
 pub enum Format {
     Text,
     Markdown,
+    /// An archive download saved as HTML (AO3's "Download → HTML"), or any HTML page.
+    Html,
 }
 
 impl Format {
@@ -25,6 +27,7 @@ impl Format {
         match ext.as_str() {
             "txt" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -167,6 +170,8 @@ mod tests {
     fn story_formats_by_extension() {
         assert_eq!(Format::of("a.TXT"), Some(Format::Text));
         assert_eq!(Format::of("a.markdown"), Some(Format::Markdown));
+        assert_eq!(Format::of("The Salt Road.HTML"), Some(Format::Html));
+        assert_eq!(Format::of("work_123.htm"), Some(Format::Html));
         assert_eq!(Format::of("cover.png"), None);
         assert_eq!(Format::of("series.toml"), None);
     }

@@ -11,6 +11,9 @@ pub enum FieldKind {
     Title,
     Author,
     Fandom,
+    /// The kind of relationships a story is about (AO3's F/F, M/M, Gen …): never a
+    /// fandom, though text headers from FanFiction.Net call their fandom "Category".
+    Category,
     Pairing,
     Characters,
     Rating,
@@ -83,6 +86,7 @@ impl FieldKind {
                 | FieldKind::Characters
                 | FieldKind::Pairing
                 | FieldKind::Fandom
+                | FieldKind::Category
                 | FieldKind::Tags
                 | FieldKind::Other
                 | FieldKind::Unknown
@@ -181,20 +185,42 @@ impl Rating {
     }
 }
 
+/// Where a file's own format places it, when it says so outright (an archive download's
+/// "Part 2 of Ember Road", its chapters): then titles and file names are not guessed at.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Place {
+    /// The series the work belongs to, as the archive names it.
+    pub series: Option<String>,
+    /// The work's position in that series.
+    pub number: Option<u32>,
+    /// The work's own title, whole: no series name or number is read out of it.
+    pub title: String,
+    /// Which chapter of the work this is (1-based), when the work has several.
+    pub chapter: Option<u32>,
+}
+
 /// A parsed header: every field in order plus the typed views.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Header {
     pub fields: Vec<Field>,
     pub rating: Option<Rating>,
+    /// Where the file's format places it (archive HTML); `None` for text headers.
+    pub place: Option<Place>,
 }
 
 impl Header {
-    fn from_fields(fields: Vec<Field>) -> Header {
+    /// A header from fields whose kinds and items are already known (a reader that
+    /// takes them from structured markup rather than `Key: Value` lines).
+    pub fn from_fields(fields: Vec<Field>) -> Header {
         let rating = fields
             .iter()
             .find(|f| f.kind == FieldKind::Rating && !f.value.trim().is_empty())
             .map(|f| Rating::parse(&f.value));
-        Header { fields, rating }
+        Header {
+            fields,
+            rating,
+            place: None,
+        }
     }
 
     fn first(&self, kind: FieldKind) -> Option<&Field> {
@@ -377,9 +403,11 @@ fn items_of(kind: FieldKind, value: &str) -> Vec<String> {
     match kind {
         FieldKind::Warnings => split_warnings(value),
         FieldKind::Author => split_list(value, &[',', '&', ';'], true),
-        FieldKind::Fandom | FieldKind::Pairing | FieldKind::Characters | FieldKind::Tags => {
-            split_list(value, &[',', ';', '\n'], false)
-        }
+        FieldKind::Fandom
+        | FieldKind::Category
+        | FieldKind::Pairing
+        | FieldKind::Characters
+        | FieldKind::Tags => split_list(value, &[',', ';', '\n'], false),
         _ => Vec::new(),
     }
 }
@@ -474,6 +502,12 @@ pub fn split(text: &str, format: crate::input::files::Format) -> Split<'_> {
             split_front_matter(text).unwrap_or_else(|| split_header(text))
         }
         crate::input::files::Format::Text => split_header(text),
+        // HTML carries its facts in markup, which its reader takes apart itself.
+        crate::input::files::Format::Html => Split {
+            header: Header::default(),
+            body: text,
+            body_line: 1,
+        },
     }
 }
 

@@ -14,7 +14,7 @@ const MIB: u64 = 1024 * 1024;
 /// What a file is read for, which sets the most ficbind reads of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
-    /// An installment (`.txt`, `.md`).
+    /// An installment (`.txt`, `.md`, `.html`).
     Story,
     /// An image a Markdown body names.
     Image,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-use crate::book::model::Series;
+use crate::book::model::{body_key, Series};
 use crate::error::{Error, Result};
 use crate::labels::Labels;
 use crate::output::assets::Extras;
@@ -55,16 +55,18 @@ pub fn write_book<W: Write>(
     // into pages) now, so every part's pages are known before the item table is made.
     let mut late = Typeset::default();
     for part in series.installments.iter().flat_map(|i| &i.parts) {
-        if typeset.get(&part.source.file).is_none() {
+        let key = body_key(&part.source, &part.header);
+        if typeset.get(&key).is_none() {
             let body = Body::typeset(&part.body.events, part.words, &image_map, labels);
-            late.insert(part.source.file.clone(), body);
+            late.insert(key, body);
         }
     }
     let body_of = |installment: usize, part: usize| {
-        let file = &series.installments[installment].parts[part].source.file;
+        let part = &series.installments[installment].parts[part];
+        let key = body_key(&part.source, &part.header);
         typeset
-            .get(file)
-            .or_else(|| late.get(file))
+            .get(&key)
+            .or_else(|| late.get(&key))
             .expect("every body was typeset")
     };
     let items = items(&book, extras, labels, |i, j| body_of(i, j).pages().len());

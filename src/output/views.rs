@@ -373,7 +373,13 @@ fn intro_view(
     let fields = header
         .fields
         .iter()
-        .filter(|f| matches!(f.kind, FieldKind::Other | FieldKind::Unknown))
+        // Categories (AO3's F/F, Gen …) have no place in the book's facts yet: shown here.
+        .filter(|f| {
+            matches!(
+                f.kind,
+                FieldKind::Other | FieldKind::Unknown | FieldKind::Category
+            )
+        })
         .filter(|f| !PLACEMENT_KEYS.contains(&f.key.trim().to_lowercase().as_str()))
         .filter(|f| !f.value.trim().is_empty())
         .filter(|f| {

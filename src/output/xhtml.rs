@@ -58,8 +58,8 @@ pub fn write_body(events: &[Event], images: &ImageMap, labels: &Labels, out: &mu
         referenced,
         in_table_head: false,
     };
-    for event in events {
-        w.event(event);
+    for (i, event) in events.iter().enumerate() {
+        w.event(event, &events[i + 1..]);
     }
 }
 
@@ -89,9 +89,9 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn event(&mut self, event: &Event) {
+    fn event(&mut self, event: &Event, rest: &[Event]) {
         match event {
-            Event::Start(tag) => self.start(tag),
+            Event::Start(tag) => self.start(tag, rest),
             Event::End(tag) => self.end(tag),
             Event::Text(t) => escape_into(self.out, t),
             Event::Code(t) => {
@@ -155,9 +155,10 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn start(&mut self, tag: &Tag) {
+    fn start(&mut self, tag: &Tag, rest: &[Event]) {
         match tag {
             Tag::Paragraph => self.out.push_str("<p>"),
+            Tag::Centred => self.out.push_str("<p class=\"centred\">"),
             Tag::Heading(level) => {
                 // The page title is h1 and a part heading h2, so body headings start at h3.
                 let _ = write!(self.out, "<h{}>", heading_level(*level));
@@ -188,7 +189,12 @@ impl<'a> Writer<'a> {
             }
             Tag::List(None) => self.out.push_str("<ul>\n"),
             Tag::Item => self.out.push_str("<li>"),
-            Tag::Table(_) => self.out.push_str("<table>\n"),
+            // The head row opens the body as it ends; a table without one (HTML
+            // tables often have none) opens it here.
+            Tag::Table(_) if matches!(rest.first(), Some(Event::Start(Tag::TableHead))) => {
+                self.out.push_str("<table>\n")
+            }
+            Tag::Table(_) => self.out.push_str("<table>\n<tbody>\n"),
             Tag::TableHead => {
                 self.in_table_head = true;
                 self.out.push_str("<thead><tr>");
@@ -235,7 +241,7 @@ impl<'a> Writer<'a> {
 
     fn end(&mut self, tag: &Tag) {
         match tag {
-            Tag::Paragraph | Tag::Closing => self.out.push_str("</p>\n"),
+            Tag::Paragraph | Tag::Centred | Tag::Closing => self.out.push_str("</p>\n"),
             Tag::Heading(level) => {
                 let _ = writeln!(self.out, "</h{}>", heading_level(*level));
             }

@@ -35,6 +35,8 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tag {
     Paragraph,
+    /// A paragraph the writer centred (HTML `align="center"`, `<center>`).
+    Centred,
     /// A heading inside the body (Markdown `##`); `level` is the source level, 1–6.
     Heading(u8),
     Emphasis,

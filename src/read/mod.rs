@@ -3,6 +3,7 @@
 //! format is a new module here plus one arm in the format match of `build::parse_files`.
 
 pub mod event;
+pub mod html;
 pub mod markdown;
 pub mod text;
 pub mod typography;

@@ -72,8 +72,9 @@ fn folder_without_stories_is_a_clear_error() {
         .assert()
         .failure()
         .stderr(
-            predicate::str::contains("no story files in")
-                .and(predicate::str::contains(".txt, .md and .markdown")),
+            predicate::str::contains("no story files in").and(predicate::str::contains(
+                ".txt, .md, .markdown, .html and .htm",
+            )),
         );
 }
 

@@ -10,6 +10,7 @@ mod cli;
 mod cover;
 mod fuzz;
 mod hostile;
+mod html;
 mod layout;
 mod manifest;
 mod pages;

@@ -1,0 +1,258 @@
+//! HTML story files → the shared event stream. An Archive of Our Own download
+//! (`ao3.rs`) gives a whole work: its facts as a header and each chapter as a part.
+//! Any other HTML page with story text in it is read as one story. The writer's markup
+//! goes through one allow-list (`sanitise.rs`), so nothing but story reaches the book.
+//!
+//! The page is parsed by html5ever (through scraper), the parser browsers' rules
+//! describe: archives' and downloaders' HTML is often not well-formed, and a hand-made
+//! parser would read it differently from the browser the writer checked it in.
+
+pub mod ao3;
+pub mod sanitise;
+
+use scraper::{ElementRef, Html};
+
+use crate::diag::Diagnostic;
+use crate::input::header::{Field, FieldKind, Header};
+use crate::input::settings::Typography;
+use crate::read::event::{Body, Event};
+
+/// One chapter of a work (a whole one-chapter work is one of these).
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// The work's facts on its first chapter; a chapter's own facts ("Chapter by")
+    /// on each. Every chapter's header carries the work's [`Place`].
+    pub header: Header,
+    /// The chapter's own title as the body's heading, then its summary and notes (as
+    /// author's notes), its text, and its end notes.
+    pub body: Body,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What one HTML file gives.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub title: String,
+    pub chapters: Vec<Chapter>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why an HTML file is not a story, for the error that names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAStory(pub String);
+
+/// Reads an HTML story file. `file` names it in diagnostics.
+pub fn read(text: &str, file: &str, typography: Typography) -> Result<Read, NotAStory> {
+    let depth = block_depth(text, MAX_BLOCK_DEPTH + 1);
+    if depth > MAX_BLOCK_DEPTH {
+        return Err(NotAStory(format!(
+            "its blocks nest more than {MAX_BLOCK_DEPTH} deep, which no story's do (a damaged or hostile page?)"
+        )));
+    }
+    let doc = Html::parse_document(text);
+    let read = if ao3::is_download(&doc) {
+        ao3::read(&doc, file, typography)
+    } else {
+        any_page(&doc, file, typography)?
+    };
+    let has_text = read.chapters.iter().any(|c| {
+        c.body
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::Text(t) if !t.trim().is_empty()))
+    });
+    if !has_text {
+        return Err(NotAStory(if ao3::is_download(&doc) {
+            "it is laid out as an Archive of Our Own download, but its chapters hold no text (was the download cut short?)".into()
+        } else {
+            "the page holds no text (an empty page?)".into()
+        }));
+    }
+    Ok(read)
+}
+
+/// How deep block containers may nest before a page is refused. An HTML parser checks
+/// the open blocks at every new one (browsers' rules ask it to), so a page of nested
+/// blocks costs the square of its depth: 100,000 nested `<div>`s took over a minute.
+/// Stories nest a handful deep; the archive's page adds five.
+const MAX_BLOCK_DEPTH: usize = 1_000;
+
+/// Containers that are closed explicitly in any page; `p`, `li` and the like close
+/// themselves and would count a sloppy page's every paragraph.
+const BLOCKS: [&str; 16] = [
+    "div",
+    "blockquote",
+    "section",
+    "article",
+    "aside",
+    "center",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "figure",
+    "fieldset",
+];
+
+/// The deepest the page's block containers nest, counted from its start and end tags
+/// alone (in one pass, before parsing), up to `stop`. This is a guard on the parser's
+/// cost, not a reading of the page: the parser reads it.
+fn block_depth(text: &str, stop: usize) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(at) = memchr::memchr(b'<', &bytes[i..]) {
+        i += at + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let name_len = bytes[start..]
+            .iter()
+            .take(12)
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let name = &bytes[start..start + name_len];
+        if !BLOCKS
+            .iter()
+            .any(|b| b.as_bytes().eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+            if deepest >= stop {
+                break;
+            }
+        }
+    }
+    deepest
+}
+
+/// The header an HTML file's top gives (the first few kilobytes are enough for an
+/// archive download's preface), for a build that only peeks at its files.
+pub fn peek(head: &str) -> Header {
+    let doc = Html::parse_document(head);
+    ao3::peek(&doc).unwrap_or_else(|| {
+        let title = page_title(&doc);
+        page_header(&title)
+    })
+}
+
+/// Words a saved error page is titled with, so it is refused rather than bound.
+const ERROR_TITLES: [&str; 9] = [
+    "error",
+    "not found",
+    "404",
+    "403",
+    "500",
+    "502",
+    "503",
+    "access denied",
+    "just a moment",
+];
+
+/// Any other page: its body is the story, its `<title>` (or first heading) the title.
+fn any_page(doc: &Html, file: &str, typography: Typography) -> Result<Read, NotAStory> {
+    let title = page_title(doc);
+    let lower = title.to_lowercase();
+    let words = doc
+        .root_element()
+        .text()
+        .flat_map(str::split_whitespace)
+        .take(301)
+        .count();
+    if let Some(sign) = ERROR_TITLES.iter().find(|w| {
+        lower
+            .split(|c: char| !c.is_alphanumeric())
+            .collect::<Vec<_>>()
+            .windows(w.split(' ').count())
+            .any(|win| win.join(" ") == **w)
+    }) {
+        // A long page that happens to say "error" in its title is still read.
+        if words <= 300 {
+            return Err(NotAStory(format!(
+                "it looks like a saved error page (its title is {title:?}, with {sign:?} in it), not a downloaded work"
+            )));
+        }
+    }
+    let body = doc
+        .root_element()
+        .children()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "body");
+    let mut s = sanitise::Sanitiser::new(file, typography);
+    if let Some(body) = body {
+        s.blocks_of(body);
+    }
+    // The page's own title, when it opens the body as a heading, is the title.
+    let mut events = s.events;
+    let heading = first_heading_matching(&mut events, &title);
+    let header = page_header(&title);
+    Ok(Read {
+        title: title.clone(),
+        chapters: vec![Chapter {
+            header,
+            body: Body { heading, events },
+            diagnostics: s.diagnostics,
+        }],
+        diagnostics: Vec::new(),
+    })
+}
+
+fn page_title(doc: &Html) -> String {
+    let root = doc.root_element();
+    let find = |name: &str| {
+        root.descendants()
+            .filter_map(ElementRef::wrap)
+            .find(|e| e.value().name() == name)
+            .map(ao3::text_of)
+            .filter(|t| !t.is_empty())
+    };
+    find("title").or_else(|| find("h1")).unwrap_or_default()
+}
+
+fn page_header(title: &str) -> Header {
+    if title.is_empty() {
+        return Header::default();
+    }
+    Header::from_fields(vec![Field {
+        key: "Title".into(),
+        kind: FieldKind::Title,
+        value: title.to_string(),
+        items: Vec::new(),
+        line: 0,
+    }])
+}
+
+/// Takes a heading that opens the body and says the page's title out of the events,
+/// as the installment's heading (the book's page heading says it already).
+fn first_heading_matching(events: &mut Vec<Event>, title: &str) -> Option<String> {
+    use crate::read::event::Tag;
+    let Some(Event::Start(Tag::Heading(_))) = events.first() else {
+        return None;
+    };
+    let end = events
+        .iter()
+        .position(|e| matches!(e, Event::End(Tag::Heading(_))))?;
+    let text: String = events[1..end]
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    if text.trim() != title.trim() {
+        return None;
+    }
+    events.drain(..=end);
+    Some(text.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests;
