@@ -43,6 +43,8 @@ pub enum Code {
     /// An image an HTML file shows from the web: never fetched, its description stands
     /// in the text.
     W016,
+    /// A story file's name on a named pipe, device or socket: never opened, left out.
+    W017,
 }
 
 impl Code {

@@ -92,8 +92,8 @@ pub fn list_story_files(dir: &Path) -> Result<Vec<SourceFile>> {
     find_story_files(dir).map(|(files, _)| files)
 }
 
-/// [`list_story_files`], with a warning (`W015`) for each story file left out because it
-/// is a link leading out of the series folder.
+/// [`list_story_files`], with a warning for each story file left out because it is a
+/// link leading out of the series folder (`W015`) or a pipe or device (`W017`).
 pub fn find_story_files(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)> {
     if !dir.exists() {
         return Err(Error::FolderMissing(dir.to_path_buf()));
@@ -123,7 +123,21 @@ pub fn find_story_files(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)
             path: path.clone(),
             source,
         })?;
+        // A pipe or device named like a story is never opened (a pipe would wait for a
+        // writer forever, a device never ends), but it is said, not skipped silently.
         if !meta.is_file() {
+            if !meta.is_dir() {
+                left_out.push(
+                    Diagnostic::new(
+                        Code::W017,
+                        format!(
+                            "this is {}, not an ordinary file, so it was left out of the book; a story file must be an ordinary file",
+                            crate::input::limits::what_it_is(&meta)
+                        ),
+                    )
+                    .in_file(name),
+                );
+            }
             continue;
         }
         // Only a link can lead out of the folder.

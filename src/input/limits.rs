@@ -69,7 +69,7 @@ impl FileKind {
 }
 
 /// What a path that is not an ordinary file is, for messages.
-fn what_it_is(meta: &fs::Metadata) -> &'static str {
+pub fn what_it_is(meta: &fs::Metadata) -> &'static str {
     let t = meta.file_type();
     if t.is_dir() {
         return "a folder";

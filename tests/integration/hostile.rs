@@ -386,6 +386,83 @@ fn files_too_large_for_what_they_are_are_refused() {
         )));
 }
 
+/// An archive download (`.html`) goes through the same guarded read as a text file: a
+/// huge or binary one stops the build naming it, with no partial book; a pipe named like
+/// a story is never opened and is reported (`W017`); a link out of the folder is left
+/// out (`W015`).
+#[test]
+fn html_story_files_get_the_same_guards_as_text_ones() {
+    let mib = 1024 * 1024;
+    let refused = |dir: &Path, out: &Path, message: String| {
+        ficbind()
+            .arg("build")
+            .arg(dir)
+            .arg("-o")
+            .arg(out)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(message));
+        assert!(!out.exists(), "no book after a refused build");
+    };
+
+    let (tmp, dir) = series();
+    let out = tmp.path().join("book.epub");
+    let html = dir.join("03.html");
+    sparse(&html, 65 * mib);
+    refused(
+        &dir,
+        &out,
+        format!(
+            "{} is 65.0 MB; ficbind reads at most 64 MB for a story file",
+            html.display()
+        ),
+    );
+
+    let noise: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    std::fs::write(&html, noise).unwrap();
+    refused(
+        &dir,
+        &out,
+        format!("{} does not look like text", html.display()),
+    );
+
+    // A pipe named like a story is never opened (it would wait forever), and said.
+    std::fs::remove_file(&html).unwrap();
+    mkfifo(&html);
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning[W017]: 03.html: this is a named pipe, not an ordinary file, so it was left out of the book",
+        ));
+    std::fs::remove_file(&out).unwrap();
+
+    std::fs::remove_file(&html).unwrap();
+    let secret = tmp.path().join("saved.html");
+    std::fs::write(
+        &secret,
+        "<html><head><title>Diary</title></head><body><p>SECRET-PIN-4711</p></body></html>",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&secret, &html).unwrap();
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning[W015]: 03.html"));
+    let words = Epub::new(std::fs::read(&out).unwrap()).story_words();
+    assert!(!words.iter().any(|w| w.contains("SECRET")), "{words:?}");
+}
+
 // 3. Pictures that claim to be enormous.
 
 #[test]
