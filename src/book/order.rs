@@ -119,13 +119,10 @@ pub fn readable_name(name: &str) -> String {
         .map(|(i, w)| {
             let keep = !lower || (i > 0 && i + 1 < words.len() && SMALL.contains(w));
             if keep {
-                return (*w).to_string();
+                (*w).to_string()
+            } else {
+                crate::util::text::capitalised(w)
             }
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
         })
         .collect::<Vec<_>>()
         .join(" ")

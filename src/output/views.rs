@@ -7,6 +7,7 @@ use crate::book::model::{Installment, Series};
 use crate::input::header::{FieldKind, Rating};
 use crate::labels::Labels;
 use crate::output::assets::Extras;
+use crate::util::text::capitalised;
 
 /// The series as every page template sees it (`book`).
 #[derive(Debug, Clone, Serialize)]
@@ -297,11 +298,6 @@ fn subtitle(
     }
 }
 
-/// Paragraphs of a multi-line header value.
-fn value_paragraphs(text: &str) -> Vec<String> {
-    paragraphs(text)
-}
-
 /// Keys whose fields are about where a file sits, not about the story: shown nowhere.
 const PLACEMENT_KEYS: [&str; 6] = ["series", "part", "chapter", "chapters", "language", "lang"];
 
@@ -341,7 +337,7 @@ fn intro_view(
         .summary()
         .filter(|s| Some(*s) != book_summary)
         .filter(|_| !said_before(&|h| h.summary().map(str::to_string)))
-        .map(value_paragraphs)
+        .map(paragraphs)
         .unwrap_or_default();
     let rating = header
         .rating
@@ -367,7 +363,7 @@ fn intro_view(
         .fields
         .iter()
         .filter(|f| f.kind == FieldKind::Notes)
-        .map(|f| value_paragraphs(&f.value))
+        .map(|f| paragraphs(&f.value))
         .filter(|p| !p.is_empty())
         .collect();
     let fields = header
@@ -403,14 +399,6 @@ fn intro_view(
         notes,
         fields,
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn installment_view(
