@@ -309,17 +309,10 @@ pub fn peek_series(inputs: &Inputs) -> Series {
         .files
         .iter()
         .filter_map(|f| {
-            let head = f.read_head(16 * 1024).ok()?;
+            let header = peek_header(f)?;
             let source = SourceInfo {
                 file: f.name.clone(),
                 encoding: String::new(),
-            };
-            let header = if f.format == Format::Html {
-                let decoded = decode::decode_html(&f.name, &f.path, &head).ok()?;
-                html::peek(&decoded.text)
-            } else {
-                let decoded = decode::decode(&f.name, &f.path, &head).ok()?;
-                header::split(&decoded.text, f.format).header
             };
             let mut file = ParsedFile::new(source, header, Body::default());
             // The bodies are not read: take it that each holds its story.
@@ -330,6 +323,18 @@ pub fn peek_series(inputs: &Inputs) -> Series {
     let mut defaults = series_defaults(inputs);
     defaults.notes = NotesPolicy::Keep;
     assemble::assemble(files, &defaults, &mut Diagnostics::default())
+}
+
+/// A story file's header from its first 16 KiB alone; `None` when that cannot be read.
+pub fn peek_header(f: &SourceFile) -> Option<header::Header> {
+    let head = f.read_head(16 * 1024).ok()?;
+    Some(if f.format == Format::Html {
+        let decoded = decode::decode_html(&f.name, &f.path, &head).ok()?;
+        html::peek(&decoded.text)
+    } else {
+        let decoded = decode::decode(&f.name, &f.path, &head).ok()?;
+        header::split(&decoded.text, f.format).header
+    })
 }
 
 /// What a generated cover will say, guessed from the headers; `None` when the headers

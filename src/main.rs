@@ -79,6 +79,12 @@ struct BatchArgs {
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 
+    /// For a folder of loose downloads: sort each folder's files into one book per
+    /// series their headers name (an archive download's "Part N of SERIES", a
+    /// `Series:` line, a numbered title) and one book per work that names none.
+    #[arg(long)]
+    by_series: bool,
+
     #[command(flatten)]
     text: TextArgs,
 
@@ -386,6 +392,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
         jobs: args.jobs.map(usize::from),
         force: args.force,
         shard: args.shard,
+        by_series: args.by_series,
         report: args.report.clone(),
         build,
     };
@@ -400,6 +407,10 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
             .expect("valid progress template"),
         );
     }
+    let named = |r: &SeriesResult| match &r.group {
+        Some(g) => format!("{} ({g})", r.series.display()),
+        None => r.series.display().to_string(),
+    };
     let line = |r: &SeriesResult| match &r.outcome {
         Outcome::Built {
             output, warnings, ..
@@ -409,20 +420,18 @@ fn batch(args: BatchArgs) -> Result<ExitCode> {
             } else {
                 String::new()
             };
-            format!("built   {} → {}{w}", r.series.display(), output.display())
+            format!("built   {} → {}{w}", named(r), output.display())
         }
-        Outcome::Skipped { output, reason } => format!(
-            "skipped {} → {}: {reason}",
-            r.series.display(),
-            output.display()
-        ),
-        Outcome::Failed { reason } => format!("FAILED  {}: {reason}", r.series.display()),
+        Outcome::Skipped { output, reason } => {
+            format!("skipped {} → {}: {reason}", named(r), output.display())
+        }
+        Outcome::Failed { reason } => format!("FAILED  {}: {reason}", named(r)),
     };
     let report = ficbind::batch(&args.roots, &opts, &|p| match p {
         Progress::Start { total } => bar.set_length(total as u64),
         Progress::Done(r) => {
             if bar_wanted {
-                bar.set_message(r.series.display().to_string());
+                bar.set_message(named(r));
                 bar.inc(1);
                 if matches!(r.outcome, Outcome::Failed { .. }) {
                     bar.println(line(r));

@@ -90,6 +90,36 @@ static FILE_PART: LazyLock<Regex> =
 static LAST_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d+)\D*$").expect("valid regex"));
 
+/// The series a file says it belongs to, for sorting a folder of loose downloads into
+/// books: the archive's own place for it, else a `Series:` line (`Ember Road`,
+/// `Ember Road [3]`, `Part 3 of Ember Road`), else the name before a numbered title's
+/// number (`Ember Road 03: Kindling`). An unnumbered `Name: Story` title is not taken
+/// as a claim: one-shots are titled like that too.
+pub fn claimed_series(header: &crate::input::header::Header) -> Option<String> {
+    if let Some(place) = &header.place {
+        return place.series.clone();
+    }
+    let line = header
+        .fields
+        .iter()
+        .find(|f| f.key.trim().eq_ignore_ascii_case("series"))
+        .map(|f| series_line_name(&f.value));
+    if let Some(name) = line.filter(|n| !n.is_empty()) {
+        return Some(name);
+    }
+    let t = parse_title(header.title()?);
+    t.number.and(t.series)
+}
+
+/// `Ember Road [3]`, `Part 3 of Ember Road`, `Ember Road #3` → `Ember Road`.
+fn series_line_name(value: &str) -> String {
+    static POSITION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:part|book|#)?\s*\d{1,4}\s+of\s+|\s*(?:\[\s*\d{1,4}\s*\]|#\s*\d{1,4}|,?\s*(?:part|book)\s+\d{1,4})\s*$")
+            .expect("valid regex")
+    });
+    POSITION.replace_all(value.trim(), "").trim().to_string()
+}
+
 fn stem(file: &str) -> &str {
     file.rsplit_once('.').map_or(file, |(s, _)| s)
 }
@@ -240,6 +270,8 @@ struct Placed {
     part: Option<u32>,
     full_title: String,
     series: Option<String>,
+    /// The series comes from the archive's own place for the file, not from a title.
+    archived: bool,
 }
 
 /// Puts the entries in reading order: numbered installments by number (the parts of one
@@ -261,6 +293,7 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
                     part: place.chapter,
                     full_title: place.title.clone(),
                     series: place.series.clone(),
+                    archived: true,
                 };
             }
             match e.title.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -273,6 +306,7 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
                         part: t.part,
                         full_title: full.trim().to_string(),
                         series: t.series,
+                        archived: false,
                     }
                 }
                 // No title: the file name is all the writer gave us, with the body's own
@@ -293,6 +327,7 @@ pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
                         part: part_from_file_name(&e.file),
                         full_title: readable_name(&full),
                         series: None,
+                        archived: false,
                     }
                 }
             }
@@ -502,7 +537,16 @@ fn series_title(placed: &[Placed]) -> Option<String> {
         .filter_map(|p| p.series.as_deref())
         .collect();
     let candidates = if numbered.is_empty() {
-        placed.iter().filter_map(|p| p.series.as_deref()).collect()
+        // `Salt: A Small Story` alone is a story's title, not a series and a story:
+        // an unnumbered prefix names a series only when stories with different
+        // titles share it (or the archive says so).
+        let stories: std::collections::BTreeSet<&str> =
+            placed.iter().map(|p| p.title.as_str()).collect();
+        placed
+            .iter()
+            .filter(|p| p.archived || stories.len() > 1)
+            .filter_map(|p| p.series.as_deref())
+            .collect()
     } else {
         numbered
     };
@@ -548,6 +592,67 @@ fn series_title(placed: &[Placed]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_lone_colon_title_names_a_story_not_a_series() {
+        let entry = |file: &str, title: &str| Entry {
+            file: file.into(),
+            title: Some(title.into()),
+            ..Entry::default()
+        };
+        let lone = plan(&[entry("a.txt", "Salt: A Small Story")], None);
+        assert_eq!(lone.series_title, None);
+        let two = plan(
+            &[
+                entry("a.txt", "Salt: Low Water"),
+                entry("b.txt", "Salt: High Water"),
+            ],
+            None,
+        );
+        assert_eq!(two.series_title.as_deref(), Some("Salt"));
+    }
+
+    #[test]
+    fn a_file_claims_a_series_by_place_series_line_or_numbered_title() {
+        use crate::input::header::{Field, FieldKind, Header, Place};
+        let field = |key: &str, value: &str| Field {
+            key: key.into(),
+            kind: FieldKind::of_key(key).unwrap_or(FieldKind::Unknown),
+            value: value.into(),
+            items: vec![],
+            line: 1,
+        };
+        let header = |fields: Vec<Field>| Header::from_fields(fields);
+        for (value, want) in [
+            ("Ember Road", "Ember Road"),
+            ("Ember Road [3]", "Ember Road"),
+            ("Part 3 of Ember Road", "Ember Road"),
+            ("Ember Road #3", "Ember Road"),
+            ("Ember Road, book 2", "Ember Road"),
+        ] {
+            let h = header(vec![field("Title", "Kindling"), field("Series", value)]);
+            assert_eq!(claimed_series(&h).as_deref(), Some(want), "{value}");
+        }
+        let numbered = header(vec![field("Title", "Ember Road 03: The Lantern Keeper")]);
+        assert_eq!(claimed_series(&numbered).as_deref(), Some("Ember Road"));
+        // A one-shot titled `Name: Story` claims nothing.
+        let one_shot = header(vec![field("Title", "Salt: A Love Story")]);
+        assert_eq!(claimed_series(&one_shot), None);
+        let mut placed = header(vec![field("Title", "The Ledger")]);
+        placed.place = Some(Place {
+            series: Some("Salt".into()),
+            number: Some(1),
+            title: "The Ledger".into(),
+            chapter: None,
+        });
+        assert_eq!(claimed_series(&placed).as_deref(), Some("Salt"));
+        placed.place.as_mut().unwrap().series = None;
+        assert_eq!(
+            claimed_series(&placed),
+            None,
+            "a free-standing archive work"
+        );
+    }
     use super::readable_name;
 
     #[test]

@@ -28,6 +28,9 @@ pub struct BatchOptions {
     pub force: bool,
     /// Build only slice `k` (1-based) of `n`.
     pub shard: Option<(usize, usize)>,
+    /// Sort each folder's files into one book per series they claim (and one per
+    /// work that claims none), for a folder of loose downloads.
+    pub by_series: bool,
     /// Where the caller will write the report: refused before anything is built when it
     /// is one of the library's story files or manifests.
     pub report: Option<PathBuf>,
@@ -56,6 +59,10 @@ pub enum Outcome {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct SeriesResult {
     pub series: PathBuf,
+    /// With `--by-series`, which of the folder's books this is: the series' name, or
+    /// the free-standing work's file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     #[serde(flatten)]
     pub outcome: Outcome,
 }
@@ -86,6 +93,111 @@ pub struct SeriesDir {
     /// Its path relative to that root: the same however the root is spelled (`lib`,
     /// `./lib`, `/home/me/lib`), so shards and names agree between machines.
     pub key: PathBuf,
+    /// With `--by-series`, the one book of the folder this is.
+    pub group: Option<Group>,
+}
+
+/// Some of a folder's story files that make one book.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The series' name, or the free-standing work's file name.
+    pub label: String,
+    /// The files' names inside the folder.
+    pub files: Vec<String>,
+}
+
+impl SeriesDir {
+    /// The folder's inputs, narrowed to this book's files.
+    fn narrow(&self, mut inputs: Inputs) -> Inputs {
+        if let Some(group) = &self.group {
+            inputs.files.retain(|f| group.files.contains(&f.name));
+            // The title of last resort is the series' name, not the downloads folder's.
+            inputs.folder_name = group.label.clone();
+        }
+        inputs
+    }
+}
+
+/// `--by-series`: every folder's story files sorted into one book per series they
+/// claim (`book::order::claimed_series`, read from the headers alone) and one per file
+/// that claims none. Names that differ only in case and spacing are one series. A
+/// folder that cannot be listed stays whole, so its build reports why.
+pub fn group_by_series(dirs: Vec<SeriesDir>, opts: &Options) -> Vec<SeriesDir> {
+    let mut out: Vec<SeriesDir> = dirs
+        .into_par_iter()
+        .flat_map_iter(|dir| {
+            let Ok(inputs) = crate::input::read_listing(&dir.path, opts) else {
+                return vec![dir];
+            };
+            let claims: Vec<(String, Option<String>)> = inputs
+                .files
+                .par_iter()
+                .map(|f| {
+                    let claim = crate::build::peek_header(f)
+                        .and_then(|h| crate::book::order::claimed_series(&h))
+                        .filter(|s| !s.trim().is_empty());
+                    (f.name.clone(), claim)
+                })
+                .collect();
+            groups_of(claims)
+                .into_iter()
+                .map(|group| SeriesDir {
+                    path: dir.path.clone(),
+                    key: dir.key.join(&group.label),
+                    group: Some(group),
+                })
+                .collect()
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.key, &a.path).cmp(&(&b.key, &b.path)));
+    out
+}
+
+/// Files and the series each claims → the books: series first (in name order), then
+/// each free-standing file. A series is labelled by its most common spelling, the
+/// first file's on a tie.
+fn groups_of(claims: Vec<(String, Option<String>)>) -> Vec<Group> {
+    let normal = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut series: std::collections::BTreeMap<String, (Vec<String>, Vec<String>)> =
+        Default::default();
+    let mut alone = Vec::new();
+    for (file, claim) in claims {
+        match claim {
+            Some(name) => {
+                let entry = series.entry(normal(&name)).or_default();
+                entry.0.push(file);
+                entry
+                    .1
+                    .push(name.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+            None => alone.push(Group {
+                label: file.clone(),
+                files: vec![file],
+            }),
+        }
+    }
+    let mut groups: Vec<Group> = series
+        .into_values()
+        .map(|(files, spellings)| {
+            let count = |s: &String| spellings.iter().filter(|t| *t == s).count();
+            let label = spellings
+                .iter()
+                .fold(None::<&String>, |best, s| match best {
+                    Some(b) if count(b) >= count(s) => Some(b),
+                    _ => Some(s),
+                })
+                .cloned()
+                .unwrap_or_default();
+            Group { label, files }
+        })
+        .collect();
+    groups.extend(alone);
+    groups
 }
 
 /// Every series folder under `roots` (a folder holding story files or a manifest),
@@ -111,7 +223,11 @@ pub fn find_series(roots: &[PathBuf]) -> Result<Vec<SeriesDir>> {
             let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
             if seen.insert(canonical) {
                 let key = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                found.push(SeriesDir { path, key });
+                found.push(SeriesDir {
+                    path,
+                    key,
+                    group: None,
+                });
             }
         }
     }
@@ -159,8 +275,8 @@ pub fn in_shard(series: &Path, (k, n): (usize, usize)) -> bool {
 /// The title a series will get, from the manifest and the headers alone (the first
 /// 16 KiB of each file): cheap enough to run over a whole library to settle names, and
 /// the same guess a build makes before it reads the bodies.
-pub fn peek_title(dir: &Path, opts: &Options) -> Option<String> {
-    let inputs = crate::input::read_listing(dir, opts).ok()?;
+pub fn peek_title(dir: &SeriesDir, opts: &Options) -> Option<String> {
+    let inputs = dir.narrow(crate::input::read_listing(&dir.path, opts).ok()?);
     let series = crate::build::peek_series(&inputs);
     (!series.installments.is_empty()).then_some(series.title)
 }
@@ -170,11 +286,13 @@ pub fn peek_title(dir: &Path, opts: &Options) -> Option<String> {
 pub fn assign_names(series: &[SeriesDir], opts: &Options) -> Vec<String> {
     let titles: Vec<String> = series
         .par_iter()
-        .map(|s| &s.path)
         .map(|dir| {
-            peek_title(dir, opts).unwrap_or_else(|| {
-                dir.file_name()
-                    .map_or("book".into(), |n| n.to_string_lossy().into_owned())
+            peek_title(dir, opts).unwrap_or_else(|| match &dir.group {
+                Some(g) => g.label.clone(),
+                None => dir
+                    .path
+                    .file_name()
+                    .map_or("book".into(), |n| n.to_string_lossy().into_owned()),
             })
         })
         .collect();
@@ -201,10 +319,10 @@ fn up_to_date(inputs: &Inputs, output: &Path) -> Option<String> {
 }
 
 /// Builds one series into `output`, never panicking the batch.
-fn build_one(dir: &Path, output: &Path, opts: &BatchOptions) -> Outcome {
+fn build_one(dir: &SeriesDir, output: &Path, opts: &BatchOptions) -> Outcome {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Outcome> {
         // Read once: the up-to-date check and the build share it.
-        let inputs = crate::input::read_inputs(dir, &opts.build)?;
+        let inputs = dir.narrow(crate::input::read_inputs(&dir.path, &opts.build)?);
         if !opts.force {
             if let Some(reason) = up_to_date(&inputs, output) {
                 return Ok(Outcome::Skipped {
@@ -265,7 +383,7 @@ pub fn run(
     opts: &BatchOptions,
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> Result<Report> {
-    let all = find_series(roots)?;
+    let mut all = find_series(roots)?;
     if let Some(report) = &opts.report {
         refuse_report(report, &all)?;
     }
@@ -293,26 +411,29 @@ pub fn run(
             ))
         })?;
     pool.install(|| {
+        if opts.by_series {
+            all = group_by_series(std::mem::take(&mut all), &opts.build);
+        }
         let names = assign_names(&all, &opts.build);
-        let mine: Vec<(&PathBuf, &String)> = all
+        let mine: Vec<(&SeriesDir, &String)> = all
             .iter()
             .zip(&names)
             .filter(|(dir, _)| opts.shard.is_none_or(|s| in_shard(&dir.key, s)))
-            .map(|(dir, name)| (&dir.path, name))
             .collect();
         progress(Progress::Start { total: mine.len() });
         let mut results: Vec<SeriesResult> = mine
             .par_iter()
             .map(|(dir, name)| {
                 let result = SeriesResult {
-                    series: (*dir).clone(),
+                    series: dir.path.clone(),
+                    group: dir.group.as_ref().map(|g| g.label.clone()),
                     outcome: build_one(dir, &out_dir.join(name), opts),
                 };
                 progress(Progress::Done(&result));
                 result
             })
             .collect();
-        results.sort_by(|a, b| a.series.cmp(&b.series));
+        results.sort_by(|a, b| (&a.series, &a.group).cmp(&(&b.series, &b.group)));
         let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
         Ok(Report {
             built: count(|o| matches!(o, Outcome::Built { .. })),
@@ -326,6 +447,35 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_join_spellings_of_one_series_and_leave_unclaimed_files_alone() {
+        let claims = vec![
+            ("b.html".to_string(), Some("Ember  Road".to_string())),
+            ("a.txt".to_string(), Some("ember road".to_string())),
+            ("c.txt".to_string(), None),
+            ("d.epub".to_string(), Some("Ember Road".to_string())),
+            ("e.txt".to_string(), Some("Salt".to_string())),
+        ];
+        let groups = groups_of(claims);
+        let got: Vec<(&str, Vec<&str>)> = groups
+            .iter()
+            .map(|g| {
+                (
+                    g.label.as_str(),
+                    g.files.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Ember Road", vec!["b.html", "a.txt", "d.epub"]),
+                ("Salt", vec!["e.txt"]),
+                ("c.txt", vec!["c.txt"]),
+            ]
+        );
+    }
 
     #[test]
     fn shards_partition_the_library() {

@@ -341,3 +341,81 @@ fn an_unwritable_report_path_fails_before_anything_is_built() {
         .stderr(predicate::str::contains("cannot write the report"));
     assert!(!out.exists() || std::fs::read_dir(&out).unwrap().count() == 0);
 }
+
+/// A downloads folder: two archive works of one series, two text installments of
+/// another (named once by a `Series:` line, once by a numbered title), a lone one-shot.
+#[test]
+fn by_series_sorts_a_downloads_folder_into_one_book_per_series_and_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let downloads = tmp.path().join("Downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    for work in ["work_1207.html", "work_5530.html"] {
+        std::fs::copy(fixture("ao3-html").join(work), downloads.join(work)).unwrap();
+    }
+    std::fs::write(
+        downloads.join("ember-1.txt"),
+        "Title: Ember Road 01: Kindling\nAuthor: Wren\n\nThe first spark caught.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        downloads.join("zz-ember-2.txt"),
+        "Title: Ash\nSeries: ember road [2]\nAuthor: Wren\n\nThe fire went out at dawn.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        downloads.join("a-one-shot.txt"),
+        "Title: Salt: A Small Story\nAuthor: Wren\n\nThe tide kept its own counsel.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("books");
+    let report_path = tmp.path().join("report.json");
+    ficbind()
+        .arg("batch")
+        .arg("--by-series")
+        .arg(&downloads)
+        .arg("-o")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report_path)
+        .assert()
+        .success();
+    let r = report(&report_path);
+    assert_eq!(r["built"], 3, "{r:#}");
+    let mut books: Vec<(String, Vec<String>)> = r["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let path = PathBuf::from(s["output"].as_str().unwrap());
+            assert_epubcheck_clean(&path);
+            let mut epub = Epub::new(std::fs::read(&path).unwrap());
+            let opf = epub.text("OEBPS/content.opf");
+            let title = opf
+                .split("<dc:title")
+                .nth(1)
+                .and_then(|t| t.split_once('>'))
+                .map(|(_, t)| t.split('<').next().unwrap().to_string())
+                .unwrap();
+            (s["group"].as_str().unwrap().to_string(), {
+                let words = epub.story_words();
+                vec![title, words.join(" ")]
+            })
+        })
+        .collect();
+    books.sort();
+    let groups: Vec<&str> = books.iter().map(|(g, _)| g.as_str()).collect();
+    assert_eq!(
+        groups,
+        ["Ember Road", "Saltmarsh Letters", "a-one-shot.txt"],
+        "{books:#?}"
+    );
+    let ember = &books[0].1;
+    assert_eq!(ember[0], "Ember Road");
+    let spark = ember[1].find("spark").expect("installment 1 in Ember Road");
+    let dawn = ember[1].find("dawn").expect("installment 2 in Ember Road");
+    assert!(spark < dawn, "installments in series order: {}", ember[1]);
+    assert!(!ember[1].contains("tide"), "the one-shot is its own book");
+    assert_eq!(books[1].1[0], "Saltmarsh Letters");
+    assert_eq!(books[2].1[0], "Salt: A Small Story");
+    assert!(books[2].1[1].contains("tide"));
+}
