@@ -214,6 +214,87 @@ fn inspect_json_has_the_documented_schema() {
     assert!(w002["message"].as_str().unwrap().contains("1200"));
 }
 
+/// `inspect` says where each fact came from: the archive download's field (no line)
+/// beside a text header's key and line, the manifest when it sets the fact, and what
+/// numbered each installment.
+#[test]
+fn inspect_names_the_file_and_field_behind_each_fact() {
+    let (_tmp, dir) = copy_of(&fixture("ao3-html"));
+    std::fs::write(
+        dir.join("series.toml"),
+        "title = \"Letters from the Marsh\"\n",
+    )
+    .unwrap();
+    let out = ficbind()
+        .arg("inspect")
+        .arg(&dir)
+        .arg("--json")
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let fact = |name: &str| {
+        json["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["fact"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {json:#}"))
+            .clone()
+    };
+    let sources = |name: &str| -> Vec<(String, String, Option<u64>)> {
+        fact(name)["from"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["file"].as_str().unwrap().to_string(),
+                    s["field"].as_str().unwrap().to_string(),
+                    s["line"].as_u64(),
+                )
+            })
+            .collect()
+    };
+    let rating = sources("rating");
+    assert!(rating.contains(&("work_5530.html".into(), "Rating".into(), None)));
+    assert!(rating.contains(&("harbour-lights.txt".into(), "Rating".into(), Some(3))));
+    assert_eq!(fact("rating")["value"], "Teen And Up Audiences");
+    assert!(sources("warnings").contains(&(
+        "work_1207.html".into(),
+        "Archive Warnings".into(),
+        None
+    )));
+    assert_eq!(
+        sources("title"),
+        [("series.toml".to_string(), "title".to_string(), None)]
+    );
+    assert_eq!(fact("title")["value"], "Letters from the Marsh");
+    let by: Vec<(&str, &str)> = json["installments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap(),
+                r["numbered_by"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(by.contains(&("work_5530.html", "archive series")));
+    assert!(by.contains(&("harbour-lights.txt", "title")));
+    // And the table says it for people.
+    ficbind()
+        .arg("inspect")
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Where the facts come from:")
+                .and(predicate::str::contains("harbour-lights.txt:3 Rating"))
+                .and(predicate::str::contains("series.toml title")),
+        );
+}
+
 #[test]
 fn inspect_prints_a_table_and_writes_nothing() {
     let (_tmp, dir) = copy_of(&fixture("basic"));
