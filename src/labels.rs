@@ -36,6 +36,8 @@ pub struct Labels {
     pub fandoms: String,
     pub relationship: String,
     pub relationships: String,
+    pub category: String,
+    pub categories: String,
     pub characters: String,
     pub rating: String,
     pub not_rated: String,

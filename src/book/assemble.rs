@@ -212,6 +212,7 @@ pub fn summarize(
         .unwrap_or_else(|| union(Header::authors));
     let fandoms = union(Header::fandoms);
     let pairings = union(Header::pairings);
+    let categories = union(Header::categories);
     let characters = union(Header::characters);
     let summary = manifest
         .summary
@@ -296,6 +297,7 @@ pub fn summarize(
         summary,
         fandoms,
         pairings,
+        categories,
         characters,
         disclaimer,
         rating,

@@ -96,6 +96,8 @@ pub struct Series {
     pub summary: Option<String>,
     pub fandoms: Vec<String>,
     pub pairings: Vec<String>,
+    /// The kinds of relationship the stories are about (F/F, Gen …): never fandoms.
+    pub categories: Vec<String>,
     pub characters: Vec<String>,
     pub disclaimer: Option<String>,
     /// The strictest rating of any installment.

@@ -253,6 +253,11 @@ impl Header {
         self.items(FieldKind::Pairing)
     }
 
+    /// The kinds of relationship (AO3's F/F, M/M, Gen …).
+    pub fn categories(&self) -> Vec<String> {
+        self.items(FieldKind::Category)
+    }
+
     pub fn characters(&self) -> Vec<String> {
         self.items(FieldKind::Characters)
     }

@@ -31,6 +31,7 @@ pub struct BookView {
     pub disclaimer: Option<Vec<String>>,
     pub fandoms: Vec<String>,
     pub pairings: Vec<String>,
+    pub categories: Vec<String>,
     pub characters: Vec<String>,
     pub tags: Vec<String>,
     /// Fandoms, relationships, characters, the rating, the warnings and the tags: the
@@ -369,13 +370,9 @@ fn intro_view(
     let fields = header
         .fields
         .iter()
-        // Categories (AO3's F/F, Gen …) have no place in the book's facts yet: shown here.
-        .filter(|f| {
-            matches!(
-                f.kind,
-                FieldKind::Other | FieldKind::Unknown | FieldKind::Category
-            )
-        })
+        // Fandoms, relationships, characters and categories are the book's (their
+        // union is on the metadata page), so they are not repeated here.
+        .filter(|f| matches!(f.kind, FieldKind::Other | FieldKind::Unknown))
         .filter(|f| !PLACEMENT_KEYS.contains(&f.key.trim().to_lowercase().as_str()))
         .filter(|f| !f.value.trim().is_empty())
         .filter(|f| {
@@ -532,6 +529,7 @@ pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView 
     for subject in series
         .fandoms
         .iter()
+        .chain(&series.categories)
         .chain(&series.pairings)
         .chain(&series.characters)
         .chain(series.rating.as_ref().map(|r| &r.text))
@@ -574,6 +572,7 @@ pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView 
             .filter(|p| !p.is_empty()),
         fandoms: series.fandoms.clone(),
         pairings: series.pairings.clone(),
+        categories: series.categories.clone(),
         characters: series.characters.clone(),
         tags: series.tags.clone(),
         subjects,

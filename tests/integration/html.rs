@@ -80,7 +80,12 @@ fn archive_downloads_and_a_text_file_make_one_valid_series_book() {
     let warnings = epub.text("OEBPS/warnings.xhtml");
     assert!(warnings.contains("Creator Chose Not To Use Archive Warnings"));
     assert!(!warnings.contains("No Archive Warnings Apply"));
+    // Categories are shown as categories, never as fandoms, and become Calibre tags.
+    let about = epub.text("OEBPS/about.xhtml");
+    assert!(about.contains("Categories:</span> Gen, F/F</p>"), "{about}");
+    assert!(about.contains("Fandom:</span> Saltmarsh (Original Work)</p>"));
     let opf = epub.text("OEBPS/content.opf");
+    assert!(opf.contains("<dc:subject>F/F</dc:subject>"));
     assert!(
         opf.contains("<dc:source>http://archiveofourown.org/works/5530</dc:source>"),
         "the first work's address is the book's source"
