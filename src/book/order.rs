@@ -94,8 +94,18 @@ static LAST_NUMBER: LazyLock<Regex> =
 /// books: the archive's own place for it, else a `Series:` line (`Ember Road`,
 /// `Ember Road [3]`, `Part 3 of Ember Road`), else the name before a numbered title's
 /// number (`Ember Road 03: Kindling`). An unnumbered `Name: Story` title is not taken
-/// as a claim: one-shots are titled like that too.
-pub fn claimed_series(header: &crate::input::header::Header) -> Option<String> {
+/// as a claim: one-shots are titled like that too. An archive work in several series
+/// claims them all, the first first.
+pub fn claimed_series(header: &crate::input::header::Header) -> Vec<String> {
+    claim(header).map_or_else(Vec::new, |first| {
+        let others = header.place.iter().flat_map(|p| &p.also);
+        std::iter::once(first)
+            .chain(others.map(|(name, _)| name.clone()))
+            .collect()
+    })
+}
+
+fn claim(header: &crate::input::header::Header) -> Option<String> {
     if let Some(place) = &header.place {
         return place.series.clone();
     }
@@ -109,6 +119,36 @@ pub fn claimed_series(header: &crate::input::header::Header) -> Option<String> {
     }
     let t = parse_title(header.title()?);
     t.number.and(t.series)
+}
+
+/// The series most of the files' works are in, when some work is in more than one (so
+/// `Part 2 of X, Part 5 of Y` beside two works of Y is bound as part 5 of Y); a tie
+/// goes to the series the first such work names first.
+fn shared_series(entries: &[Entry]) -> Option<String> {
+    use crate::input::header::normal_name;
+    if entries
+        .iter()
+        .all(|e| e.place.as_ref().is_none_or(|p| p.also.is_empty()))
+    {
+        return None;
+    }
+    // Counted once a file: a chaptered work is one work, however many chapters.
+    let mut files = std::collections::BTreeSet::new();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for e in entries {
+        if let Some(place) = e.place.as_ref().filter(|_| files.insert(e.file.as_str())) {
+            for name in place.all_series() {
+                *counts.entry(normal_name(name)).or_default() += 1;
+            }
+        }
+    }
+    let most = counts.values().copied().max()?;
+    entries
+        .iter()
+        .filter_map(|e| e.place.as_ref())
+        .flat_map(|p| p.all_series())
+        .find(|name| counts.get(&normal_name(name)) == Some(&most))
+        .map(str::to_string)
 }
 
 /// `Ember Road [3]`, `Part 3 of Ember Road`, `Ember Road #3` → `Ember Road`.
@@ -281,11 +321,17 @@ struct Placed {
 /// free-standing stories.
 pub fn plan(entries: &[Entry], order: Option<&[usize]>) -> Plan {
     let mut diagnostics = Vec::new();
+    let shared = shared_series(entries);
     let mut placed: Vec<Placed> = entries
         .iter()
         .enumerate()
         .map(|(entry, e)| {
             if let Some(place) = &e.place {
+                // A work in several series is bound by the one its companions share.
+                let place = match &shared {
+                    Some(name) => place.bound_into(name),
+                    None => place.clone(),
+                };
                 return Placed {
                     entry,
                     number: place.number,
@@ -594,6 +640,46 @@ fn series_title(placed: &[Placed]) -> Option<String> {
 mod tests {
 
     #[test]
+    fn a_work_in_two_series_is_bound_by_the_one_its_companions_share() {
+        use crate::input::header::Place;
+        let work = |file: &str, title: &str, series: &[(&str, u32)]| Entry {
+            file: file.into(),
+            title: Some(title.into()),
+            place: Some(Place::in_series(
+                &series
+                    .iter()
+                    .map(|(n, i)| (n.to_string(), *i))
+                    .collect::<Vec<_>>(),
+                title.into(),
+                None,
+            )),
+            ..Entry::default()
+        };
+        let p = plan(
+            &[
+                work("a.html", "Crossing", &[("Ferries", 2), ("Tides", 5)]),
+                work("b.html", "Slack Water", &[("tides", 4)]),
+                work("c.html", "Spring Tide", &[("Tides", 6)]),
+            ],
+            None,
+        );
+        assert_eq!(p.series_title.as_deref(), Some("Tides"));
+        let order: Vec<(Option<u32>, &str)> = p
+            .installments
+            .iter()
+            .map(|i| (i.number, i.title.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                (Some(4), "Slack Water"),
+                (Some(5), "Crossing"),
+                (Some(6), "Spring Tide")
+            ]
+        );
+    }
+
+    #[test]
     fn a_lone_colon_title_names_a_story_not_a_series() {
         let entry = |file: &str, title: &str| Entry {
             file: file.into(),
@@ -631,25 +717,25 @@ mod tests {
             ("Ember Road, book 2", "Ember Road"),
         ] {
             let h = header(vec![field("Title", "Kindling"), field("Series", value)]);
-            assert_eq!(claimed_series(&h).as_deref(), Some(want), "{value}");
+            assert_eq!(claimed_series(&h), [want], "{value}");
         }
         let numbered = header(vec![field("Title", "Ember Road 03: The Lantern Keeper")]);
-        assert_eq!(claimed_series(&numbered).as_deref(), Some("Ember Road"));
+        assert_eq!(claimed_series(&numbered), ["Ember Road"]);
         // A one-shot titled `Name: Story` claims nothing.
         let one_shot = header(vec![field("Title", "Salt: A Love Story")]);
-        assert_eq!(claimed_series(&one_shot), None);
+        assert!(claimed_series(&one_shot).is_empty());
         let mut placed = header(vec![field("Title", "The Ledger")]);
         placed.place = Some(Place {
             series: Some("Salt".into()),
             number: Some(1),
             title: "The Ledger".into(),
             chapter: None,
+            also: vec![("Tides".into(), 4)],
         });
-        assert_eq!(claimed_series(&placed).as_deref(), Some("Salt"));
+        assert_eq!(claimed_series(&placed), ["Salt", "Tides"]);
         placed.place.as_mut().unwrap().series = None;
-        assert_eq!(
-            claimed_series(&placed),
-            None,
+        assert!(
+            claimed_series(&placed).is_empty(),
             "a free-standing archive work"
         );
     }
@@ -903,6 +989,7 @@ mod tests {
                 number,
                 title: title.into(),
                 chapter,
+                also: vec![],
             }),
             ..Entry::default()
         };

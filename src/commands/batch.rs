@@ -129,14 +129,15 @@ pub fn group_by_series(dirs: Vec<SeriesDir>, opts: &Options) -> Vec<SeriesDir> {
             let Ok(inputs) = crate::input::read_listing(&dir.path, opts) else {
                 return vec![dir];
             };
-            let claims: Vec<(String, Option<String>)> = inputs
+            let claims: Vec<(String, Vec<String>)> = inputs
                 .files
                 .par_iter()
                 .map(|f| {
-                    let claim = crate::build::peek_header(f)
-                        .and_then(|h| crate::book::order::claimed_series(&h))
-                        .filter(|s| !s.trim().is_empty());
-                    (f.name.clone(), claim)
+                    let mut claims = crate::build::peek_header(f)
+                        .map(|h| crate::book::order::claimed_series(&h))
+                        .unwrap_or_default();
+                    claims.retain(|s| !s.trim().is_empty());
+                    (f.name.clone(), claims)
                 })
                 .collect();
             groups_of(claims)
@@ -154,20 +155,24 @@ pub fn group_by_series(dirs: Vec<SeriesDir>, opts: &Options) -> Vec<SeriesDir> {
 }
 
 /// Files and the series each claims → the books: series first (in name order), then
-/// each free-standing file. A series is labelled by its most common spelling, the
-/// first file's on a tie.
-fn groups_of(claims: Vec<(String, Option<String>)>) -> Vec<Group> {
-    let normal = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
+/// each free-standing file. A work in several series goes with the one most files
+/// claim (the first it names on a tie). A series is labelled by its most common
+/// spelling, the first file's on a tie.
+fn groups_of(claims: Vec<(String, Vec<String>)>) -> Vec<Group> {
+    let normal = crate::input::header::normal_name;
+    let mut popularity: std::collections::BTreeMap<String, usize> = Default::default();
+    for name in claims.iter().flat_map(|(_, c)| c) {
+        *popularity.entry(normal(name)).or_default() += 1;
+    }
     let mut series: std::collections::BTreeMap<String, (Vec<String>, Vec<String>)> =
         Default::default();
     let mut alone = Vec::new();
     for (file, claim) in claims {
-        match claim {
+        let best = claim.iter().fold(None::<&String>, |best, c| match best {
+            Some(b) if popularity[&normal(b)] >= popularity[&normal(c)] => Some(b),
+            _ => Some(c),
+        });
+        match best.cloned() {
             Some(name) => {
                 let entry = series.entry(normal(&name)).or_default();
                 entry.0.push(file);
@@ -451,11 +456,16 @@ mod tests {
     #[test]
     fn groups_join_spellings_of_one_series_and_leave_unclaimed_files_alone() {
         let claims = vec![
-            ("b.html".to_string(), Some("Ember  Road".to_string())),
-            ("a.txt".to_string(), Some("ember road".to_string())),
-            ("c.txt".to_string(), None),
-            ("d.epub".to_string(), Some("Ember Road".to_string())),
-            ("e.txt".to_string(), Some("Salt".to_string())),
+            ("b.html".to_string(), vec!["Ember  Road".to_string()]),
+            ("a.txt".to_string(), vec!["ember road".to_string()]),
+            ("c.txt".to_string(), vec![]),
+            ("d.epub".to_string(), vec!["Ember Road".to_string()]),
+            // In two series: it goes with the one more files are in.
+            (
+                "e.txt".to_string(),
+                vec!["Salt".to_string(), "Ember Road".to_string()],
+            ),
+            ("f.txt".to_string(), vec!["Salt".to_string()]),
         ];
         let groups = groups_of(claims);
         let got: Vec<(&str, Vec<&str>)> = groups
@@ -470,8 +480,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("Ember Road", vec!["b.html", "a.txt", "d.epub"]),
-                ("Salt", vec!["e.txt"]),
+                ("Ember Road", vec!["b.html", "a.txt", "d.epub", "e.txt"]),
+                ("Salt", vec!["f.txt"]),
                 ("c.txt", vec!["c.txt"]),
             ]
         );

@@ -197,6 +197,57 @@ pub struct Place {
     pub title: String,
     /// Which chapter of the work this is (1-based), when the work has several.
     pub chapter: Option<u32>,
+    /// The other series the work is in, with its position in each (an archive work
+    /// can be `Part 2 of X, Part 5 of Y`).
+    pub also: Vec<(String, u32)>,
+}
+
+impl Place {
+    /// A work placed in `series` (first the one it is bound by, then the others).
+    pub fn in_series(series: &[(String, u32)], title: String, chapter: Option<u32>) -> Place {
+        Place {
+            series: series.first().map(|(name, _)| name.clone()),
+            number: series.first().map(|(_, n)| *n),
+            title,
+            chapter,
+            also: series.iter().skip(1).cloned().collect(),
+        }
+    }
+
+    /// Every series the work is in, the one it is bound by first.
+    pub fn all_series(&self) -> impl Iterator<Item = &str> {
+        self.series
+            .as_deref()
+            .into_iter()
+            .chain(self.also.iter().map(|(name, _)| name.as_str()))
+    }
+
+    /// The same work bound into `series` when it is one of its others: that series'
+    /// name and position become its own.
+    pub fn bound_into(&self, series: &str) -> Place {
+        let same = |a: &str| normal_name(a) == normal_name(series);
+        let mut place = self.clone();
+        if self.series.as_deref().is_some_and(same) {
+            return place;
+        }
+        if let Some(i) = self.also.iter().position(|(name, _)| same(name)) {
+            let (name, number) = place.also.remove(i);
+            if let (Some(old), Some(n)) = (place.series.take(), place.number) {
+                place.also.insert(0, (old, n));
+            }
+            place.series = Some(name);
+            place.number = Some(number);
+        }
+        place
+    }
+}
+
+/// A series name as compared: case and runs of spaces do not matter.
+pub fn normal_name(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// A parsed header: every field in order plus the typed views.

@@ -34,7 +34,8 @@ pub fn read(doc: &Html, file: &str, typography: crate::input::settings::Typograp
     let place_series = fields
         .iter()
         .find(|f| f.key.eq_ignore_ascii_case("series"))
-        .and_then(|f| first_series(&f.value));
+        .map(|f| all_series(&f.value))
+        .unwrap_or_default();
     let chapters_block = by_id(root, "chapters");
     let mut chapters = match chapters_block {
         Some(block) => read_chapters(block, file, typography),
@@ -73,12 +74,11 @@ pub fn read(doc: &Html, file: &str, typography: crate::input::settings::Typograp
         }
         diagnostics.append(&mut chapter.diagnostics);
         let mut header = Header::from_fields(header_fields);
-        header.place = Some(Place {
-            series: place_series.as_ref().map(|(name, _)| name.clone()),
-            number: place_series.as_ref().map(|(_, n)| *n),
-            title: title.clone(),
-            chapter: chaptered.then_some(i as u32 + 1),
-        });
+        header.place = Some(Place::in_series(
+            &place_series,
+            title.clone(),
+            chaptered.then_some(i as u32 + 1),
+        ));
         chapter.header = header;
     }
     Read {
@@ -98,16 +98,12 @@ pub fn peek(doc: &Html) -> Option<Header> {
     let series = fields
         .iter()
         .find(|f| f.key.eq_ignore_ascii_case("series"))
-        .and_then(|f| first_series(&f.value));
+        .map(|f| all_series(&f.value))
+        .unwrap_or_default();
     let mut all = vec![field("Title", FieldKind::Title, &title, Vec::new())];
     all.extend(fields);
     let mut header = Header::from_fields(all);
-    header.place = Some(Place {
-        series: series.as_ref().map(|(n, _)| n.clone()),
-        number: series.map(|(_, n)| n),
-        title,
-        chapter: None,
-    });
+    header.place = Some(Place::in_series(&series, title, None));
     Some(header)
 }
 
@@ -360,13 +356,27 @@ fn tag_row(label: &str, dd: ElementRef<'_>) -> Vec<Field> {
     }
 }
 
-static SERIES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"Part (\d+) of (.+?)(?:, Part \d+ of |$)").expect("valid regex"));
+static SERIES_PART: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|,\s*)Part (\d+) of ").expect("valid regex"));
 
-/// The first series of a `Part 2 of Ember Road, Part 5 of Tides` row.
-fn first_series(value: &str) -> Option<(String, u32)> {
-    let c = SERIES.captures(value)?;
-    Some((c[2].trim().to_string(), c[1].parse().ok()?))
+/// Every series of a `Part 2 of Ember Road, Part 5 of Tides, Inlets` row, in order: a
+/// name runs to the next `, Part N of`, so names with commas are whole.
+pub(super) fn all_series(value: &str) -> Vec<(String, u32)> {
+    let value = value.trim();
+    let starts: Vec<regex::Captures> = SERIES_PART.captures_iter(value).collect();
+    starts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let from = c.get(0)?.end();
+            let to = starts
+                .get(i + 1)
+                .map_or(value.len(), |n| n.get(0).unwrap().start());
+            let name = value[from..to].trim();
+            let number = c[1].parse().ok()?;
+            (!name.is_empty()).then(|| (name.to_string(), number))
+        })
+        .collect()
 }
 
 static STAT: LazyLock<Regex> = LazyLock::new(|| {

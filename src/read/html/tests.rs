@@ -456,3 +456,19 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn every_series_of_a_work_is_read_with_its_position() {
+    assert_eq!(
+        super::ao3::all_series("Part 2 of Ferries, Boats, and Rafts, Part 5 of Tides"),
+        [
+            ("Ferries, Boats, and Rafts".to_string(), 2),
+            ("Tides".to_string(), 5)
+        ]
+    );
+    assert_eq!(
+        super::ao3::all_series("Part 12 of Tides"),
+        [("Tides".to_string(), 12)]
+    );
+    assert!(super::ao3::all_series("Tides").is_empty());
+}
