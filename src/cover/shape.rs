@@ -85,6 +85,36 @@ fn font_of_chars(fonts: &[SetFont<'_>], text: &str) -> Vec<(usize, char, u8)> {
 pub fn shaped(fonts: &[SetFont<'_>], language: &str, text: &str, letter_spacing: f32) -> Measured {
     let primary = &fonts[0].font;
     let unit0 = 1.0 / primary.height_unscaled();
+    // Sizes are PxScale heights of the template's font (one unit of size is its ascent -
+    // descent). Other fonts are set at the same em size, not the same PxScale height:
+    // Arabic and Han faces reserve much more height for marks and tall forms than
+    // Garamond does, and at its PxScale height an Arabic fandom came out half the size
+    // of a Chinese one. So one font unit of font f is `units[f]` units of size.
+    let em0 = primary.units_per_em().unwrap_or(1000.0) * unit0;
+    let units: Vec<f32> = fonts
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if i == 0 {
+                unit0
+            } else {
+                em0 / f.font.units_per_em().unwrap_or(1000.0)
+            }
+        })
+        .collect();
+    // The PxScale each font is drawn at, per unit of size.
+    let scales: Vec<f32> = fonts
+        .iter()
+        .zip(&units)
+        .enumerate()
+        .map(|(i, (f, u))| {
+            if i == 0 {
+                1.0
+            } else {
+                u * f.font.height_unscaled()
+            }
+        })
+        .collect();
     let space = primary.h_advance_unscaled(primary.glyph_id(' ')) * unit0 + letter_spacing;
     let bidi = BidiInfo::new(text, None);
     let base_level = bidi.paragraphs.first().map_or(0, |p| p.level.number());
@@ -148,7 +178,7 @@ pub fn shaped(fonts: &[SetFont<'_>], language: &str, text: &str, letter_spacing:
                     shape_run(
                         &mut glyphs,
                         face,
-                        &fonts[font as usize].font,
+                        units[font as usize],
                         font,
                         lv,
                         lang.as_ref(),
@@ -182,8 +212,7 @@ pub fn shaped(fonts: &[SetFont<'_>], language: &str, text: &str, letter_spacing:
     let mut extent = 1.0;
     if used.iter().skip(1).any(|&u| u) {
         let mut descent = -primary.descent_unscaled() * unit0;
-        for (f, _) in fonts.iter().zip(&used).filter(|(_, &u)| u) {
-            let unit = 1.0 / f.font.height_unscaled();
+        for ((f, unit), _) in fonts.iter().zip(&units).zip(&used).filter(|(_, &u)| u) {
             ascent = ascent.max(f.font.ascent_unscaled() * unit);
             descent = descent.max(-f.font.descent_unscaled() * unit);
         }
@@ -195,17 +224,19 @@ pub fn shaped(fonts: &[SetFont<'_>], language: &str, text: &str, letter_spacing:
         ascent,
         extent,
         rtl,
+        scales,
     }
 }
 
-/// Shape one run of one font and direction onto `out`, in logical order (the shaper
+/// Shape one run of one font and direction onto `out`, `unit` units of size to the font
+/// unit, in logical order (the shaper
 /// gives right-to-left runs in visual order; they are turned back here, and again
 /// when drawn, so a line can break inside a run and still reorder right).
 #[allow(clippy::too_many_arguments)]
 fn shape_run(
     out: &mut Vec<G>,
     face: &rustybuzz::Face<'_>,
-    font: &FontRef<'_>,
+    unit: f32,
     font_index: u8,
     level: u8,
     language: Option<&rustybuzz::Language>,
@@ -225,8 +256,6 @@ fn shape_run(
     }
     buffer.guess_segment_properties();
     let shaped = rustybuzz::shape(face, &[], buffer);
-    // Sizes are PxScale heights: one unit of size is this font's ascent - descent.
-    let unit = 1.0 / font.height_unscaled();
     let start = out.len();
     for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
         // A character the font lacks (the missing-glyph box) is left out, as the

@@ -116,6 +116,9 @@ pub(super) struct Measured {
     pub extent: f32,
     /// Whether any run goes right to left, so lines need reordering.
     pub rtl: bool,
+    /// The PxScale of each font per unit of size: 1 for the template's font, and
+    /// for the others what sets them at its em size.
+    pub scales: Vec<f32>,
 }
 
 /// Glyphs for `text`, the simple way where that is exact, else shaped.
@@ -177,6 +180,7 @@ fn simple(font: &FontRef<'_>, text: &str, letter_spacing: f32) -> Measured {
         ascent: font.ascent_unscaled() * unit,
         extent: 1.0,
         rtl: false,
+        scales: vec![1.0],
     }
 }
 
@@ -311,7 +315,8 @@ fn place(
         let baseline = top + m.ascent * px + i as f32 * lh;
         let mut put = |g: &G, x: &mut f32| {
             let at = point(*x + g.dx * px, baseline - g.dy * px);
-            out.push((g.font, g.id.with_scale_and_position(PxScale::from(px), at)));
+            let scale = PxScale::from(px * m.scales[g.font as usize]);
+            out.push((g.font, g.id.with_scale_and_position(scale, at)));
             *x += g.adv * px;
         };
         for (unit, rtl) in visual_order(m, line) {
@@ -762,6 +767,13 @@ mod tests {
             let b = o.px_bounds();
             assert!(b.min.x >= 99.99 && b.max.x <= 500.01 && b.min.y >= 99.99 && b.max.y <= 900.01);
         }
+        // An ideograph is an em wide, the em of the template's font: installed faces are
+        // set at its type size, not at its line height (Noto's Han and Arabic faces
+        // reserve far more height, and came out small).
+        let garamond = &fonts[0].font;
+        let em = garamond.units_per_em().unwrap() / garamond.height_unscaled();
+        let night = measure(&fonts, "zh", "夜", 0.0).words[0].glyphs[0];
+        assert!((night.adv - em).abs() < 1e-4, "{} is not {em}", night.adv);
         // Latin inside such a title still breaks only at spaces, not at its hyphen.
         let m = measure(&fonts, "en", "東京 Half-Blood", 0.0);
         let lens: Vec<usize> = m.words.iter().map(|w| w.glyphs.len()).collect();
