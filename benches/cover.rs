@@ -13,6 +13,7 @@ fn bench_generate(c: &mut Criterion) {
         title: "Lantern Road: The Long Way Round the Saltmarsh".into(),
         author: "Wren Halloway".into(),
         fandom: Some("The Saltmarsh Chronicles (TV)".into()),
+        language: "en".into(),
     };
     for name in builtin_names() {
         let template = builtin_template(name).unwrap();

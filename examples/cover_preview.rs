@@ -1,23 +1,43 @@
-//! Writes sample covers to /tmp/covers (JPEG, plus a 400-pixel-wide PNG to look at):
-//! every built-in template with a short, a long and a Cyrillic title.
-//! Run with `cargo run --release --example cover_preview`.
+//! Writes sample covers to /tmp/covers, or the folder given (JPEG, plus a 400-pixel-wide
+//! PNG to look at): every built-in template with a short, a long and a Cyrillic title,
+//! and Chinese, Hebrew and Arabic ones (drawn with installed fonts, see
+//! scripts/fonts.sh). Run with `cargo run --release --example cover_preview [DIR]`.
 
 use ficbind::cover::{builtin_names, builtin_template, generate_cover, CoverText};
 
+fn sample(title: &str, author: &str, fandom: &str, language: &str) -> CoverText {
+    CoverText {
+        title: title.into(),
+        author: author.into(),
+        fandom: Some(fandom.into()),
+        language: language.into(),
+    }
+}
+
 fn main() {
-    let out = std::path::Path::new("/tmp/covers");
+    let out = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "/tmp/covers".into());
+    let out = std::path::Path::new(&out);
     std::fs::create_dir_all(out).unwrap();
     let samples = [
-        ("short", CoverText { title: "Glass Harbour".into(), author: "Ada Quill".into(), fandom: Some("The Lantern Cycle".into()) }),
-        ("long", CoverText {
-            title: "The Extraordinarily Long Chronicle of How the Harbour Lights Kept Burning Through Seven Winters, Three Wars and One Very Stubborn Cat".into(),
-            author: "Marguerite Okonkwo-Lindqvist".into(),
-            fandom: Some("The Saltmarsh Chronicles (TV)".into()),
-        }),
-        ("cyrillic", CoverText { title: "Дорога фонарей".into(), author: "Вера Соловьёва".into(), fandom: Some("Солончаки".into()) }),
+        ("short", sample("Glass Harbour", "Ada Quill", "The Lantern Cycle", "en")),
+        ("long", sample(
+            "The Extraordinarily Long Chronicle of How the Harbour Lights Kept Burning Through Seven Winters, Three Wars and One Very Stubborn Cat",
+            "Marguerite Okonkwo-Lindqvist",
+            "The Saltmarsh Chronicles (TV)",
+            "en",
+        )),
+        ("cyrillic", sample("Дорога фонарей", "Вера Соловьёва", "Солончаки", "ru")),
+        ("chinese", sample("灯笼路上的七个冬天", "林小雨", "港口的灯", "zh-Hans")),
+        ("hebrew", sample("הדרך אל הנמל", "נועה לוי", "אורות הנמל", "he")),
+        ("arabic", sample("طريق الفوانيس", "ليلى حسن", "أضواء الميناء", "ar")),
     ];
     // A contact sheet, one row per template, to see them side by side.
-    let mut sheet = image::RgbImage::new(3 * 400, builtin_names().len() as u32 * 640);
+    let mut sheet = image::RgbImage::new(
+        samples.len() as u32 * 400,
+        builtin_names().len() as u32 * 640,
+    );
     for (row, name) in builtin_names().iter().enumerate() {
         let t = builtin_template(name).unwrap();
         for (col, (kind, text)) in samples.iter().enumerate() {

@@ -33,6 +33,7 @@ fn main() {
         title: "Warm up".into(),
         author: "A".into(),
         fandom: None,
+        language: "en".into(),
     };
     generate_cover(&warm, &builtin_template(builtin_names()[0]).unwrap(), None).unwrap();
     for name in builtin_names() {
@@ -47,6 +48,7 @@ fn main() {
                 title: titles[i % titles.len()].into(),
                 author: "Ada Quill".into(),
                 fandom: Some("The Lantern Cycle".into()),
+                language: "en".into(),
             };
             let (c, _) = generate_cover(&text, &template, None).unwrap();
             bytes += c.bytes.len();

@@ -360,6 +360,7 @@ pub fn cover_text(series: &Series) -> CoverText {
         title: series.title.clone(),
         author: series.authors.join(", "),
         fandom: (!series.fandoms.is_empty()).then(|| series.fandoms.join(", ")),
+        language: series.language.clone(),
     }
 }
 

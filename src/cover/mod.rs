@@ -1,18 +1,21 @@
 //! Covers, the image side: make a user's own image e-reader ready, or draw a cover from a
-//! `covers/` template. Pure functions over bytes: the caller reads files and writes the
-//! EPUB; nothing here touches the disk, the clock or a random source, so the same input
-//! always gives the same bytes.
+//! `covers/` template. Functions over bytes: the caller reads files and writes the
+//! EPUB; nothing here touches the clock or a random source, so the same input always
+//! gives the same bytes. The one thing read from the disk is the installed fonts
+//! ([`system`]), for characters the template's fonts lack, chosen so that the same fonts
+//! installed give the same cover.
 
 mod fonts;
 mod paint;
 mod plan;
 mod scene;
+mod shape;
+mod system;
 mod template;
 mod typeset;
 
 use std::io::Cursor;
 
-use ab_glyph::FontRef;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, RgbImage};
@@ -32,7 +35,7 @@ use paint::Canvas;
 use paint::Gradient;
 use scene::{Background, Scene};
 use template::TextStyle;
-use typeset::{Rect, Setting};
+use typeset::{Rect, SetFont, Setting};
 
 /// Width of a generated cover, and the widest a given cover is kept.
 pub const COVER_WIDTH: u32 = 1600;
@@ -63,6 +66,9 @@ pub struct CoverText {
     pub title: String,
     pub author: String,
     pub fandom: Option<String>,
+    /// The book's language as a BCP 47 tag (empty when unknown): it picks the Chinese,
+    /// Japanese or Korean forms of Han characters, and the shaper's local forms.
+    pub language: String,
 }
 
 fn unreadable(file_name: &str) -> Error {
@@ -339,7 +345,7 @@ fn resolve_colors(t: &CoverTemplate, title: &str) -> Colors {
     }
 }
 
-fn font_for<'a>(t: &'a CoverTemplate, name: &str) -> Result<FontRef<'a>, Error> {
+fn set_font<'a>(t: &'a CoverTemplate, name: &str) -> Result<SetFont<'a>, Error> {
     let bytes: &'a [u8] = match fonts::bundled(name) {
         Some(b) => b,
         None => match t.attached_fonts.iter().find(|(n, _)| n == name) {
@@ -353,7 +359,7 @@ fn font_for<'a>(t: &'a CoverTemplate, name: &str) -> Result<FontRef<'a>, Error> 
             }
         },
     };
-    FontRef::try_from_slice(bytes).map_err(|_| {
+    SetFont::new(bytes, 0).ok_or_else(|| {
         Error::Cover(format!(
             "the font \"{name}\" named by the cover template {} cannot be read; use a TrueType or OpenType font",
             t.source
@@ -396,25 +402,17 @@ fn draw_texts(
     let mut diags = Vec::new();
     let (cw, ch) = (scene.width as f32, scene.height as f32);
     for (name, style, s) in texts(t, text) {
-        let font = font_for(t, &style.font)?;
-        let missing = typeset::missing_chars(&font, &s);
+        let font = set_font(t, &style.font)?;
+        let (installed, missing) = installed_for(&font, &style.font, &text.language, &s);
         if !missing.is_empty() {
-            let list: Vec<String> = missing
-                .iter()
-                .map(|c| format!("{c} (U+{:04X})", *c as u32))
-                .collect();
-            diags.push(
-                Diagnostic::new(
-                    Code::W013,
-                    format!(
-                        "the cover font \"{}\" cannot draw these characters of the {name}, so the cover leaves them out: {}; choose a template font that has them (font = \"path/to/font.ttf\")",
-                        style.font,
-                        list.join(", ")
-                    ),
-                )
-                .in_file(diag_file),
-            );
+            diags.push(missing_warning(name, &style.font, &missing).in_file(diag_file));
         }
+        let mut fonts = vec![font];
+        fonts.extend(
+            installed
+                .iter()
+                .filter_map(|f| SetFont::new(&f.bytes, f.index)),
+        );
         let r = style.region.get_ref();
         let rect = Rect {
             x0: r.x * cw,
@@ -434,11 +432,87 @@ fn draw_texts(
             valign: style.valign,
             color: colors.of(style.color),
         };
-        if let Some((_, run)) = typeset::text_run(&font, &s, &setting, rect) {
+        if let Some((_, run)) = typeset::text_run(&fonts, &text.language, &s, &setting, rect) {
             scene.text(run);
         }
     }
     Ok(diags)
+}
+
+/// Installed faces for the characters of `text` the template's font `font` (named
+/// `name`) lacks, and the characters none of them draws either.
+fn installed_for(
+    font: &SetFont<'_>,
+    name: &str,
+    language: &str,
+    text: &str,
+) -> (Vec<std::sync::Arc<system::SystemFace>>, Vec<char>) {
+    let missing = typeset::missing_chars(&font.font, text);
+    if missing.is_empty() {
+        return (Vec::new(), missing);
+    }
+    system::fallbacks(&missing, &wanted(name, language, text))
+}
+
+/// W013: characters neither the template's font nor any installed font draws, and how
+/// to get a font that does.
+fn missing_warning(block: &str, font: &str, missing: &[char]) -> Diagnostic {
+    let list: Vec<String> = missing
+        .iter()
+        .map(|c| format!("{c} (U+{:04X})", *c as u32))
+        .collect();
+    Diagnostic::new(
+        Code::W013,
+        format!(
+            "neither the cover font \"{font}\" nor any installed font can draw these characters of the {block}, so the cover leaves them out: {}; install a font that has them (Noto covers nearly every script: on Debian and Ubuntu, `apt install fonts-noto-cjk` for Chinese, Japanese and Korean, `apt install fonts-noto-core` for Hebrew, Arabic and most others), or name a font file that has them in your cover template (font = \"fonts/MyFont.ttf\", relative to the template)",
+            list.join(", ")
+        ),
+    )
+}
+
+/// What an installed face standing in for the template font `font` should be like.
+fn wanted(font: &str, language: &str, text: &str) -> system::Wanted {
+    let name = font.to_ascii_lowercase();
+    let kind = if name.starts_with("biolinum") || name.contains("sans") {
+        system::Kind::Sans
+    } else {
+        system::Kind::Serif
+    };
+    system::Wanted {
+        kind,
+        bold: name.contains("bold"),
+        han: han_variant(language, text),
+    }
+}
+
+/// The regional forms of Han characters to draw: by the book's language where it says,
+/// else by the text (kana is Japanese, hangul Korean), else Simplified Chinese.
+fn han_variant(language: &str, text: &str) -> &'static str {
+    let tag = language.to_ascii_lowercase();
+    let mut subtags = tag.split(['-', '_']);
+    let rest: Vec<&str> = subtags.clone().skip(1).collect();
+    match subtags.next() {
+        Some("ja") => return "JP",
+        Some("ko") => return "KR",
+        Some("zh" | "yue" | "cmn") => {
+            return if rest.iter().any(|s| ["hk", "mo"].contains(s)) || tag == "yue" {
+                "HK"
+            } else if rest.iter().any(|s| ["hant", "tw"].contains(s)) {
+                "TC"
+            } else {
+                "SC"
+            };
+        }
+        _ => {}
+    }
+    let has = |lo: u32, hi: u32| text.chars().any(|c| (lo..=hi).contains(&(c as u32)));
+    if has(0x3040, 0x30FF) {
+        "JP"
+    } else if has(0xAC00, 0xD7AF) || has(0x1100, 0x11FF) || has(0x3130, 0x318F) {
+        "KR"
+    } else {
+        "SC"
+    }
 }
 
 fn draw_decorations(scene: &mut Scene, t: &CoverTemplate, colors: &Colors) {

@@ -77,6 +77,7 @@ fn fitted(text: &CoverText) -> (CoverText, Vec<Diagnostic>) {
         title: fit("title", &text.title, MOST_TITLE),
         author: fit("author", &text.author, MOST_AUTHOR),
         fandom: text.fandom.as_ref().map(|f| fit("fandom", f, MOST_FANDOM)),
+        language: text.language.clone(),
     };
     (fitted, diags)
 }
@@ -142,6 +143,7 @@ mod tests {
             title: "Moth ".repeat(200_000),
             author: "W. H.".into(),
             fandom: None,
+            language: String::new(),
         };
         let plan = CoverPlan::Generated {
             template: super::super::builtin_template("classic").unwrap(),

@@ -1,4 +1,5 @@
 use super::*;
+use ab_glyph::FontRef;
 use image::{GenericImageView, ImageBuffer, Rgb, Rgba};
 
 fn png_bytes(img: &DynamicImage) -> Vec<u8> {
@@ -23,6 +24,7 @@ fn text(title: &str) -> CoverText {
         title: title.into(),
         author: "Ada Quill".into(),
         fandom: Some("The Lantern Cycle".into()),
+        language: "en".into(),
     }
 }
 
@@ -306,7 +308,7 @@ fn a_200_character_title_fits_its_region() {
         assert!(d.is_empty());
         // The title alone, drawn white on black, stays inside its region.
         let mut canvas = Canvas::new(COVER_WIDTH, COVER_HEIGHT);
-        let font = font_for(&t, &t.title.font).unwrap();
+        let font = [set_font(&t, &t.title.font).unwrap()];
         let r = *t.title.region.get_ref();
         let rect = Rect {
             x0: r.x * 1600.0,
@@ -339,7 +341,7 @@ fn a_200_character_title_fits_its_region() {
 #[test]
 fn a_word_wider_than_the_box_is_broken() {
     let t = builtin_template("classic").unwrap();
-    let font = font_for(&t, "garamond").unwrap();
+    let font = [set_font(&t, "garamond").unwrap()];
     let mut canvas = Canvas::new(400, 400);
     let rect = Rect {
         x0: 50.0,
@@ -389,6 +391,7 @@ fn cyrillic_and_greek_titles_draw_real_glyphs() {
             title: "Дорога фонарей".into(),
             author: "Вера Соловьёва".into(),
             fandom: Some("Φανάρια".into()),
+            language: "ru".into(),
         };
         let (c, d) = generate_cover(&cover, &t, None).unwrap();
         assert_generated(&c);
@@ -402,16 +405,149 @@ fn cyrillic_and_greek_titles_draw_real_glyphs() {
     }
 }
 
+/// Whether installed fonts draw `text`. Tests that need them pass quietly without
+/// them on a developer's machine, but fail where `FICBIND_REQUIRE_FONTS` is set
+/// (scripts/test.sh installs Debian's Noto fonts and sets it), so CI never skips them.
+pub(super) fn installed_fonts_draw(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let wanted = system::Wanted {
+        kind: system::Kind::Serif,
+        bold: false,
+        han: "SC",
+    };
+    let (_, missing) = system::fallbacks(&chars, &wanted);
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("FICBIND_REQUIRE_FONTS").is_none(),
+        "FICBIND_REQUIRE_FONTS is set but no installed font draws {missing:?}; scripts/fonts.sh installs Debian's Noto fonts"
+    );
+    eprintln!("skipped: no installed font draws {missing:?} (scripts/fonts.sh installs them)");
+    false
+}
+
 #[test]
-fn characters_the_font_lacks_are_named_in_a_warning() {
+fn characters_no_installed_font_has_are_named_in_a_warning() {
+    // U+0378 and U+0379 are unassigned: no font has them.
+    let t = builtin_template("classic").unwrap();
+    let (c, d) = generate_cover(&text("Tokyo \u{378}Nights\u{379}"), &t, None).unwrap();
+    assert_generated(&c);
+    assert_eq!(codes(&d), vec![Code::W013]);
+    let m = &d[0].message;
+    assert!(m.contains("U+0378") && m.contains("U+0379"), "{m}");
+    assert!(
+        m.contains("title") && m.contains("any installed font"),
+        "{m}"
+    );
+    // How to fix it: the Debian packages, or a font in the template.
+    assert!(
+        m.contains("fonts-noto-cjk") && m.contains("fonts-noto-core"),
+        "{m}"
+    );
+    assert!(m.contains("font = "), "{m}");
+}
+
+#[test]
+fn han_hebrew_and_arabic_titles_draw_with_installed_fonts() {
+    let titles = [
+        ("zh-Hans", "灯笼路上的七个冬天", "林小雨"),
+        ("he", "הדרך אל הנמל", "נועה לוי"),
+        ("ar", "طريق الفوانيس", "ليلى حسن"),
+    ];
+    for (lang, title, author) in titles {
+        if !installed_fonts_draw(&format!("{title}{author}")) {
+            continue;
+        }
+        let cover = CoverText {
+            title: title.into(),
+            author: author.into(),
+            fandom: None,
+            language: lang.into(),
+        };
+        for name in builtin_names() {
+            let t = builtin_template(name).unwrap();
+            let (c, d) = generate_cover(&cover, &t, None).unwrap();
+            assert_generated(&c);
+            assert!(d.is_empty(), "{lang} {name}: {d:?}");
+            // The same fonts installed, the same bytes.
+            assert_eq!(
+                generate_cover(&cover, &t, None).unwrap().0,
+                c,
+                "{lang} {name}"
+            );
+            // The title draws real glyphs, inside its box.
+            let style = &t.title;
+            let primary = set_font(&t, &style.font).unwrap();
+            let (faces, missing) = installed_for(&primary, &style.font, lang, title);
+            assert!(missing.is_empty(), "{missing:?}");
+            let mut fonts = vec![primary];
+            fonts.extend(faces.iter().filter_map(|f| SetFont::new(&f.bytes, f.index)));
+            let r = *style.region.get_ref();
+            let rect = Rect {
+                x0: r.x * 1600.0,
+                y0: r.y * 2560.0,
+                x1: (r.x + r.width) * 1600.0,
+                y1: (r.y + r.height) * 2560.0,
+            };
+            let setting = Setting {
+                max_size: style.size,
+                line_height: style.line_height,
+                letter_spacing: style.letter_spacing,
+                align: style.align,
+                valign: style.valign,
+                color: [255; 3],
+            };
+            let mut canvas = Canvas::new(COVER_WIDTH, COVER_HEIGHT);
+            let size = typeset::set_text(&mut canvas, &fonts, title, &setting, rect);
+            assert!(size > style.size * 0.3, "{lang} {name}: {size}px");
+            let (x0, y0, x1, y1) = ink_box(&canvas).unwrap();
+            assert!(
+                x0 as f32 >= rect.x0.floor() && y0 as f32 >= rect.y0.floor(),
+                "{lang} {name}"
+            );
+            assert!(
+                x1 as f32 <= rect.x1.ceil() && y1 as f32 <= rect.y1.ceil(),
+                "{lang} {name}"
+            );
+            // Wide enough to be the title, not a stray glyph.
+            assert!(
+                (x1 - x0) as f32 > (rect.x1 - rect.x0) * 0.3,
+                "{lang} {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_mixed_title_uses_both_fonts_and_warns_of_nothing() {
+    if !installed_fonts_draw("東京の夜") {
+        return;
+    }
     let t = builtin_template("classic").unwrap();
     let (c, d) = generate_cover(&text("東京の夜 Tokyo Nights"), &t, None).unwrap();
     assert_generated(&c);
-    assert_eq!(codes(&d), vec![Code::W013]);
-    for ch in ['東', '京', 'の', '夜'] {
-        assert!(d[0].message.contains(ch), "{}", d[0].message);
-    }
-    assert!(d[0].message.contains("title"));
+    assert!(d.is_empty(), "{d:?}");
+    let (latin, _) = generate_cover(&text("Tokyo Nights"), &t, None).unwrap();
+    assert_ne!(latin.bytes, c.bytes);
+}
+
+#[test]
+fn han_forms_follow_the_language_then_the_text() {
+    assert_eq!(han_variant("zh", "夜"), "SC");
+    assert_eq!(han_variant("zh-Hans-CN", "夜"), "SC");
+    assert_eq!(han_variant("zh-Hant", "夜"), "TC");
+    assert_eq!(han_variant("zh-TW", "夜"), "TC");
+    assert_eq!(han_variant("zh-Hant-HK", "夜"), "HK");
+    assert_eq!(han_variant("ja", "夜"), "JP");
+    assert_eq!(han_variant("ko-KR", "夜"), "KR");
+    // An English book with a Japanese title, and one with a Korean one.
+    assert_eq!(han_variant("en", "東京の夜"), "JP");
+    assert_eq!(han_variant("", "서울의 밤"), "KR");
+    assert_eq!(han_variant("en", "夜"), "SC");
+    assert_eq!(wanted("biolinum-bold", "en", "x").kind, system::Kind::Sans);
+    assert!(wanted("biolinum-bold", "en", "x").bold);
+    assert_eq!(wanted("garamond", "en", "x").kind, system::Kind::Serif);
 }
 
 #[test]

@@ -1,8 +1,11 @@
-//! Setting text in a box: wrap at spaces (inside a word only when the word alone is too
-//! wide), shrink until the lines fit, balance the line lengths, and draw the glyphs'
-//! anti-aliased coverage onto the canvas. Nothing drawn leaves the box.
+//! Setting text in a box: wrap at spaces and, in Chinese and Japanese, between
+//! characters (inside a word only when the word alone is too wide), shrink until the
+//! lines fit, balance the line lengths, put each line's right-to-left runs in visual
+//! order, and draw the glyphs' anti-aliased coverage onto the canvas. Nothing drawn
+//! leaves the box. The glyphs come from [`super::shape`].
 
 use ab_glyph::{point, Font, FontRef, GlyphId, PxScale};
+use unicode_bidi::{BidiInfo, Level};
 
 use super::paint::Canvas;
 use super::template::{Align, VAlign};
@@ -35,17 +38,50 @@ pub struct Setting {
     pub color: [u8; 3],
 }
 
+/// A font a block may be set in: the template's own first, then installed faces for the
+/// characters it lacks.
+pub struct SetFont<'a> {
+    pub bytes: &'a [u8],
+    /// The face's index in a font collection (`.ttc`), 0 in a plain font file.
+    pub index: u32,
+    pub font: FontRef<'a>,
+}
+
+impl<'a> SetFont<'a> {
+    pub fn new(bytes: &'a [u8], index: u32) -> Option<SetFont<'a>> {
+        let font = FontRef::try_from_slice_and_index(bytes, index).ok()?;
+        Some(SetFont { bytes, index, font })
+    }
+}
+
 /// One glyph of a word, with its advance at size 1 (already including letter spacing and
 /// kerning with the glyph after it).
 #[derive(Clone, Copy)]
-struct G {
-    id: GlyphId,
-    adv: f32,
+pub(super) struct G {
+    pub id: GlyphId,
+    /// Which of the block's fonts draws it.
+    pub font: u8,
+    pub adv: f32,
+    /// The letter spacing `adv` includes (none after a mark or inside joined script).
+    pub ls: f32,
+    /// Where the shaper moved it from the pen position (marks onto their letters), at
+    /// size 1, y up.
+    pub dx: f32,
+    pub dy: f32,
+    /// Its bidi embedding level: odd is right to left.
+    pub level: u8,
 }
 
-struct Word {
-    glyphs: Vec<G>,
-    width: f32,
+/// What lines are made of: a run of glyphs in logical order that is never broken unless
+/// it is alone wider than the box.
+pub(super) struct Word {
+    pub glyphs: Vec<G>,
+    pub width: f32,
+    /// No space before it: a piece of a Chinese or Japanese run, which may break
+    /// between characters.
+    pub glued: bool,
+    /// The bidi level of the space before it.
+    pub space_level: u8,
 }
 
 /// A line: pieces of words (word index, glyph range), widths at size 1.
@@ -70,14 +106,34 @@ pub fn missing_chars(font: &FontRef<'_>, text: &str) -> Vec<char> {
     out
 }
 
-struct Measured {
-    words: Vec<Word>,
-    space: f32,
+pub(super) struct Measured {
+    pub words: Vec<Word>,
+    pub space: f32,
     /// Ascent as a fraction of the size (PxScale height).
-    ascent: f32,
+    pub ascent: f32,
+    /// Ascent plus descent, as a fraction of the size: 1 in one font, more when fonts
+    /// with different proportions share a line.
+    pub extent: f32,
+    /// Whether any run goes right to left, so lines need reordering.
+    pub rtl: bool,
+    /// The PxScale of each font per unit of size: 1 for the template's font, and
+    /// for the others what sets them at its em size.
+    pub scales: Vec<f32>,
 }
 
-fn measure(font: &FontRef<'_>, text: &str, letter_spacing: f32) -> Measured {
+/// Glyphs for `text`, the simple way where that is exact, else shaped.
+fn measure(fonts: &[SetFont<'_>], language: &str, text: &str, letter_spacing: f32) -> Measured {
+    if super::shape::is_simple(&fonts[0].font, text) {
+        simple(&fonts[0].font, text, letter_spacing)
+    } else {
+        super::shape::shaped(fonts, language, text, letter_spacing)
+    }
+}
+
+/// Text the template's font draws on its own, left to right, one glyph per character
+/// (Latin, Greek, Cyrillic …), is set glyph by glyph with the font's kerning table, as
+/// covers always were, so their bytes have not changed since shaping came in.
+fn simple(font: &FontRef<'_>, text: &str, letter_spacing: f32) -> Measured {
     // Sizes are PxScale heights, so one unit of size is (ascent - descent) font units.
     let unit = 1.0 / font.height_unscaled();
     let space = font.h_advance_unscaled(font.glyph_id(' ')) * unit + letter_spacing;
@@ -99,38 +155,53 @@ fn measure(font: &FontRef<'_>, text: &str, letter_spacing: f32) -> Measured {
                 if let Some(next) = ids.get(i + 1) {
                     adv += font.kern_unscaled(*id, *next) * unit;
                 }
-                glyphs.push(G { id: *id, adv });
+                glyphs.push(G {
+                    id: *id,
+                    font: 0,
+                    adv,
+                    ls: letter_spacing,
+                    dx: 0.0,
+                    dy: 0.0,
+                    level: 0,
+                });
             }
-            let width = glyph_run_width(&glyphs, letter_spacing);
-            Some(Word { glyphs, width })
+            let width = glyph_run_width(&glyphs);
+            Some(Word {
+                glyphs,
+                width,
+                glued: false,
+                space_level: 0,
+            })
         })
         .collect();
     Measured {
         words,
         space,
         ascent: font.ascent_unscaled() * unit,
+        extent: 1.0,
+        rtl: false,
+        scales: vec![1.0],
     }
 }
 
 /// Width of a run of glyphs, without the letter spacing after the last one.
-fn glyph_run_width(glyphs: &[G], letter_spacing: f32) -> f32 {
-    glyphs.iter().map(|g| g.adv).sum::<f32>()
-        - if glyphs.is_empty() {
-            0.0
-        } else {
-            letter_spacing
-        }
+pub(super) fn glyph_run_width(glyphs: &[G]) -> f32 {
+    glyphs.iter().map(|g| g.adv).sum::<f32>() - glyphs.last().map_or(0.0, |g| g.ls)
 }
 
 /// Greedy wrap at width `max` (at size 1).
-fn wrap(m: &Measured, max: f32, letter_spacing: f32) -> Vec<Line> {
+fn wrap(m: &Measured, max: f32) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     let mut cur = Line {
         pieces: Vec::new(),
         width: 0.0,
     };
     for (wi, word) in m.words.iter().enumerate() {
-        let extra = if cur.pieces.is_empty() { 0.0 } else { m.space };
+        let extra = if cur.pieces.is_empty() || word.glued {
+            0.0
+        } else {
+            m.space
+        };
         if cur.width + extra + word.width <= max {
             cur.width += extra + word.width;
             cur.pieces.push((wi, 0, word.glyphs.len()));
@@ -154,12 +225,10 @@ fn wrap(m: &Measured, max: f32, letter_spacing: f32) -> Vec<Line> {
         let mut start = 0;
         while start < word.glyphs.len() {
             let mut end = start + 1;
-            while end < word.glyphs.len()
-                && glyph_run_width(&word.glyphs[start..end + 1], letter_spacing) <= max
-            {
+            while end < word.glyphs.len() && glyph_run_width(&word.glyphs[start..end + 1]) <= max {
                 end += 1;
             }
-            let w = glyph_run_width(&word.glyphs[start..end], letter_spacing);
+            let w = glyph_run_width(&word.glyphs[start..end]);
             let piece = Line {
                 pieces: vec![(wi, start, end)],
                 width: w,
@@ -178,20 +247,20 @@ fn wrap(m: &Measured, max: f32, letter_spacing: f32) -> Vec<Line> {
     lines
 }
 
-fn block_height(lines: usize, line_height: f32) -> f32 {
-    1.0 + lines.saturating_sub(1) as f32 * line_height
+fn block_height(m: &Measured, lines: usize, line_height: f32) -> f32 {
+    m.extent + lines.saturating_sub(1) as f32 * line_height
 }
 
 fn fits(m: &Measured, s: &Setting, rect: Rect, px: f32) -> Option<Vec<Line>> {
     let max = rect.width() / px;
-    let lines = wrap(m, max, s.letter_spacing);
+    let lines = wrap(m, max);
     let ok = lines.iter().all(|l| l.width <= max + 1e-4)
-        && block_height(lines.len(), s.line_height) * px <= rect.height();
+        && block_height(m, lines.len(), s.line_height) * px <= rect.height();
     ok.then_some(lines)
 }
 
 /// Even out line lengths: the narrowest width that still gives the same number of lines.
-fn balance(m: &Measured, lines: Vec<Line>, max: f32, letter_spacing: f32) -> Vec<Line> {
+fn balance(m: &Measured, lines: Vec<Line>, max: f32) -> Vec<Line> {
     let n = lines.len();
     if n < 2 {
         return lines;
@@ -205,14 +274,14 @@ fn balance(m: &Measured, lines: Vec<Line>, max: f32, letter_spacing: f32) -> Vec
     let mut hi = max;
     for _ in 0..14 {
         let mid = (lo + hi) / 2.0;
-        let w = wrap(m, mid, letter_spacing);
+        let w = wrap(m, mid);
         if w.len() <= n && w.iter().all(|l| l.width <= mid + 1e-4) {
             hi = mid;
         } else {
             lo = mid;
         }
     }
-    let balanced = wrap(m, hi, letter_spacing);
+    let balanced = wrap(m, hi);
     if balanced.len() == n {
         balanced
     } else {
@@ -220,10 +289,16 @@ fn balance(m: &Measured, lines: Vec<Line>, max: f32, letter_spacing: f32) -> Vec
     }
 }
 
-/// Glyphs placed in canvas pixels.
-fn place(m: &Measured, lines: &[Line], s: &Setting, rect: Rect, px: f32) -> Vec<ab_glyph::Glyph> {
+/// Glyphs placed in canvas pixels, with the font each is drawn from.
+fn place(
+    m: &Measured,
+    lines: &[Line],
+    s: &Setting,
+    rect: Rect,
+    px: f32,
+) -> Vec<(u8, ab_glyph::Glyph)> {
     let lh = s.line_height * px;
-    let height = block_height(lines.len(), s.line_height) * px;
+    let height = block_height(m, lines.len(), s.line_height) * px;
     let top = match s.valign {
         VAlign::Top => rect.y0,
         VAlign::Middle => rect.y0 + (rect.height() - height) / 2.0,
@@ -238,17 +313,64 @@ fn place(m: &Measured, lines: &[Line], s: &Setting, rect: Rect, px: f32) -> Vec<
             Align::Right => rect.x1 - w,
         };
         let baseline = top + m.ascent * px + i as f32 * lh;
-        for (k, &(wi, a, b)) in line.pieces.iter().enumerate() {
-            if k > 0 {
-                x += m.space * px;
-            }
-            for g in &m.words[wi].glyphs[a..b] {
-                out.push(g.id.with_scale_and_position(PxScale::from(px), point(x, baseline)));
-                x += g.adv * px;
+        let mut put = |g: &G, x: &mut f32| {
+            let at = point(*x + g.dx * px, baseline - g.dy * px);
+            let scale = PxScale::from(px * m.scales[g.font as usize]);
+            out.push((g.font, g.id.with_scale_and_position(scale, at)));
+            *x += g.adv * px;
+        };
+        for (unit, rtl) in visual_order(m, line) {
+            match unit {
+                Unit::Space => x += m.space * px,
+                Unit::Glyphs(glyphs) if rtl => glyphs.iter().rev().for_each(|g| put(g, &mut x)),
+                Unit::Glyphs(glyphs) => glyphs.iter().for_each(|g| put(g, &mut x)),
             }
         }
     }
     out
+}
+
+/// What a line is drawn as, left to right.
+enum Unit<'m> {
+    Space,
+    /// Glyphs of one bidi level, in logical order.
+    Glyphs(&'m [G]),
+}
+
+/// A line's spaces and runs of glyphs in the order they are drawn from the left, each
+/// with whether it reads right to left (then its glyphs are drawn last first). The runs
+/// are reordered by the Unicode bidi algorithm's rule for lines (L2), so a Hebrew title
+/// reads from the right and a Latin name inside it still reads from the left.
+fn visual_order<'m>(m: &'m Measured, line: &Line) -> Vec<(Unit<'m>, bool)> {
+    let mut units: Vec<(Unit<'m>, u8)> = Vec::new();
+    for (k, &(wi, a, b)) in line.pieces.iter().enumerate() {
+        let word = &m.words[wi];
+        if k > 0 && !(word.glued && a == 0) {
+            units.push((Unit::Space, word.space_level));
+        }
+        let glyphs = &word.glyphs[a..b];
+        if !m.rtl {
+            units.push((Unit::Glyphs(glyphs), 0));
+            continue;
+        }
+        for run in glyphs.chunk_by(|x, y| x.level == y.level) {
+            units.push((Unit::Glyphs(run), run[0].level));
+        }
+    }
+    if !m.rtl {
+        return units.into_iter().map(|(u, _)| (u, false)).collect();
+    }
+    let levels: Vec<Level> = units
+        .iter()
+        .map(|&(_, l)| Level::new(l).unwrap_or_else(|_| Level::ltr()))
+        .collect();
+    let order = BidiInfo::reorder_visual(&levels);
+    let mut units: Vec<Option<(Unit<'m>, u8)>> = units.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| units[i].take())
+        .map(|(u, l)| (u, l % 2 == 1))
+        .collect()
 }
 
 /// The largest size up to `max` at which the wrapped lines fit `rect`.
@@ -281,12 +403,12 @@ fn largest_fit(m: &Measured, s: &Setting, rect: Rect, max: f32) -> Option<(f32, 
 #[cfg(test)]
 pub fn set_text(
     canvas: &mut Canvas,
-    font: &FontRef<'_>,
+    fonts: &[SetFont<'_>],
     text: &str,
     s: &Setting,
     rect: Rect,
 ) -> f32 {
-    match text_run(font, text, s, rect) {
+    match text_run(fonts, "", text, s, rect) {
         Some((px, run)) => {
             run.draw(canvas, &mut run.no_masks());
             px
@@ -296,9 +418,17 @@ pub fn set_text(
 }
 
 /// Set `text` in `rect` as large as fits up to `s.max_size`: the size used and the
-/// glyphs to draw, or `None` when there is nothing to draw.
-pub fn text_run(font: &FontRef<'_>, text: &str, s: &Setting, rect: Rect) -> Option<(f32, TextRun)> {
-    let (px, _, glyphs) = layout(font, text, s, rect)?;
+/// glyphs to draw, or `None` when there is nothing to draw. `fonts` are tried in order
+/// for each character; `language` (a BCP 47 tag, or empty) picks the shaper's
+/// language-specific forms.
+pub fn text_run(
+    fonts: &[SetFont<'_>],
+    language: &str,
+    text: &str,
+    s: &Setting,
+    rect: Rect,
+) -> Option<(f32, TextRun)> {
+    let (px, _, glyphs) = layout(fonts, language, text, s, rect)?;
     let clip = [
         rect.x0.floor() as i64,
         rect.y0.floor() as i64,
@@ -403,12 +533,13 @@ fn rasterise(o: &ab_glyph::OutlinedGlyph, clip: [i64; 4]) -> Mask {
 
 /// Where `text` goes in `rect`: the size, the lines and the outlined glyphs.
 fn layout(
-    font: &FontRef<'_>,
+    fonts: &[SetFont<'_>],
+    language: &str,
     text: &str,
     s: &Setting,
     rect: Rect,
 ) -> Option<(f32, Vec<Line>, Vec<ab_glyph::OutlinedGlyph>)> {
-    let m = measure(font, text, s.letter_spacing);
+    let m = measure(fonts, language, text, s.letter_spacing);
     if m.words.is_empty() || rect.width() < 1.0 || rect.height() < 1.0 {
         return None;
     }
@@ -422,10 +553,10 @@ fn layout(
         Some(found) if found.0 >= floor => found,
         found => largest_fit(&m, s, rect, s.max_size)
             .or(found)
-            .unwrap_or_else(|| (1.0, wrap(&m, rect.width(), s.letter_spacing))),
+            .unwrap_or_else(|| (1.0, wrap(&m, rect.width()))),
     };
     let mut px = px;
-    let mut lines = balance(&m, lines, rect.width() / px, s.letter_spacing);
+    let mut lines = balance(&m, lines, rect.width() / px);
 
     // The line box is from the font's ascent to its descent; accents on capitals and
     // swash tails may reach past it, so check the real ink and shrink until it is inside.
@@ -435,7 +566,7 @@ fn layout(
         glyphs = place(&m, &lines, s, rect, px);
         outlined = glyphs
             .iter()
-            .filter_map(|g| font.outline_glyph(g.clone()))
+            .filter_map(|(f, g)| fonts[*f as usize].font.outline_glyph(g.clone()))
             .collect::<Vec<_>>();
         let inside = outlined.iter().all(|o| {
             let b = o.px_bounds();
@@ -448,22 +579,212 @@ fn layout(
             break;
         }
         px *= 0.97;
-        lines =
-            fits(&m, s, rect, px).unwrap_or_else(|| wrap(&m, rect.width() / px, s.letter_spacing));
-        lines = balance(&m, lines, rect.width() / px, s.letter_spacing);
+        lines = fits(&m, s, rect, px).unwrap_or_else(|| wrap(&m, rect.width() / px));
+        lines = balance(&m, lines, rect.width() / px);
     }
     Some((px, lines, outlined))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::fonts::bundled;
+    use super::super::system::{self, SystemFace};
+    use super::super::tests::installed_fonts_draw;
     use super::*;
+    use std::sync::Arc;
+
+    /// Installed faces for what Garamond lacks of `text`, or `None` when there are none
+    /// (see [`installed_fonts_draw`]).
+    fn faces_for(text: &str) -> Option<Vec<Arc<SystemFace>>> {
+        if !installed_fonts_draw(text) {
+            return None;
+        }
+        let garamond = FontRef::try_from_slice(bundled("garamond").unwrap()).unwrap();
+        let wanted = system::Wanted {
+            kind: system::Kind::Serif,
+            bold: false,
+            han: "SC",
+        };
+        Some(system::fallbacks(&missing_chars(&garamond, text), &wanted).0)
+    }
+
+    fn chain(faces: &[Arc<SystemFace>]) -> Vec<SetFont<'_>> {
+        let mut fonts = vec![SetFont::new(bundled("garamond").unwrap(), 0).unwrap()];
+        fonts.extend(
+            faces
+                .iter()
+                .map(|f| SetFont::new(&f.bytes, f.index).unwrap()),
+        );
+        fonts
+    }
+
+    fn setting() -> Setting {
+        Setting {
+            max_size: 100.0,
+            line_height: 1.2,
+            letter_spacing: 0.0,
+            align: Align::Center,
+            valign: VAlign::Middle,
+            color: [255; 3],
+        }
+    }
+
+    /// `text` set on one line at 100 px: the measured words and the glyphs placed.
+    fn one_line(fonts: &[SetFont<'_>], text: &str) -> (Measured, Vec<(u8, ab_glyph::Glyph)>) {
+        let m = measure(fonts, "", text, 0.0);
+        let lines = wrap(&m, 1e6);
+        assert_eq!(lines.len(), 1);
+        let rect = Rect {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 4000.0,
+            y1: 400.0,
+        };
+        let placed = place(&m, &lines, &setting(), rect, 100.0);
+        (m, placed)
+    }
+
+    /// Where the glyph the font maps `c` to was placed (the first such glyph).
+    fn x_of(fonts: &[SetFont<'_>], placed: &[(u8, ab_glyph::Glyph)], c: char) -> f32 {
+        placed
+            .iter()
+            .find(|(f, g)| g.id == fonts[*f as usize].font.glyph_id(c))
+            .unwrap_or_else(|| panic!("{c} was not drawn"))
+            .1
+            .position
+            .x
+    }
+
+    #[test]
+    fn hebrew_reads_from_the_right_and_latin_inside_it_from_the_left() {
+        let Some(faces) = faces_for("הדרךאלנמ") else {
+            return;
+        };
+        let fonts = chain(&faces);
+        let (_, placed) = one_line(&fonts, "הדרך אל הנמל");
+        // The first word's last letter, the second word's first, the third word's third.
+        let (kaf, alef, mem) = (
+            x_of(&fonts, &placed, 'ך'),
+            x_of(&fonts, &placed, 'א'),
+            x_of(&fonts, &placed, 'מ'),
+        );
+        assert!(kaf > alef && alef > mem, "{kaf} {alef} {mem}");
+
+        let (_, placed) = one_line(&fonts, "הדרך Road");
+        let xs: Vec<f32> = ['R', 'o', 'a', 'd', 'ך', 'ר', 'ד']
+            .iter()
+            .map(|&c| x_of(&fonts, &placed, c))
+            .collect();
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+        // The first character of all, he, is the rightmost glyph.
+        let he = fonts[1].font.glyph_id('ה');
+        let rightmost = placed
+            .iter()
+            .max_by(|a, b| a.1.position.x.total_cmp(&b.1.position.x))
+            .unwrap();
+        assert_eq!(rightmost.1.id, he);
+    }
+
+    #[test]
+    fn arabic_letters_join_and_read_from_the_right() {
+        let Some(faces) = faces_for("طريق") else {
+            return;
+        };
+        let fonts = chain(&faces);
+        let (m, placed) = one_line(&fonts, "طريق");
+        let word = &m.words[0].glyphs;
+        assert_eq!(word.len(), 4);
+        // Each letter here takes a joining form, not the isolated one the character map
+        // gives: taa initial, reh final, yeh initial, qaf final.
+        for (g, c) in word.iter().zip("طريق".chars()) {
+            let isolated = fonts[g.font as usize].font.glyph_id(c);
+            assert_ne!(g.id, isolated, "{c} is drawn isolated");
+        }
+        // Drawn right to left: the first letter rightmost.
+        assert_eq!(placed.first().unwrap().1.id, word[3].id);
+        assert_eq!(placed.last().unwrap().1.id, word[0].id);
+        assert!(placed
+            .windows(2)
+            .all(|w| w[0].1.position.x < w[1].1.position.x));
+    }
+
+    #[test]
+    fn arabic_marks_sit_on_their_letters_and_joined_letters_take_no_spacing() {
+        let Some(faces) = faces_for("بَاب") else {
+            return;
+        };
+        let fonts = chain(&faces);
+        let m = measure(&fonts, "ar", "بَاب", 12.0);
+        let glyphs = &m.words[0].glyphs;
+        assert_eq!(glyphs.len(), 4, "three letters and a fatha");
+        let fatha = &glyphs[1];
+        assert_eq!((fatha.adv, fatha.ls), (0.0, 0.0), "a mark takes no room");
+        assert!(fatha.dx != 0.0 || fatha.dy != 0.0, "moved onto its letter");
+        assert!(
+            glyphs.iter().all(|g| g.ls == 0.0),
+            "letter spacing would break the joins"
+        );
+        // Hebrew letters do not join, so they are spaced.
+        let Some(faces) = faces_for("אב") else {
+            return;
+        };
+        let fonts = chain(&faces);
+        let m = measure(&fonts, "he", "אב", 12.0);
+        assert!(m.words[0].glyphs.iter().all(|g| g.ls == 12.0));
+    }
+
+    #[test]
+    fn han_titles_break_between_characters_but_not_before_closing_marks() {
+        let title = "灯笼路上的七个冬天。";
+        let Some(faces) = faces_for(title) else {
+            return;
+        };
+        let fonts = chain(&faces);
+        let m = measure(&fonts, "zh", title, 0.0);
+        let lens: Vec<usize> = m.words.iter().map(|w| w.glyphs.len()).collect();
+        assert_eq!(
+            lens,
+            [1, 1, 1, 1, 1, 1, 1, 1, 2],
+            "the full stop stays with 天"
+        );
+        assert!(!m.words[0].glued && m.words[1..].iter().all(|w| w.glued));
+        // Set in a narrow box it breaks between characters, without shrinking to fit
+        // the run on one line, and stays inside the box.
+        let rect = Rect {
+            x0: 100.0,
+            y0: 100.0,
+            x1: 500.0,
+            y1: 900.0,
+        };
+        let s = Setting {
+            max_size: 120.0,
+            ..setting()
+        };
+        let (px, lines, outlined) = layout(&fonts, "zh", title, &s, rect).unwrap();
+        assert!(lines.len() >= 3, "{} lines", lines.len());
+        assert!(px > 90.0, "{px}");
+        for o in &outlined {
+            let b = o.px_bounds();
+            assert!(b.min.x >= 99.99 && b.max.x <= 500.01 && b.min.y >= 99.99 && b.max.y <= 900.01);
+        }
+        // An ideograph is an em wide, the em of the template's font: installed faces are
+        // set at its type size, not at its line height (Noto's Han and Arabic faces
+        // reserve far more height, and came out small).
+        let garamond = &fonts[0].font;
+        let em = garamond.units_per_em().unwrap() / garamond.height_unscaled();
+        let night = measure(&fonts, "zh", "夜", 0.0).words[0].glyphs[0];
+        assert!((night.adv - em).abs() < 1e-4, "{} is not {em}", night.adv);
+        // Latin inside such a title still breaks only at spaces, not at its hyphen.
+        let m = measure(&fonts, "en", "東京 Half-Blood", 0.0);
+        let lens: Vec<usize> = m.words.iter().map(|w| w.glyphs.len()).collect();
+        assert_eq!(lens, [1, 1, 10]);
+        assert!(!m.words[2].glued);
+    }
 
     #[test]
     fn balancing_lines_never_breaks_a_word() {
         // Two words of unequal width used to balance into `Lanter` / `n Road`.
-        let font =
-            FontRef::try_from_slice(super::super::fonts::bundled("garamond").unwrap()).unwrap();
+        let fonts = [SetFont::new(super::super::fonts::bundled("garamond").unwrap(), 0).unwrap()];
         for (title, width) in [
             ("Lantern Road", 1150.0),
             ("Copperline Echoes", 1150.0),
@@ -483,8 +804,8 @@ mod tests {
                 x1: width,
                 y1: 1000.0,
             };
-            let (_, lines, _) = layout(&font, title, &s, rect).unwrap();
-            let m = measure(&font, title, 0.0);
+            let (_, lines, _) = layout(&fonts, "", title, &s, rect).unwrap();
+            let m = measure(&fonts, "", title, 0.0);
             for line in &lines {
                 for &(wi, a, b) in &line.pieces {
                     assert!(
