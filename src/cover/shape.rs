@@ -224,6 +224,7 @@ pub fn shaped(fonts: &[SetFont<'_>], language: &str, text: &str, letter_spacing:
         ascent,
         extent,
         rtl,
+        starts_right: base_level % 2 == 1,
         scales,
     }
 }

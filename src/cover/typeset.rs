@@ -116,6 +116,11 @@ pub(super) struct Measured {
     pub extent: f32,
     /// Whether any run goes right to left, so lines need reordering.
     pub rtl: bool,
+    /// Whether the text as a whole reads right to left (its first strong character is
+    /// Hebrew, Arabic …): then a template's left and right alignment are mirrored, so
+    /// a Hebrew title set flush left in a Latin design starts at the right edge, where
+    /// its readers' eyes start.
+    pub starts_right: bool,
     /// The PxScale of each font per unit of size: 1 for the template's font, and
     /// for the others what sets them at its em size.
     pub scales: Vec<f32>,
@@ -180,6 +185,7 @@ fn simple(font: &FontRef<'_>, text: &str, letter_spacing: f32) -> Measured {
         ascent: font.ascent_unscaled() * unit,
         extent: 1.0,
         rtl: false,
+        starts_right: false,
         scales: vec![1.0],
     }
 }
@@ -307,7 +313,12 @@ fn place(
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let w = line.width * px;
-        let mut x = match s.align {
+        let align = match (s.align, m.starts_right) {
+            (Align::Left, true) => Align::Right,
+            (Align::Right, true) => Align::Left,
+            (align, _) => align,
+        };
+        let mut x = match align {
             Align::Left => rect.x0,
             Align::Center => rect.x0 + (rect.width() - w) / 2.0,
             Align::Right => rect.x1 - w,
@@ -568,21 +579,49 @@ fn layout(
             .iter()
             .filter_map(|(f, g)| fonts[*f as usize].font.outline_glyph(g.clone()))
             .collect::<Vec<_>>();
-        let inside = outlined.iter().all(|o| {
-            let b = o.px_bounds();
-            b.min.x >= rect.x0.floor() - 0.01
-                && b.min.y >= rect.y0.floor() - 0.01
-                && b.max.x <= rect.x1.ceil() + 0.01
-                && b.max.y <= rect.y1.ceil() + 0.01
-        });
-        if inside || px <= 1.0 {
+        if ink_inside(&outlined, rect) || px <= 1.0 {
             break;
+        }
+        // A right-to-left title set flush against the right edge (a flush-left design
+        // mirrored) can overhang it with the ink of its last letter at any size, so it
+        // is moved in by the overhang rather than shrunk to nothing. Only then: a
+        // template's own alignment is left exactly as its designer drew it.
+        if m.starts_right && s.align == Align::Left {
+            let max_x = outlined
+                .iter()
+                .map(|o| o.px_bounds().max.x)
+                .fold(f32::MIN, f32::max);
+            let overhang = max_x - rect.x1.ceil();
+            if overhang > 0.0 && overhang < px {
+                for (_, g) in &mut glyphs {
+                    g.position.x -= overhang + 0.01;
+                }
+                let moved: Vec<ab_glyph::OutlinedGlyph> = glyphs
+                    .iter()
+                    .filter_map(|(f, g)| fonts[*f as usize].font.outline_glyph(g.clone()))
+                    .collect();
+                if ink_inside(&moved, rect) {
+                    outlined = moved;
+                    break;
+                }
+            }
         }
         px *= 0.97;
         lines = fits(&m, s, rect, px).unwrap_or_else(|| wrap(&m, rect.width() / px));
         lines = balance(&m, lines, rect.width() / px);
     }
     Some((px, lines, outlined))
+}
+
+/// Whether every glyph's ink is inside `rect` (to the pixel it covers).
+fn ink_inside(outlined: &[ab_glyph::OutlinedGlyph], rect: Rect) -> bool {
+    outlined.iter().all(|o| {
+        let b = o.px_bounds();
+        b.min.x >= rect.x0.floor() - 0.01
+            && b.min.y >= rect.y0.floor() - 0.01
+            && b.max.x <= rect.x1.ceil() + 0.01
+            && b.max.y <= rect.y1.ceil() + 0.01
+    })
 }
 
 #[cfg(test)]
@@ -683,6 +722,41 @@ mod tests {
             .max_by(|a, b| a.1.position.x.total_cmp(&b.1.position.x))
             .unwrap();
         assert_eq!(rightmost.1.id, he);
+    }
+
+    #[test]
+    fn a_right_to_left_title_set_flush_left_starts_at_the_right_edge() {
+        let Some(faces) = faces_for("הדרךאלנמ") else {
+            return;
+        };
+        let fonts = chain(&faces);
+        let rect = Rect {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 4000.0,
+            y1: 400.0,
+        };
+        let flush_left = Setting {
+            align: Align::Left,
+            ..setting()
+        };
+        let edges = |text: &str| {
+            let m = measure(&fonts, "", text, 0.0);
+            let lines = wrap(&m, 1e6);
+            let placed = place(&m, &lines, &flush_left, rect, 100.0);
+            let xs = placed.iter().map(|(_, g)| g.position.x);
+            (
+                xs.clone().fold(f32::MAX, f32::min),
+                xs.fold(f32::MIN, f32::max),
+            )
+        };
+        let (_, right) = edges("הדרך אל הנמל");
+        assert!(right > 3700.0, "Hebrew ends near the right edge: {right}");
+        let (left, _) = edges("Road to the Harbour");
+        assert!(left < 50.0, "Latin stays flush left: {left}");
+        // A Hebrew name inside a Latin title does not turn it.
+        let (left, _) = edges("Road to הנמל");
+        assert!(left < 50.0, "a Latin-first title stays flush left: {left}");
     }
 
     #[test]
