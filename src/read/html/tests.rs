@@ -1,5 +1,6 @@
 use super::*;
 use crate::input::header::{FieldKind, RatingLevel};
+use crate::input::settings::Typography;
 use crate::output::xhtml::{write_body, ImageMap};
 use crate::read::event::Tag;
 
