@@ -78,11 +78,12 @@ fn parse_text_streaming(
     notes: NotesPolicy,
     keep: Keep,
     book_language: &str,
+    user_labels: &[(String, String)],
 ) -> Result<(ParsedFile, Vec<Diagnostic>, Option<pages::Body>)> {
     let mut found = decoded.diagnostics;
     let split = header::split(&decoded.text, f.format);
     let language = file_language(&split.header, book_language);
-    let labels = Labels::for_language(&language);
+    let labels = &*labels_for(&language, user_labels);
     let mut counts = Counts::default();
     let mut sorter = NoteSorter::new(notes);
     let mut story = Vec::new();
@@ -138,6 +139,7 @@ pub fn parse_files(
     notes: NotesPolicy,
     keep: Keep,
     book_language: &str,
+    user_labels: &[(String, String)],
     diags: &mut Diagnostics,
 ) -> Result<Parsed> {
     type One = (Vec<(ParsedFile, Option<pages::Body>)>, Vec<Diagnostic>, u64);
@@ -155,8 +157,15 @@ pub fn parse_files(
             // The reader for the file's format: a new input format adds its arm here.
             let (parsed, found) = match f.format {
                 Format::Text => {
-                    let (file, found, typeset) =
-                        parse_text_streaming(f, decoded, typography, notes, keep, book_language)?;
+                    let (file, found, typeset) = parse_text_streaming(
+                        f,
+                        decoded,
+                        typography,
+                        notes,
+                        keep,
+                        book_language,
+                        user_labels,
+                    )?;
                     return Ok((vec![(file, typeset)], found, digest));
                 }
                 Format::Markdown => {
@@ -173,7 +182,7 @@ pub fn parse_files(
                 .into_iter()
                 .map(|file| {
                     let language = file_language(&file.header, book_language);
-                    keep_body(file, notes, keep, Labels::for_language(&language))
+                    keep_body(file, notes, keep, &labels_for(&language, user_labels))
                 })
                 .collect();
             Ok((kept, found, digest))
@@ -302,6 +311,7 @@ pub fn prepare(inputs: &Inputs, keep: Keep) -> Result<Prepared> {
         settings.notes,
         keep,
         &book_language,
+        &inputs.templates,
         &mut diagnostics,
     )?;
     let defaults = series_defaults(inputs);
@@ -326,6 +336,14 @@ fn file_language(header: &header::Header, book_language: &str) -> String {
     header
         .language_tag()
         .unwrap_or_else(|| book_language.to_string())
+}
+
+/// The labels for `language`, with the user's catalogue read over them. A catalogue
+/// that does not read is refused by name when the templates are loaded; until then
+/// the built-in labels stand.
+fn labels_for(language: &str, user: &[(String, String)]) -> std::borrow::Cow<'static, Labels> {
+    Labels::with_overrides(language, user)
+        .unwrap_or_else(|_| std::borrow::Cow::Borrowed(Labels::for_language(language)))
 }
 
 /// The series as the headers alone give it (the first 16 KiB of each file), the way

@@ -252,6 +252,9 @@ pub fn summarize(
         .or_else(|| headers().find_map(Header::language_tag))
         .unwrap_or_else(|| "en".to_string());
     let labels = Labels::for_language(&language);
+    let direction = manifest
+        .dir
+        .unwrap_or_else(|| crate::input::language::direction(&language));
 
     let mut warnings: Vec<WarningEntry> = Vec::new();
     let mut add = |text: String, label: &String| {
@@ -294,6 +297,7 @@ pub fn summarize(
         title,
         authors,
         language,
+        direction,
         summary,
         fandoms,
         pairings,

@@ -161,8 +161,9 @@ fn canonical_case(tag: &str) -> String {
     out
 }
 
-/// Which way a language's lines run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Which way a language's lines run; `dir = "rtl"` in `series.toml` sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Direction {
     #[default]
     Ltr,

@@ -19,8 +19,10 @@ pub struct Manifest {
     pub title: Option<String>,
     /// The author, or several.
     pub author: Option<OneOrMany>,
-    /// BCP 47 language tag.
+    /// BCP 47 language tag, or a language's name.
     pub language: Option<String>,
+    /// Which way the text runs, when the language does not say it (`rtl`, `ltr`).
+    pub dir: Option<crate::input::language::Direction>,
     pub summary: Option<String>,
     /// Replaces the strictest rating found in the headers.
     pub rating: Option<String>,

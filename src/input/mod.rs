@@ -222,7 +222,8 @@ pub fn read_listing(dir: &Path, opts: &Options) -> Result<Inputs> {
     })
 }
 
-/// Every file in a templates folder whose name is a template's replaces it.
+/// Every file in a templates folder whose name is a template's replaces it, and every
+/// label catalogue in its `labels/` folder is read over the built-in one.
 fn read_templates(
     dir: &Path,
     origin: Origin,
@@ -247,6 +248,18 @@ fn read_templates(
             continue;
         }
         paths.push((name, entry.path()));
+    }
+    // Label catalogues sit in `labels/`, as the built-in ones do: `labels/de.toml`.
+    let labels = dir.join("labels");
+    if labels.is_dir() {
+        reader.check(&labels, origin)?;
+        for entry in std::fs::read_dir(&labels).map_err(unreadable)? {
+            let entry = entry.map_err(unreadable)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".toml") && !name.starts_with('.') && entry.path().is_file() {
+                paths.push((format!("labels/{name}"), entry.path()));
+            }
+        }
     }
     // Sorted before reading, so the fingerprint sees them in a fixed order.
     paths.sort();

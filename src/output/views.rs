@@ -14,6 +14,8 @@ use crate::util::text::capitalised;
 pub struct BookView {
     pub title: String,
     pub language: String,
+    /// `rtl` or `ltr`: the `dir` of every page and the spine's progression.
+    pub direction: &'static str,
     /// `urn:uuid:…`, stable for the same series title and author.
     pub identifier: String,
     /// `dcterms:modified`, e.g. `2026-11-21T17:05:00Z`.
@@ -318,13 +320,13 @@ fn intro_view(
         .declared_words()
         .and_then(|(field, n)| match n {
             Some(n) if !crate::book::words::declared_far_off(n, part.words) => None,
-            Some(n) => Some(thousands(n as usize)),
+            Some(n) => Some(labels.number(n as usize)),
             None => Some(field.value.clone()),
         })
         .map(|said| {
             format!(
                 "{} ({})",
-                thousands(part.words),
+                labels.number(part.words),
                 labels.words_said.replace("{n}", &said)
             )
         });
@@ -416,7 +418,7 @@ fn installment_view(
     let declared_words = (declared.len() == inst.parts.len() && !declared.is_empty())
         .then(|| declared.iter().sum::<u64>())
         .filter(|&d| d != inst.words() as u64)
-        .map(|d| thousands(d as usize));
+        .map(|d| labels.number(d as usize));
     let label = inst.label(labels);
     let many = inst.parts.len() > 1;
     let parts = inst
@@ -454,7 +456,7 @@ fn installment_view(
         label,
         href: part_href(first_part),
         words: inst.words(),
-        words_display: thousands(inst.words()),
+        words_display: labels.number(inst.words()),
         declared_words,
         parts,
     }
@@ -553,6 +555,7 @@ pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView 
     BookView {
         title: series.title.clone(),
         language: series.language.clone(),
+        direction: series.direction.as_str(),
         identifier: identifier(series),
         modified: iso8601(extras.modified),
         authors: series.authors.clone(),
@@ -584,9 +587,9 @@ pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView 
         rating: series.rating.as_ref().map(|r| rating_view(r, labels)),
         warnings: series.warnings.clone(),
         words,
-        words_display: thousands(words),
+        words_display: labels.number(words),
         declared_words_display: (!declared.is_empty() && declared_total != words as u64)
-            .then(|| thousands(declared_total as usize)),
+            .then(|| labels.number(declared_total as usize)),
         installment_count: series.installments.len(),
         numbered_count,
         free_standing_count: series.installments.len() - numbered_count,
