@@ -248,7 +248,12 @@ pub fn summarize(
     let language = defaults
         .language
         .clone()
-        .or_else(|| manifest.language.clone())
+        .or_else(|| {
+            manifest
+                .language
+                .as_deref()
+                .and_then(crate::input::language::tag)
+        })
         .or_else(|| headers().find_map(Header::language_tag))
         .unwrap_or_else(|| "en".to_string());
     let labels = Labels::for_language(&language);
