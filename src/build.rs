@@ -391,6 +391,12 @@ fn series_defaults(inputs: &Inputs) -> SeriesDefaults {
         language: inputs.settings.language.clone(),
         notes: inputs.settings.notes,
         manifest: inputs.manifest().cloned().unwrap_or_default(),
+        user_labels: inputs
+            .templates
+            .iter()
+            .filter(|(name, _)| name.starts_with("labels/"))
+            .cloned()
+            .collect(),
     }
 }
 

@@ -61,6 +61,8 @@ pub struct SeriesDefaults {
     pub notes: NotesPolicy,
     /// `series.toml`, or an empty one.
     pub manifest: Manifest,
+    /// The user's label catalogues (`labels/<tag>.toml` from a templates folder).
+    pub user_labels: Vec<(String, String)>,
 }
 
 /// Orders `files` and builds the series. Empty and excluded files are left out.
@@ -256,7 +258,9 @@ pub fn summarize(
         })
         .or_else(|| headers().find_map(Header::language_tag))
         .unwrap_or_else(|| "en".to_string());
-    let labels = Labels::for_language(&language);
+    // A catalogue that does not read is refused by name when the templates load.
+    let labels = &*Labels::with_overrides(&language, &defaults.user_labels)
+        .unwrap_or(std::borrow::Cow::Borrowed(Labels::for_language(&language)));
     let direction = manifest
         .dir
         .unwrap_or_else(|| crate::input::language::direction(&language));
@@ -617,6 +621,23 @@ mod tests {
         );
         let (omit, n) = apply_notes_policy(events, NotesPolicy::Omit);
         assert_eq!((omit, n), (para, 2));
+    }
+
+    #[test]
+    fn a_users_catalogue_names_the_installments_warnings_apply_to() {
+        let files = vec![
+            file("a.txt", "Title: Moth 1\nWarnings: angst\n\nOne.\n"),
+            file("b.txt", "Title: Moth 2\n\nTwo.\n"),
+        ];
+        let defaults = SeriesDefaults {
+            user_labels: vec![(
+                "labels/en.toml".into(),
+                "untitled_installment = \"Episode {n}\"".into(),
+            )],
+            ..Default::default()
+        };
+        let s = assemble(files, &defaults, &mut Diagnostics::default());
+        assert_eq!(s.warnings[0].installments, ["Episode 1"]);
     }
 
     #[test]

@@ -166,6 +166,11 @@ pub struct PartView {
     /// The facts and notes shown above the story; `None` when there are none.
     pub intro: Option<IntroView>,
     pub file: String,
+    /// The file's own language (its `Language` header) where it is not the book's:
+    /// the page's story section is marked with it, and with its direction if that
+    /// differs too.
+    pub language: Option<String>,
+    pub direction: Option<&'static str>,
 }
 
 /// `12345` → `12,345`.
@@ -429,6 +434,12 @@ fn installment_view(
             let part_no = p.part.unwrap_or(i as u32 + 1);
             let part_label = many.then(|| labels.part_label(part_no));
             let intro = intro_view(inst, i, book, book_summary, labels);
+            let language = p.header.language_tag().filter(|t| *t != book.language);
+            let direction = language
+                .as_deref()
+                .map(crate::input::language::direction)
+                .filter(|d| *d != book.direction)
+                .map(|d| d.as_str());
             PartView {
                 href: part_href(first_part + i),
                 subtitle: subtitle(
@@ -442,6 +453,8 @@ fn installment_view(
                 heading: p.body.heading.clone(),
                 intro: (!intro.is_empty()).then_some(intro),
                 file: p.source.file.clone(),
+                language,
+                direction,
             }
         })
         .collect();

@@ -225,3 +225,44 @@ fn a_templates_folder_overrides_labels() {
         .failure()
         .stderr(predicate::str::contains("labels/de.toml"));
 }
+
+#[test]
+fn a_file_in_another_language_is_set_and_marked_in_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mixed");
+    std::fs::create_dir(&dir).unwrap();
+    for f in ["nachtzug-01.txt", "nachtzug-02.txt"] {
+        std::fs::copy(fixture("lang-de").join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.join("nachtzug-03.txt"),
+        "Title: Nachtzug 3: Postcard\nAuthor: Lene Brandt\nLanguage: English\n\n\"Wish you were here,\" the card said -- nothing else.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("nachtzug-04.txt"),
+        "Title: Nachtzug 4: Brief\nAuthor: Lene Brandt\nLanguage: עברית\n\n\"שלום\", כתבה.\n",
+    )
+    .unwrap();
+    let mut epub = build(&dir, &[]);
+    assert_eq!(opf_language(&mut epub), "de");
+    let german = epub.text("OEBPS/story-001.xhtml");
+    assert!(german.contains("„Geh nach Hause“"), "{german}");
+    assert!(!german.contains("<section class=\"installment\" epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"title\" lang="));
+    let english = epub.text("OEBPS/story-003.xhtml");
+    assert!(
+        english.contains("lang=\"en\" xml:lang=\"en\">"),
+        "{english}"
+    );
+    assert!(!english.contains("dir="), "{english}");
+    assert!(
+        english.contains("“Wish you were here,” the card said — nothing else."),
+        "{english}"
+    );
+    let hebrew = epub.text("OEBPS/story-004.xhtml");
+    assert!(
+        hebrew.contains("lang=\"he\" xml:lang=\"he\" dir=\"rtl\">"),
+        "{hebrew}"
+    );
+    assert!(hebrew.contains("”שלום”, כתבה."), "{hebrew}");
+}
