@@ -203,6 +203,15 @@ impl Punctuation {
         }
     }
 
+    /// The same choice in another language's style: a page that says its own language
+    /// (an archive download's `Language:`) once it is read.
+    pub fn in_language(self, language: &str) -> Punctuation {
+        match self {
+            Punctuation::Smart(_) => Punctuation::Smart(Style::for_language(language)),
+            Punctuation::AsWritten => Punctuation::AsWritten,
+        }
+    }
+
     /// `text` set as asked.
     pub fn apply(self, text: String) -> String {
         match self {

@@ -31,6 +31,19 @@ pub fn is_download(doc: &Html) -> bool {
 pub fn read(doc: &Html, file: &str, punctuation: Punctuation) -> Read {
     let root = doc.root_element();
     let mut fields = preface(root);
+    // The work's own language sets its text, as a text file's `Language` header does,
+    // and goes with every chapter, so each is set and marked in it.
+    let language = fields
+        .iter()
+        .find(|f| f.key.eq_ignore_ascii_case("language"))
+        .cloned();
+    let punctuation = match language
+        .as_ref()
+        .and_then(|f| crate::input::language::tag(&f.value))
+    {
+        Some(tag) => punctuation.in_language(&tag),
+        None => punctuation,
+    };
     let title = work_title(root);
     let place_series = fields
         .iter()
@@ -71,6 +84,8 @@ pub fn read(doc: &Html, file: &str, punctuation: Punctuation) -> Read {
             all.append(&mut fields);
             all.append(&mut header_fields);
             header_fields = all;
+        } else if let Some(f) = &language {
+            header_fields.push(f.clone());
         }
         diagnostics.append(&mut chapter.diagnostics);
         let mut header = Header::from_fields(header_fields);

@@ -457,3 +457,17 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_download_in_another_language_is_set_in_it() {
+    let german = CHAPTERED
+        .replace("<dd>English</dd>", "<dd>Deutsch</dd>")
+        .replace("</h3>\n", "</h3>\n<p>\"Komm\", sagte sie -- leise.</p>\n");
+    let work = read(&german, "t.html", Typography::Smart).unwrap();
+    let out = xhtml(&work.chapters[0].body.events);
+    assert!(out.contains("„Komm“, sagte sie\u{a0}– leise."), "{out}");
+    // Every chapter carries the work's language.
+    for chapter in &work.chapters {
+        assert_eq!(chapter.header.language_tag().as_deref(), Some("de"));
+    }
+}
