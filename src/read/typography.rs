@@ -1,23 +1,25 @@
-//! Smart punctuation for plain-text bodies: typewriter quotes, `--` and `...` become
-//! their typeset forms, and everything already typeset is left exactly as written.
+//! Smart punctuation for story text: typewriter quotes, `--` and `...` become the
+//! typeset forms of the text's language (a [`Style`] per language), and everything
+//! already typeset is left exactly as written.
 //!
 //! Works on one paragraph's text at a time, because a quote's direction depends on its
 //! neighbours and quotes often span emphasis. The text reader replaces each piece of
 //! markup it consumed (`*`, `<i>` …) with [`MARK`] before calling [`smarten`]; marks are
 //! copied through and are invisible to the context rules, so `*"Run!"*` and
-//! `"<i>Run!</i>"` get the same quotes as `"Run!"`.
+//! `"<i>Run!</i>"` get the same quotes as `"Run!"`. The Markdown and HTML readers do the
+//! same over a block's text events ([`smarten_events`], the sanitiser).
+
+use crate::input::settings::Typography;
+use crate::read::event::{Event, Tag};
 
 /// Stands for a piece of consumed markup inside a paragraph's text. XML forbids this
 /// control character, so it never occurs in story text (the text reader removes it).
 pub const MARK: char = '\u{1}';
 const MARK_BYTE: u8 = MARK as u8;
 
-use crate::input::settings::Typography;
-use crate::read::event::{Event, Tag};
-
 /// Words that a leading apostrophe shortens (`'tis`, `'em`, `rock 'n' roll`): there the
-/// straight quote is an apostrophe, not an opening single quote.
-/// Dutch `'s avonds`, `'t` and German `'s` are among them.
+/// straight quote is an apostrophe, not an opening single quote. Dutch `'s avonds` and
+/// `'t`, and German `'s`, are among them.
 const ELISIONS: [&str; 19] = [
     "tis", "twas", "twere", "twill", "twould", "em", "n", "cause", "cos", "coz", "til", "bout",
     "round", "kay", "cept", "nuff", "ello", "s", "t",
@@ -27,8 +29,7 @@ const ELISIONS: [&str; 19] = [
 const NBSP: char = '\u{a0}';
 /// Narrow no-break space: French before `;` `!` `?`.
 const NNBSP: char = '\u{202f}';
-/// The apostrophe, the same in every language here (CLDR's `apostrophe` is ’ for all
-/// of them).
+/// The apostrophe: ’ in every language here.
 const APOSTROPHE: char = '’';
 
 /// How one language sets the punctuation a writer types as `"`, `'`, `--` and `...`.
