@@ -30,6 +30,7 @@ use crate::output::pages::{self, Typeset};
 use crate::output::xhtml::ImageMap;
 use crate::output::{self, package, templates::Templates};
 use crate::read::event::{Body, Event};
+use crate::read::typography::Punctuation;
 use crate::read::{html, markdown, text};
 use crate::util::hash::Fnv64;
 
@@ -51,10 +52,13 @@ fn parse_markdown(
     f: &SourceFile,
     decoded: decode::Decoded,
     typography: Typography,
+    book_language: &str,
 ) -> Result<(ParsedFile, Vec<Diagnostic>)> {
     let mut found = decoded.diagnostics;
     let split = header::split(&decoded.text, f.format);
-    let (body, body_diags) = markdown::parse(split.body, &f.name, split.body_line, typography);
+    let language = file_language(&split.header, book_language);
+    let punctuation = Punctuation::new(typography, &language);
+    let (body, body_diags) = markdown::parse(split.body, &f.name, split.body_line, punctuation);
     found.extend(body_diags);
     let source = SourceInfo {
         file: f.name.clone(),
@@ -73,10 +77,13 @@ fn parse_text_streaming(
     typography: Typography,
     notes: NotesPolicy,
     keep: Keep,
-    labels: &Labels,
+    book_language: &str,
+    user_labels: &[(String, String)],
 ) -> Result<(ParsedFile, Vec<Diagnostic>, Option<pages::Body>)> {
     let mut found = decoded.diagnostics;
     let split = header::split(&decoded.text, f.format);
+    let language = file_language(&split.header, book_language);
+    let labels = &*labels_for(&language, user_labels);
     let mut counts = Counts::default();
     let mut sorter = NoteSorter::new(notes);
     let mut story = Vec::new();
@@ -89,7 +96,9 @@ fn parse_text_streaming(
         }
         story.clear();
     };
-    let opts = text::TextOptions { typography };
+    let opts = text::TextOptions {
+        punctuation: Punctuation::new(typography, &language),
+    };
     let (heading, body_diags) =
         text::parse_into(split.body, &f.name, split.body_line, &opts, &mut |chunk| {
             counts.feed(chunk);
@@ -122,13 +131,15 @@ pub struct Parsed {
 }
 
 /// Decodes and parses every story file, on every core, applying the notes policy and
-/// keeping of each body what `keep` says; bodies typeset here use `labels`.
+/// keeping of each body what `keep` says. Each body's punctuation and labels are in its
+/// own `Language` header's language, else in `book_language`.
 pub fn parse_files(
     files: &[SourceFile],
     typography: Typography,
     notes: NotesPolicy,
     keep: Keep,
-    labels: &Labels,
+    book_language: &str,
+    user_labels: &[(String, String)],
     diags: &mut Diagnostics,
 ) -> Result<Parsed> {
     type One = (Vec<(ParsedFile, Option<pages::Body>)>, Vec<Diagnostic>, u64);
@@ -146,19 +157,33 @@ pub fn parse_files(
             // The reader for the file's format: a new input format adds its arm here.
             let (parsed, found) = match f.format {
                 Format::Text => {
-                    let (file, found, typeset) =
-                        parse_text_streaming(f, decoded, typography, notes, keep, labels)?;
+                    let (file, found, typeset) = parse_text_streaming(
+                        f,
+                        decoded,
+                        typography,
+                        notes,
+                        keep,
+                        book_language,
+                        user_labels,
+                    )?;
                     return Ok((vec![(file, typeset)], found, digest));
                 }
                 Format::Markdown => {
-                    let (file, found) = parse_markdown(f, decoded, typography)?;
+                    let (file, found) = parse_markdown(f, decoded, typography, book_language)?;
                     (vec![file], found)
                 }
-                Format::Html => parse_html(f, decoded, typography)?,
+                // The page's own language is known only once it is read: its text
+                // is set in the book's.
+                Format::Html => {
+                    parse_html(f, decoded, Punctuation::new(typography, book_language))?
+                }
             };
             let kept = parsed
                 .into_iter()
-                .map(|file| keep_body(file, notes, keep, labels))
+                .map(|file| {
+                    let language = file_language(&file.header, book_language);
+                    keep_body(file, notes, keep, &labels_for(&language, user_labels))
+                })
                 .collect();
             Ok((kept, found, digest))
         })
@@ -223,10 +248,10 @@ fn keep_body(
 fn parse_html(
     f: &SourceFile,
     decoded: decode::Decoded,
-    typography: Typography,
+    punctuation: Punctuation,
 ) -> Result<(Vec<ParsedFile>, Vec<Diagnostic>)> {
     let mut found = decoded.diagnostics;
-    let read = html::read(&decoded.text, &f.name, typography).map_err(|why| Error::NotAStory {
+    let read = html::read(&decoded.text, &f.name, punctuation).map_err(|why| Error::NotAStory {
         path: f.path.clone(),
         why: why.0,
     })?;
@@ -273,15 +298,20 @@ pub fn prepare(inputs: &Inputs, keep: Keep) -> Result<Prepared> {
     let settings = &inputs.settings;
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(inputs.diagnostics.iter().cloned());
-    // Bodies are typeset as they are read, before the headers are gathered: they take
-    // the language the settings give, as a `Language` header is not known yet.
-    let labels = Labels::for_language(settings.language.as_deref().unwrap_or("en"));
+    // Bodies are typeset as they are read, before the series is put together: the
+    // book's language is what the settings give, else what the headers say (read
+    // from the files' heads, as `assemble` will read it).
+    let book_language = match &settings.language {
+        Some(tag) => tag.clone(),
+        None => peek_series(inputs).language,
+    };
     let parsed = parse_files(
         &inputs.files,
         settings.typography,
         settings.notes,
         keep,
-        labels,
+        &book_language,
+        &inputs.templates,
         &mut diagnostics,
     )?;
     let defaults = series_defaults(inputs);
@@ -299,6 +329,21 @@ pub fn prepare(inputs: &Inputs, keep: Keep) -> Result<Prepared> {
         typeset: parsed.typeset,
         digests: parsed.digests,
     })
+}
+
+/// The language a file's text is in: its own `Language` header's, else the book's.
+fn file_language(header: &header::Header, book_language: &str) -> String {
+    header
+        .language_tag()
+        .unwrap_or_else(|| book_language.to_string())
+}
+
+/// The labels for `language`, with the user's catalogue read over them. A catalogue
+/// that does not read is refused by name when the templates are loaded; until then
+/// the built-in labels stand.
+fn labels_for(language: &str, user: &[(String, String)]) -> std::borrow::Cow<'static, Labels> {
+    Labels::with_overrides(language, user)
+        .unwrap_or_else(|_| std::borrow::Cow::Borrowed(Labels::for_language(language)))
 }
 
 /// The series as the headers alone give it (the first 16 KiB of each file), the way
@@ -351,6 +396,12 @@ fn series_defaults(inputs: &Inputs) -> SeriesDefaults {
         language: inputs.settings.language.clone(),
         notes: inputs.settings.notes,
         manifest: inputs.manifest().cloned().unwrap_or_default(),
+        user_labels: inputs
+            .templates
+            .iter()
+            .filter(|(name, _)| name.starts_with("labels/"))
+            .cloned()
+            .collect(),
     }
 }
 

@@ -45,6 +45,9 @@ pub enum Code {
     W016,
     /// A story file's name on a named pipe, device or socket: never opened, left out.
     W017,
+    /// A language (`--language`, `language` in series.toml, a `Language:` header) that
+    /// is neither a BCP 47 tag nor a language name ficbind knows; it is not used.
+    W018,
 }
 
 impl Code {

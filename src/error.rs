@@ -95,9 +95,6 @@ pub enum Error {
     #[error("{0}")]
     Batch(String),
 
-    #[error("--language {0:?} is not a language tag; give one such as en, de, fr or pt-BR (letters and hyphens, no spaces)")]
-    Language(String),
-
     #[error("{} already exists; edit it, or run `ficbind init --force` to replace it with a fresh one", .0.display())]
     ManifestExists(PathBuf),
 }

@@ -61,6 +61,8 @@ pub struct SeriesDefaults {
     pub notes: NotesPolicy,
     /// `series.toml`, or an empty one.
     pub manifest: Manifest,
+    /// The user's label catalogues (`labels/<tag>.toml` from a templates folder).
+    pub user_labels: Vec<(String, String)>,
 }
 
 /// Orders `files` and builds the series. Empty and excluded files are left out.
@@ -156,6 +158,7 @@ pub fn assemble(
     }
     for part in installments.iter().flat_map(|i| &i.parts) {
         check_word_count(&part.source.file, &part.header, part.words, diags);
+        check_language(&part.source.file, &part.header, diags);
     }
     if omitted_notes > 0 {
         diags.push(Diagnostic::new(
@@ -248,10 +251,20 @@ pub fn summarize(
     let language = defaults
         .language
         .clone()
-        .or_else(|| manifest.language.clone())
-        .or_else(|| headers().find_map(|h| h.language().and_then(language_tag)))
+        .or_else(|| {
+            manifest
+                .language
+                .as_deref()
+                .and_then(crate::input::language::tag)
+        })
+        .or_else(|| headers().find_map(Header::language_tag))
         .unwrap_or_else(|| "en".to_string());
-    let labels = Labels::for_language(&language);
+    // A catalogue that does not read is refused by name when the templates load.
+    let labels = &*Labels::with_overrides(&language, &defaults.user_labels)
+        .unwrap_or(std::borrow::Cow::Borrowed(Labels::for_language(&language)));
+    let direction = manifest
+        .dir
+        .unwrap_or_else(|| crate::input::language::direction(&language));
 
     let mut warnings: Vec<WarningEntry> = Vec::new();
     let mut add = |text: String, label: &String| {
@@ -294,6 +307,7 @@ pub fn summarize(
         title,
         authors,
         language,
+        direction,
         summary,
         fandoms,
         pairings,
@@ -333,28 +347,28 @@ fn warning_key(w: &str) -> String {
         .to_lowercase()
 }
 
-/// A `Language` header as a BCP 47 tag: tags pass, common language names map.
-fn language_tag(value: &str) -> Option<String> {
-    let v = value.trim();
-    let named = match v.to_lowercase().as_str() {
-        "english" => "en",
-        "deutsch" | "german" => "de",
-        "français" | "francais" | "french" => "fr",
-        "español" | "espanol" | "spanish" => "es",
-        "italiano" | "italian" => "it",
-        "português" | "portuguese" => "pt",
-        "русский" | "russian" => "ru",
-        "polski" | "polish" => "pl",
-        "nederlands" | "dutch" => "nl",
-        "svenska" | "swedish" => "sv",
-        "日本語" | "japanese" => "ja",
-        "中文" | "chinese" => "zh",
-        _ => "",
+/// W018 for a `Language` header that names no language: the file's text is then set
+/// in the book's language, and the book's language comes from elsewhere.
+fn check_language(file: &str, header: &Header, diags: &mut Diagnostics) {
+    let Some(field) = header.language_field() else {
+        return;
     };
-    if !named.is_empty() {
-        return Some(named.to_string());
+    if header.language_tag().is_some() {
+        return;
     }
-    crate::input::settings::is_language_tag(v).then(|| v.to_string())
+    let d = Diagnostic::new(
+        Code::W018,
+        format!(
+            "`{}: {}` is not a language ficbind knows; give a BCP 47 tag such as en, de, zh-Hant or pt-BR",
+            field.key, field.value
+        ),
+    )
+    .in_file(file);
+    diags.push(if field.line > 0 {
+        d.at_line(field.line)
+    } else {
+        d
+    });
 }
 
 /// W002 when the writer's word count is more than 10 % off the counted one.
@@ -612,10 +626,44 @@ mod tests {
     }
 
     #[test]
+    fn a_users_catalogue_names_the_installments_warnings_apply_to() {
+        let files = vec![
+            file("a.txt", "Title: Moth 1\nWarnings: angst\n\nOne.\n"),
+            file("b.txt", "Title: Moth 2\n\nTwo.\n"),
+        ];
+        let defaults = SeriesDefaults {
+            user_labels: vec![(
+                "labels/en.toml".into(),
+                "untitled_installment = \"Episode {n}\"".into(),
+            )],
+            ..Default::default()
+        };
+        let s = assemble(files, &defaults, &mut Diagnostics::default());
+        assert_eq!(s.warnings[0].installments, ["Episode 1"]);
+    }
+
+    #[test]
     fn language_tags() {
-        assert_eq!(language_tag("English").as_deref(), Some("en"));
-        assert_eq!(language_tag("pt-BR").as_deref(), Some("pt-BR"));
-        assert_eq!(language_tag("the common tongue"), None);
+        let with = |value: &str| Header {
+            fields: vec![crate::input::header::Field {
+                key: "Language".into(),
+                value: value.into(),
+                kind: FieldKind::Other,
+                items: Vec::new(),
+                line: 3,
+            }],
+            ..Header::default()
+        };
+        assert_eq!(with("English").language_tag().as_deref(), Some("en"));
+        assert_eq!(with("pt-BR").language_tag().as_deref(), Some("pt-BR"));
+        let mut diags = Diagnostics::default();
+        check_language("a.txt", &with("the common tongue"), &mut diags);
+        check_language("b.txt", &with("Deutsch"), &mut diags);
+        let found: Vec<_> = diags.iter().collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, Code::W018);
+        assert_eq!(found[0].line, Some(3));
+        assert!(found[0].message.contains("the common tongue"));
     }
 }
 

@@ -93,6 +93,8 @@ pub struct Series {
     pub title: String,
     pub authors: Vec<String>,
     pub language: String,
+    /// Which way the text runs: the language's, or the manifest's `dir`.
+    pub direction: crate::input::language::Direction,
     pub summary: Option<String>,
     pub fandoms: Vec<String>,
     pub pairings: Vec<String>,

@@ -45,8 +45,10 @@ impl Counts {
     }
 }
 
-/// Counts words the way writers and archives do: runs of letters or digits, with
-/// apostrophes and hyphens inside a word not splitting it.
+/// Counts words the way the archive does: each Han, Hiragana, Katakana or Thai
+/// character is a word (those scripts do not space their words); elsewhere a word is a
+/// run of letters or digits, with an apostrophe or hyphen inside it not splitting it
+/// (`one's`, `one-word`: one word each; `one--two`: two). Mixed text mixes the rules.
 pub fn count_words(text: &str) -> usize {
     // A word starts at a letter or digit unless the character before it continues a
     // word: another letter or digit, a joiner (`'` `’` `-` `‐`) right after a letter or
@@ -55,7 +57,7 @@ pub fn count_words(text: &str) -> usize {
     // up from the last three classes (`STARTS`). No branch depends on the text: the
     // word-by-word loop this replaced mispredicted at every space. ASCII (most story
     // text) is classified by table; other characters are decoded and asked of the
-    // Unicode tables.
+    // script ranges, then the Unicode tables.
     let bytes = text.as_bytes();
     let mut count = 0usize;
     // The classes of the last three characters, 4 bits each, newest lowest; text
@@ -78,12 +80,18 @@ pub fn count_words(text: &str) -> usize {
     count
 }
 
-/// Character classes for [`count_words`], as bits.
-const ALNUM: u8 = 1;
-/// An ASCII digit (also `ALNUM`): only these join across `,` and `.`.
+/// Character classes for [`count_words`]: anything else (spaces, punctuation) is 0.
+const LETTER: u8 = 1;
+/// An ASCII digit: only these join across `,` and `.`.
 const DIGIT: u8 = 2;
-const JOINS_LETTERS: u8 = 4;
-const JOINS_DIGITS: u8 = 8;
+const JOINS_LETTERS: u8 = 3;
+const JOINS_DIGITS: u8 = 4;
+/// A character that is a word by itself (Han, kana, Thai).
+const ONE_EACH: u8 = 5;
+
+const fn word_char(k: u8) -> bool {
+    k == LETTER || k == DIGIT
+}
 
 const ASCII_CLASS: [u8; 128] = {
     let mut table = [0u8; 128];
@@ -91,9 +99,9 @@ const ASCII_CLASS: [u8; 128] = {
     while b < 128 {
         let c = b as u8;
         table[b] = if c.is_ascii_digit() {
-            ALNUM | DIGIT
+            DIGIT
         } else if c.is_ascii_alphabetic() {
-            ALNUM
+            LETTER
         } else if c == b'\'' || c == b'-' {
             JOINS_LETTERS
         } else if c == b',' || c == b'.' {
@@ -113,10 +121,10 @@ const STARTS: [u8; 4096] = {
     let mut i = 0;
     while i < 4096 {
         let (p2, p1, k) = ((i >> 8) as u8, ((i >> 4) & 0xF) as u8, (i & 0xF) as u8);
-        let continues = p1 & ALNUM != 0
-            || (p1 & JOINS_LETTERS != 0 && p2 & ALNUM != 0)
-            || (p1 & JOINS_DIGITS != 0 && p2 & DIGIT != 0 && k & DIGIT != 0);
-        table[i] = (k & ALNUM != 0 && !continues) as u8;
+        let continues = word_char(p1)
+            || (p1 == JOINS_LETTERS && word_char(p2))
+            || (p1 == JOINS_DIGITS && p2 == DIGIT && k == DIGIT);
+        table[i] = ((word_char(k) && !continues) || k == ONE_EACH) as u8;
         i += 1;
     }
     table
@@ -128,9 +136,30 @@ fn class_of(c: char) -> u8 {
         // Typeset punctuation is in every sentence of a smartened book, and the Unicode
         // tables are slow to say it is not a letter.
         '‘' | '“' | '”' | '—' | '–' | '…' | '\u{a0}' => 0,
-        c if c.is_alphanumeric() => ALNUM,
+        c if one_each(c) => ONE_EACH,
+        c if c.is_alphanumeric() => LETTER,
         _ => 0,
     }
+}
+
+/// Han, Hiragana, Katakana and Thai letters (their blocks' punctuation, such as `。`
+/// and `「`, is not a word). The prolonged-sound mark `ー` and the iteration mark `々`
+/// stand in their blocks and count as the archive counts characters there.
+fn one_each(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0E7F}'
+        | '\u{2E80}'..='\u{2FDF}'
+        | '\u{3005}'..='\u{3007}'
+        | '\u{3021}'..='\u{3029}'
+        | '\u{3038}'..='\u{303B}'
+        | '\u{3040}'..='\u{30FF}'
+        | '\u{31F0}'..='\u{31FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF66}'..='\u{FF9F}'
+        | '\u{20000}'..='\u{3FFFF}')
+        && c.is_alphanumeric()
 }
 
 /// Whether a writer's word count is far enough from ours (more than 10 %) to be
@@ -154,7 +183,10 @@ mod tests {
         let mut count = 0;
         let mut in_word = false;
         for (i, &c) in chars.iter().enumerate() {
-            if alnum(c) {
+            if one_each(c) {
+                count += 1;
+                in_word = false;
+            } else if alnum(c) {
                 count += usize::from(!in_word);
                 in_word = true;
             } else if in_word {
@@ -174,7 +206,8 @@ mod tests {
         fn count_words_agrees_with_the_reference(
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "a", "Z", "7", "0", "é", "ß", "٣", " ", "\n", "'", "’", "-", "‐", ",", ".",
-                "…", "—", "–", "“", "”", "‘", "\u{a0}", "!", "x", "9",
+                "…", "—", "–", "“", "”", "‘", "\u{a0}", "!", "x", "9", "中", "文", "か",
+                "ア", "ー", "ก", "。", "한",
             ]), 0..40)
         ) {
             let text = parts.concat();
@@ -189,6 +222,21 @@ mod tests {
         assert_eq!(count_words("  ...  "), 0);
         assert_eq!(count_words("1,800 words"), 2);
         assert_eq!(count_words("rock 'n' roll"), 3);
+        assert_eq!(count_words("one's one-word one--two"), 4);
+    }
+
+    #[test]
+    fn han_kana_and_thai_count_a_word_a_character() {
+        // Twenty-two Han characters and two punctuation marks: 22 words.
+        let zh = "雨下了一整夜。她坐在窗边，等着那封永远不会来的信。";
+        assert_eq!(count_words(zh), 22);
+        assert_eq!(count_words("「はい」と彼女は言った。"), 9);
+        assert_eq!(count_words("カタカナ"), 4);
+        assert_eq!(count_words("ภาษาไทย"), 7);
+        // Korean spaces its words; mixed text mixes the rules.
+        assert_eq!(count_words("안녕하세요 친구"), 2);
+        assert_eq!(count_words("他说OK了, fine-ish"), 5);
+        assert_eq!(count_words("שלום, עולם. مرحبا بالعالم"), 4);
     }
 
     #[test]

@@ -342,10 +342,20 @@ impl Header {
     }
 
     pub fn language(&self) -> Option<&str> {
+        self.language_field().map(|f| f.value.as_str())
+    }
+
+    /// The `Language` field as written (`Language: Deutsch`).
+    pub fn language_field(&self) -> Option<&Field> {
         self.fields
             .iter()
             .find(|f| matches!(f.key.to_lowercase().as_str(), "language" | "lang"))
-            .map(|f| f.value.as_str())
+    }
+
+    /// The BCP 47 tag the `Language` field names (`Deutsch` → `de`); `None` without
+    /// one, or when it names no language ficbind knows (then W018 says so).
+    pub fn language_tag(&self) -> Option<String> {
+        self.language().and_then(crate::input::language::tag)
     }
 }
 

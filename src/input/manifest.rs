@@ -19,8 +19,10 @@ pub struct Manifest {
     pub title: Option<String>,
     /// The author, or several.
     pub author: Option<OneOrMany>,
-    /// BCP 47 language tag.
+    /// BCP 47 language tag, or a language's name.
     pub language: Option<String>,
+    /// Which way the text runs, when the language does not say it (`rtl`, `ltr`).
+    pub dir: Option<crate::input::language::Direction>,
     pub summary: Option<String>,
     /// Replaces the strictest rating found in the headers.
     pub rating: Option<String>,
@@ -127,7 +129,7 @@ impl Manifest {
 
 impl Manifest {
     /// Every text the manifest gives goes into the book's XML: refuse what XML cannot
-    /// hold, an empty title and a language that is not a tag, naming the key.
+    /// hold and an empty title, naming the key.
     fn check_values(&self, path: &std::path::Path) -> Result<(), crate::error::Error> {
         let bad = |message: String| crate::error::Error::Manifest {
             path: path.to_path_buf(),
@@ -138,13 +140,8 @@ impl Manifest {
                 "title is empty; give the series a title, or delete the line to use the one ficbind detects".into(),
             ));
         }
-        if let Some(tag) = &self.language {
-            if !crate::input::settings::is_language_tag(tag) {
-                return Err(bad(format!(
-                    "language = {tag:?} is not a language tag; give one such as en, de, fr or pt-BR"
-                )));
-            }
-        }
+        // A language that is no tag is a warning (W018, from `read_inputs`), not an
+        // error: the book falls back to another source of its language.
         let mut texts: Vec<(String, &str)> = [
             ("title", &self.title),
             ("summary", &self.summary),
@@ -293,8 +290,6 @@ style = "night"
         for (text, expect) in [
             ("title = \"\"", "title is empty"),
             ("title = \"   \"", "title is empty"),
-            ("language = \"not a language!!\"", "not a language tag"),
-            ("language = \"en US\"", "not a language tag"),
             (
                 "title = \"Moth\\u0007\"",
                 "title holds the character U+0007",
@@ -317,6 +312,8 @@ style = "night"
                 .to_string();
             assert!(err.contains(expect), "{text}: {err}");
         }
+        // A language that is no tag is reported when the settings are resolved (W018).
+        assert!(Manifest::parse("language = \"en US\"", Path::new("s")).is_ok());
         assert!(Manifest::parse(
             "language = \"pt-BR\"\ntitle = \"Moth\tand Lamp\"",
             Path::new("s")

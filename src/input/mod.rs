@@ -10,6 +10,7 @@ pub mod date;
 pub mod decode;
 pub mod files;
 pub mod header;
+pub mod language;
 pub mod limits;
 pub mod manifest;
 pub mod settings;
@@ -17,7 +18,7 @@ pub mod settings;
 use std::path::{Path, PathBuf};
 
 use crate::cover::CoverPlan;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::util::hash::Fnv64;
 pub use confine::{Origin, SeriesFolder};
@@ -142,7 +143,7 @@ pub fn read_inputs(dir: &Path, opts: &Options) -> Result<Inputs> {
 /// the manifest read and the settings resolved. Enough to guess a series' title from
 /// its headers, as `batch` does for a whole library before it builds anything.
 pub fn read_listing(dir: &Path, opts: &Options) -> Result<Inputs> {
-    let (files, diagnostics) = files::find_story_files(dir)?;
+    let (files, mut diagnostics) = files::find_story_files(dir)?;
     let mut reader = Reader::new(dir)?;
     let manifest_path = opts
         .manifest
@@ -173,10 +174,21 @@ pub fn read_listing(dir: &Path, opts: &Options) -> Result<Inputs> {
         None
     };
     let settings = Settings::resolve(dir, opts, manifest.as_ref().map(|(_, m)| m));
-    // The manifest's own value was checked when it was parsed.
-    if let Some(tag) = &opts.language {
-        if !settings::is_language_tag(tag) {
-            return Err(Error::Language(tag.clone()));
+    // A language that names none is left out (the book falls back to the next source
+    // of its language), never written into `dc:language`.
+    let given = [
+        (opts.language.as_deref(), "--language".to_string()),
+        (
+            manifest.as_ref().and_then(|(_, m)| m.language.as_deref()),
+            format!("language in {MANIFEST_NAME}"),
+        ),
+    ];
+    for (value, source) in given {
+        if let Some(v) = value.filter(|v| language::tag(v).is_none()) {
+            diagnostics.push(Diagnostic::new(
+                Code::W018,
+                format!("{source} {v:?} is not a language ficbind knows; give a BCP 47 tag such as en, de, zh-Hant or pt-BR"),
+            ));
         }
     }
     let mut newest = files.iter().filter_map(|f| f.modified).max().unwrap_or(0);
@@ -210,7 +222,8 @@ pub fn read_listing(dir: &Path, opts: &Options) -> Result<Inputs> {
     })
 }
 
-/// Every file in a templates folder whose name is a template's replaces it.
+/// Every file in a templates folder whose name is a template's replaces it, and every
+/// label catalogue in its `labels/` folder is read over the built-in one.
 fn read_templates(
     dir: &Path,
     origin: Origin,
@@ -235,6 +248,18 @@ fn read_templates(
             continue;
         }
         paths.push((name, entry.path()));
+    }
+    // Label catalogues sit in `labels/`, as the built-in ones do: `labels/de.toml`.
+    let labels = dir.join("labels");
+    if labels.is_dir() {
+        reader.check(&labels, origin)?;
+        for entry in std::fs::read_dir(&labels).map_err(unreadable)? {
+            let entry = entry.map_err(unreadable)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".toml") && !name.starts_with('.') && entry.path().is_file() {
+                paths.push((format!("labels/{name}"), entry.path()));
+            }
+        }
     }
     // Sorted before reading, so the fingerprint sees them in a fixed order.
     paths.sort();

@@ -174,7 +174,13 @@ impl Settings {
         Settings {
             typography: opts.typography.or(m.typography).unwrap_or_default(),
             notes: opts.notes.or(m.notes).unwrap_or_default(),
-            language: opts.language.clone().or(m.language),
+            // Names map to tags; a value that is neither is reported by `read_inputs`
+            // and passed over, so the next source of the language applies.
+            language: opts
+                .language
+                .as_deref()
+                .and_then(crate::input::language::tag)
+                .or_else(|| m.language.as_deref().and_then(crate::input::language::tag)),
             templates: opts.templates.clone().or_else(|| inside(&m.templates)),
             cover,
             deny_warnings: opts.deny_warnings,

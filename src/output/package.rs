@@ -44,7 +44,7 @@ pub fn write_book<W: Write>(
     out: W,
     dest: &Path,
 ) -> Result<W> {
-    let labels = Labels::for_language(&series.language);
+    let labels = &*templates.labels(&series.language)?;
     let book = book_view(series, extras, labels);
     let image_map: ImageMap = extras
         .images

@@ -42,12 +42,26 @@ pub struct Templates {
     /// document rendered is checked to be well-formed: the built-in ones are, and a
     /// user's `base.xhtml` can break pages rendered from built-in templates.
     overridden: Vec<String>,
+    /// The user's label catalogues (`labels/<tag>.toml`), read over the built-in ones.
+    labels: Vec<(String, String)>,
 }
 
 impl Templates {
     /// The built-in templates, with `overrides` (name, source) replacing those of the
     /// same name. Unknown names are kept too, so an override may `{% include %}` them.
     pub fn new(overrides: &[(String, String)]) -> Result<Templates> {
+        // Label catalogues are data, not templates; each is checked here once.
+        let (labels, overrides): (Vec<_>, Vec<_>) = overrides
+            .iter()
+            .cloned()
+            .partition(|(name, _)| name.starts_with("labels/"));
+        let overrides = &overrides[..];
+        for (name, source) in &labels {
+            crate::labels::Labels::parse(source).map_err(|e| Error::Template {
+                name: name.clone(),
+                message: e.to_string(),
+            })?;
+        }
         let mut env = Environment::new();
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".css") {
@@ -104,6 +118,18 @@ impl Templates {
         Ok(Templates {
             env,
             overridden: overrides.iter().map(|(n, _)| n.clone()).collect(),
+            labels,
+        })
+    }
+
+    /// The labels for the language `tag`, with the user's catalogue for it read over
+    /// the built-in one.
+    pub fn labels(&self, tag: &str) -> Result<std::borrow::Cow<'static, crate::labels::Labels>> {
+        crate::labels::Labels::with_overrides(tag, &self.labels).map_err(|(name, e)| {
+            Error::Template {
+                name,
+                message: e.to_string(),
+            }
         })
     }
 

@@ -14,6 +14,8 @@ use crate::util::text::capitalised;
 pub struct BookView {
     pub title: String,
     pub language: String,
+    /// `rtl` or `ltr`: the `dir` of every page and the spine's progression.
+    pub direction: &'static str,
     /// `urn:uuid:…`, stable for the same series title and author.
     pub identifier: String,
     /// `dcterms:modified`, e.g. `2026-11-21T17:05:00Z`.
@@ -165,6 +167,11 @@ pub struct PartView {
     /// The facts and notes shown above the story; `None` when there are none.
     pub intro: Option<IntroView>,
     pub file: String,
+    /// The file's own language (its `Language` header) where it is not the book's:
+    /// the page's story section is marked with it, and with its direction if that
+    /// differs too.
+    pub language: Option<String>,
+    pub direction: Option<&'static str>,
 }
 
 /// `12345` → `12,345`.
@@ -319,13 +326,13 @@ fn intro_view(
         .declared_words()
         .and_then(|(field, n)| match n {
             Some(n) if !crate::book::words::declared_far_off(n, part.words) => None,
-            Some(n) => Some(thousands(n as usize)),
+            Some(n) => Some(labels.number(n as usize)),
             None => Some(field.value.clone()),
         })
         .map(|said| {
             format!(
                 "{} ({})",
-                thousands(part.words),
+                labels.number(part.words),
                 labels.words_said.replace("{n}", &said)
             )
         });
@@ -413,7 +420,7 @@ fn installment_view(
     let declared_words = (declared.len() == inst.parts.len() && !declared.is_empty())
         .then(|| declared.iter().sum::<u64>())
         .filter(|&d| d != inst.words() as u64)
-        .map(|d| thousands(d as usize));
+        .map(|d| labels.number(d as usize));
     let label = inst.label(labels);
     let many = inst.parts.len() > 1;
     let parts = inst
@@ -424,6 +431,12 @@ fn installment_view(
             let part_no = p.part.unwrap_or(i as u32 + 1);
             let part_label = many.then(|| labels.part_label(part_no));
             let intro = intro_view(inst, i, book, book_summary, labels);
+            let language = p.header.language_tag().filter(|t| *t != book.language);
+            let direction = language
+                .as_deref()
+                .map(crate::input::language::direction)
+                .filter(|d| *d != book.direction)
+                .map(|d| d.as_str());
             PartView {
                 href: part_href(first_part + i),
                 subtitle: subtitle(
@@ -437,6 +450,8 @@ fn installment_view(
                 heading: p.body.heading.clone(),
                 intro: (!intro.is_empty()).then_some(intro),
                 file: p.source.file.clone(),
+                language,
+                direction,
             }
         })
         .collect();
@@ -451,7 +466,7 @@ fn installment_view(
         label,
         href: part_href(first_part),
         words: inst.words(),
-        words_display: thousands(inst.words()),
+        words_display: labels.number(inst.words()),
         declared_words,
         parts,
     }
@@ -551,6 +566,7 @@ pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView 
     BookView {
         title: series.title.clone(),
         language: series.language.clone(),
+        direction: series.direction.as_str(),
         identifier: identifier(series),
         modified: iso8601(extras.modified),
         authors: series.authors.clone(),
@@ -583,9 +599,9 @@ pub fn book_view(series: &Series, extras: &Extras, labels: &Labels) -> BookView 
         rating: series.rating.as_ref().map(|r| rating_view(r, labels)),
         warnings: series.warnings.clone(),
         words,
-        words_display: thousands(words),
+        words_display: labels.number(words),
         declared_words_display: (!declared.is_empty() && declared_total != words as u64)
-            .then(|| thousands(declared_total as usize)),
+            .then(|| labels.number(declared_total as usize)),
         installment_count: series.installments.len(),
         numbered_count,
         free_standing_count: series.installments.len() - numbered_count,

@@ -1,27 +1,26 @@
 //! Markdown bodies → the shared event stream, via pulldown-cmark (CommonMark plus
-//! footnotes, tables, strikethrough and smart punctuation). Raw HTML is never passed
+//! footnotes, tables and strikethrough; punctuation is ours, in the body's language). Raw HTML is never passed
 //! through: the handful of inline tags writers use for emphasis become events, other
 //! tags are dropped with their text kept, so every page stays well-formed and safe.
 
 use pulldown_cmark::{Alignment, Event as Md, Options, Parser, Tag as MdTag, TagEnd};
 
 use crate::diag::Diagnostic;
-use crate::input::settings::Typography;
 use crate::read::event::{Align, Body, Event, Tag};
 use crate::read::text::{is_closing, is_note_start, is_scene_break, ornament};
+use crate::read::typography::{smarten, smarten_events, Punctuation};
 
 /// Reads a Markdown body. `file` and `first_line` place diagnostics at file lines.
 pub fn parse(
     body: &str,
     file: &str,
     first_line: usize,
-    typography: Typography,
+    punctuation: impl Into<Punctuation>,
 ) -> (Body, Vec<Diagnostic>) {
-    let mut options =
+    // pulldown-cmark's own smart punctuation knows English marks only: the text is set
+    // afterwards, in the body's language, by the same rules as a text file's.
+    let options =
         Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    if typography == Typography::Smart {
-        options |= Options::ENABLE_SMART_PUNCTUATION;
-    }
     let _ = (file, first_line);
 
     let mut r = Reader::default();
@@ -97,16 +96,15 @@ pub fn parse(
         }
     }
     r.close_inline_html();
-    let events = story_roles(r.events, r.notes_before);
+    let mut events = story_roles(r.events, r.notes_before);
+    let mut heading = r.heading;
+    if let Punctuation::Smart(style) = punctuation.into() {
+        smarten_events(&mut events, style);
+        heading = heading.map(|h| smarten(&h, style));
+    }
     // pulldown-cmark leaves a reference with no definition as text (`[^x]`), so
     // nothing is lost and nothing needs reporting.
-    (
-        Body {
-            heading: r.heading,
-            events,
-        },
-        Vec::new(),
-    )
+    (Body { heading, events }, Vec::new())
 }
 
 /// Whether a paragraph's source is one line that is a scene break.
@@ -422,6 +420,7 @@ fn map_tag(tag: MdTag<'_>) -> Tag {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::settings::Typography;
     use crate::output::xhtml::{write_body, ImageMap};
 
     fn html(md: &str) -> (Option<String>, String) {
@@ -450,7 +449,7 @@ mod tests {
     fn smart_punctuation_and_scene_break() {
         let (_, out) = html("\"It's late...\" she said -- twice.\n\n***\n\nMorning.");
         assert!(
-            out.starts_with("<p>“It’s late…” she said – twice.</p>"),
+            out.starts_with("<p>“It’s late…” she said — twice.</p>"),
             "{out}"
         );
         assert!(out.contains("scene-break"));

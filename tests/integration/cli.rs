@@ -357,24 +357,6 @@ fn an_interrupted_build_leaves_no_temporary_file_and_keeps_the_old_book() {
 }
 
 #[test]
-fn a_language_that_is_not_a_tag_is_refused_before_a_book_is_made() {
-    for bad in ["en US", "", "not a language!!"] {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.txt"), "Title: A 1\n\nText.\n").unwrap();
-        ficbind()
-            .arg("build")
-            .arg(dir.path())
-            .arg("-o")
-            .arg(dir.path().join("a.epub"))
-            .args(["--language", bad])
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains("is not a language tag"));
-        assert!(!dir.path().join("a.epub").exists(), "{bad:?}");
-    }
-}
-
-#[test]
 fn markdown_notes_referred_to_twice_or_never_make_a_valid_book() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -16,6 +16,7 @@ use crate::input::header::{Field, FieldKind, Header, Place};
 use crate::read::event::{Body, Tag};
 use crate::read::html::sanitise::Sanitiser;
 use crate::read::html::{Chapter, Read};
+use crate::read::typography::Punctuation;
 
 /// The archive's warning for a work with none of its warnings.
 pub const NO_WARNINGS: &str = "No Archive Warnings Apply";
@@ -27,9 +28,22 @@ pub fn is_download(doc: &Html) -> bool {
 }
 
 /// Reads an AO3 download. `file` names it in diagnostics.
-pub fn read(doc: &Html, file: &str, typography: crate::input::settings::Typography) -> Read {
+pub fn read(doc: &Html, file: &str, punctuation: Punctuation) -> Read {
     let root = doc.root_element();
     let mut fields = preface(root);
+    // The work's own language sets its text, as a text file's `Language` header does,
+    // and goes with every chapter, so each is set and marked in it.
+    let language = fields
+        .iter()
+        .find(|f| f.key.eq_ignore_ascii_case("language"))
+        .cloned();
+    let punctuation = match language
+        .as_ref()
+        .and_then(|f| crate::input::language::tag(&f.value))
+    {
+        Some(tag) => punctuation.in_language(&tag),
+        None => punctuation,
+    };
     let title = work_title(root);
     let place_series = fields
         .iter()
@@ -38,7 +52,7 @@ pub fn read(doc: &Html, file: &str, typography: crate::input::settings::Typograp
         .unwrap_or_default();
     let chapters_block = by_id(root, "chapters");
     let mut chapters = match chapters_block {
-        Some(block) => read_chapters(block, file, typography),
+        Some(block) => read_chapters(block, file, punctuation),
         None => Vec::new(),
     };
     let chaptered = chapters.len() > 1;
@@ -55,7 +69,7 @@ pub fn read(doc: &Html, file: &str, typography: crate::input::settings::Typograp
     // The work's end notes close its last chapter.
     if let Some(end) = by_id(root, "endnotes") {
         if let Some(last) = chapters.last_mut() {
-            let mut s = Sanitiser::new(file, typography);
+            let mut s = Sanitiser::new(file, punctuation);
             s.events = std::mem::take(&mut last.body.events);
             labelled_notes(&mut s, end, "End Notes");
             last.body.events = s.events;
@@ -71,6 +85,8 @@ pub fn read(doc: &Html, file: &str, typography: crate::input::settings::Typograp
             all.append(&mut fields);
             all.append(&mut header_fields);
             header_fields = all;
+        } else if let Some(f) = &language {
+            header_fields.push(f.clone());
         }
         diagnostics.append(&mut chapter.diagnostics);
         let mut header = Header::from_fields(header_fields);
@@ -428,11 +444,7 @@ fn stats(text: &str) -> Vec<Field> {
 /// else the one body. Everything in the block but the archive's headings is read, and
 /// so is what follows it before the afterword: a stray `</div>` in the writer's text
 /// closes the archive's blocks early and leaves the rest of the story outside them.
-fn read_chapters(
-    block: ElementRef<'_>,
-    file: &str,
-    typography: crate::input::settings::Typography,
-) -> Vec<Chapter> {
+fn read_chapters(block: ElementRef<'_>, file: &str, punctuation: Punctuation) -> Vec<Chapter> {
     let mut nodes: Vec<ego_tree::NodeRef<'_, Node>> = block.children().collect();
     let mut next = block.next_sibling();
     while let Some(node) = next {
@@ -445,7 +457,7 @@ fn read_chapters(
     let is_group = |e: ElementRef<'_>| has_class(e, "meta") && has_class(e, "group");
     let chaptered = child_elements(block).any(is_group);
     if !chaptered {
-        let mut s = Sanitiser::new(file, typography);
+        let mut s = Sanitiser::new(file, punctuation);
         for node in nodes {
             if !ElementRef::wrap(node).is_some_and(is_toc_heading) {
                 s.node(node);
@@ -485,7 +497,7 @@ fn read_chapters(
         let Some(e) = ElementRef::wrap(node) else {
             // Text between the archive's blocks: only a stray tag puts words there.
             if node.value().as_text().is_some_and(|t| !t.trim().is_empty()) {
-                s.get_or_insert_with(|| Sanitiser::new(file, typography))
+                s.get_or_insert_with(|| Sanitiser::new(file, punctuation))
                     .node(node);
             }
             continue;
@@ -497,7 +509,7 @@ fn read_chapters(
                 std::mem::take(&mut fields),
                 &mut chapters,
             );
-            let mut fresh = Sanitiser::new(file, typography);
+            let mut fresh = Sanitiser::new(file, punctuation);
             heading = child_elements(e)
                 .find(|h| matches!(h.value().name(), "h1" | "h2" | "h3"))
                 .map(text_of)
@@ -529,7 +541,7 @@ fn read_chapters(
         } else if !is_toc_heading(e) {
             // The chapter's text (`div.userstuff`), and anything a stray tag left
             // beside it.
-            s.get_or_insert_with(|| Sanitiser::new(file, typography))
+            s.get_or_insert_with(|| Sanitiser::new(file, punctuation))
                 .node(node);
         }
     }

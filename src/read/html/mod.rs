@@ -14,8 +14,8 @@ use scraper::{ElementRef, Html};
 
 use crate::diag::Diagnostic;
 use crate::input::header::{Field, FieldKind, Header};
-use crate::input::settings::Typography;
 use crate::read::event::{Body, Event};
+use crate::read::typography::Punctuation;
 
 /// One chapter of a work (a whole one-chapter work is one of these).
 #[derive(Debug, Clone)]
@@ -42,7 +42,12 @@ pub struct Read {
 pub struct NotAStory(pub String);
 
 /// Reads an HTML story file. `file` names it in diagnostics.
-pub fn read(text: &str, file: &str, typography: Typography) -> Result<Read, NotAStory> {
+pub fn read(
+    text: &str,
+    file: &str,
+    punctuation: impl Into<Punctuation>,
+) -> Result<Read, NotAStory> {
+    let punctuation = punctuation.into();
     let depth = block_depth(text, MAX_BLOCK_DEPTH + 1);
     if depth > MAX_BLOCK_DEPTH {
         return Err(NotAStory(format!(
@@ -51,9 +56,9 @@ pub fn read(text: &str, file: &str, typography: Typography) -> Result<Read, NotA
     }
     let doc = Html::parse_document(text);
     let read = if ao3::is_download(&doc) {
-        ao3::read(&doc, file, typography)
+        ao3::read(&doc, file, punctuation)
     } else {
-        any_page(&doc, file, typography)?
+        any_page(&doc, file, punctuation)?
     };
     let has_text = read.chapters.iter().any(|c| {
         c.body
@@ -158,7 +163,7 @@ const ERROR_TITLES: [&str; 9] = [
 ];
 
 /// Any other page: its body is the story, its `<title>` (or first heading) the title.
-fn any_page(doc: &Html, file: &str, typography: Typography) -> Result<Read, NotAStory> {
+fn any_page(doc: &Html, file: &str, punctuation: Punctuation) -> Result<Read, NotAStory> {
     let title = page_title(doc);
     let lower = title.to_lowercase();
     let words = doc
@@ -186,7 +191,7 @@ fn any_page(doc: &Html, file: &str, typography: Typography) -> Result<Read, NotA
         .children()
         .filter_map(ElementRef::wrap)
         .find(|e| e.value().name() == "body");
-    let mut s = sanitise::Sanitiser::new(file, typography);
+    let mut s = sanitise::Sanitiser::new(file, punctuation);
     if let Some(body) = body {
         s.blocks_of(body);
     }

@@ -16,9 +16,8 @@ use scraper::node::Node;
 use scraper::ElementRef;
 
 use crate::diag::{Code, Diagnostic};
-use crate::input::settings::Typography;
 use crate::read::event::{Align, Event, Tag};
-use crate::read::typography::{smarten, MARK};
+use crate::read::typography::{Punctuation, MARK};
 
 /// Elements whose content is never story: code, styling, embedded pages, forms, media
 /// that would have to be fetched.
@@ -58,7 +57,7 @@ enum Ctx {
 /// Turns HTML elements into events, one body at a time.
 pub struct Sanitiser<'a> {
     file: &'a str,
-    typography: Typography,
+    punctuation: Punctuation,
     pub events: Vec<Event>,
     pub diagnostics: Vec<Diagnostic>,
     ctx: Ctx,
@@ -81,10 +80,10 @@ pub struct Sanitiser<'a> {
 const MAX_DEPTH: usize = 200;
 
 impl<'a> Sanitiser<'a> {
-    pub fn new(file: &'a str, typography: Typography) -> Sanitiser<'a> {
+    pub fn new(file: &'a str, punctuation: Punctuation) -> Sanitiser<'a> {
         Sanitiser {
             file,
-            typography,
+            punctuation,
             events: Vec::new(),
             diagnostics: Vec::new(),
             ctx: Ctx::Flow,
@@ -595,7 +594,7 @@ impl<'a> Sanitiser<'a> {
                 i += 1;
             }
         }
-        if self.typography != Typography::Smart {
+        if self.punctuation == Punctuation::AsWritten {
             return;
         }
         let start = self.block_start.min(self.events.len());
@@ -614,7 +613,7 @@ impl<'a> Sanitiser<'a> {
                 joined.push_str(&t.replace(MARK, ""));
             }
         }
-        let smart = smarten(&joined);
+        let smart = self.punctuation.apply(joined);
         for (&i, piece) in pieces.iter().zip(smart.split(MARK)) {
             self.events[i] = Event::Text(piece.to_string());
         }

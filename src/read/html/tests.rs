@@ -1,5 +1,6 @@
 use super::*;
 use crate::input::header::{FieldKind, RatingLevel};
+use crate::input::settings::Typography;
 use crate::output::xhtml::{write_body, ImageMap};
 use crate::read::event::Tag;
 
@@ -471,4 +472,18 @@ fn every_series_of_a_work_is_read_with_its_position() {
         [("Tides".to_string(), 12)]
     );
     assert!(super::ao3::all_series("Tides").is_empty());
+}
+
+#[test]
+fn a_download_in_another_language_is_set_in_it() {
+    let german = CHAPTERED
+        .replace("<dd>English</dd>", "<dd>Deutsch</dd>")
+        .replace("</h3>\n", "</h3>\n<p>\"Komm\", sagte sie -- leise.</p>\n");
+    let work = read(&german, "t.html", Typography::Smart).unwrap();
+    let out = xhtml(&work.chapters[0].body.events);
+    assert!(out.contains("„Komm“, sagte sie\u{a0}– leise."), "{out}");
+    // Every chapter carries the work's language.
+    for chapter in &work.chapters {
+        assert_eq!(chapter.header.language_tag().as_deref(), Some("de"));
+    }
 }

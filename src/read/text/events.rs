@@ -90,7 +90,7 @@ pub(super) fn emit(
                 }
                 let text = paragraph_text(&lines[first..=last], &joins[first..=last]);
                 events.push(Event::Start(block.clone()));
-                inline_events(text, opts.typography, &mut events);
+                inline_events(text, opts.punctuation, &mut events);
                 events.push(Event::End(block));
             }
         }

@@ -1,9 +1,8 @@
 //! Inline markup: pairs emphasis delimiters and leftover HTML tags with one stack, then
 //! applies typography to the paragraph's text.
 
-use crate::input::settings::Typography;
 use crate::read::event::{Event, Tag};
-use crate::read::typography::{smarten, MARK};
+use crate::read::typography::{Punctuation, MARK};
 
 /// The kinds of inline markup; a closer only pairs with an opener of its own kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +154,7 @@ fn match_markup(text: &str) -> Vec<Delim> {
 }
 
 /// Emits a paragraph's inline events: text, emphasis and line breaks.
-pub(super) fn inline_events(text: String, typography: Typography, events: &mut Vec<Event>) {
+pub(super) fn inline_events(text: String, punctuation: Punctuation, events: &mut Vec<Event>) {
     let delims = match_markup(&text);
     // Most paragraphs carry no markup: then the text is used as it is, not copied.
     let mut markup = Vec::with_capacity(delims.len());
@@ -177,10 +176,7 @@ pub(super) fn inline_events(text: String, typography: Typography, events: &mut V
         marked.push_str(&text[last..]);
         marked
     };
-    let marked = match typography {
-        Typography::Smart => smarten(&marked),
-        Typography::Off => marked,
-    };
+    let marked = punctuation.apply(marked);
     // Marks and line breaks split the text; a paragraph with neither (most of them)
     // becomes one text event without another copy.
     if markup.is_empty() && !marked.contains('\n') {
@@ -279,7 +275,7 @@ mod tests {
             "t",
             1,
             &TextOptions {
-                typography: Typography::Off,
+                punctuation: Typography::Off.into(),
             },
         )
         .0;

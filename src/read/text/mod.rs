@@ -58,8 +58,8 @@ mod lines;
 mod tests;
 
 use crate::diag::Diagnostic;
-use crate::input::settings::Typography;
 use crate::read::event::{Body, Event};
+use crate::read::typography::Punctuation;
 
 use events::emit;
 use items::{assign_roles, build_items, Item};
@@ -73,7 +73,8 @@ pub use lines::{
 
 #[derive(Debug, Clone, Default)]
 pub struct TextOptions {
-    pub typography: Typography,
+    /// Smart punctuation in the body's language, or the text as written.
+    pub punctuation: Punctuation,
 }
 
 /// Reads a plain-text body. `file` and `first_line` (the body's 1-based line in the

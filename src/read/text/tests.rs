@@ -368,7 +368,7 @@ mod props {
         #[test]
         fn output_is_well_formed_and_keeps_every_letter(input in input()) {
             for typography in [Typography::Smart, Typography::Off] {
-                let (body, _) = parse(&input, "p.txt", 1, &TextOptions { typography });
+                let (body, _) = parse(&input, "p.txt", 1, &TextOptions { punctuation: typography.into() });
                 let mut out = String::new();
                 write_body(
         &body.events,
