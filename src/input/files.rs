@@ -18,6 +18,8 @@ pub enum Format {
     Markdown,
     /// An archive download saved as HTML (AO3's "Download → HTML"), or any HTML page.
     Html,
+    /// An EPUB: an archive's or a downloader's (FanFicFare), or any EPUB 2 or 3.
+    Epub,
 }
 
 impl Format {
@@ -28,6 +30,7 @@ impl Format {
             "txt" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
             "html" | "htm" => Some(Format::Html),
+            "epub" => Some(Format::Epub),
             _ => None,
         }
     }
@@ -186,6 +189,7 @@ mod tests {
         assert_eq!(Format::of("a.markdown"), Some(Format::Markdown));
         assert_eq!(Format::of("The Salt Road.HTML"), Some(Format::Html));
         assert_eq!(Format::of("work_123.htm"), Some(Format::Html));
+        assert_eq!(Format::of("Low Water.EPUB"), Some(Format::Epub));
         assert_eq!(Format::of("cover.png"), None);
         assert_eq!(Format::of("series.toml"), None);
     }

@@ -55,9 +55,14 @@ enum Ctx {
     Inline,
 }
 
+/// Says, for an image's `src`, the name it is packaged under when the image is inside
+/// the story file itself (an EPUB's own images); `None` for one that is not.
+pub type ImageLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// Turns HTML elements into events, one body at a time.
 pub struct Sanitiser<'a> {
     file: &'a str,
+    images: Option<ImageLookup<'a>>,
     typography: Typography,
     pub events: Vec<Event>,
     pub diagnostics: Vec<Diagnostic>,
@@ -84,6 +89,7 @@ impl<'a> Sanitiser<'a> {
     pub fn new(file: &'a str, typography: Typography) -> Sanitiser<'a> {
         Sanitiser {
             file,
+            images: None,
             typography,
             events: Vec::new(),
             diagnostics: Vec::new(),
@@ -94,6 +100,12 @@ impl<'a> Sanitiser<'a> {
             inline_open: 0,
             depth: 0,
         }
+    }
+
+    /// Images found by `images` are kept as images; any other is described (`W016`).
+    pub fn with_images(mut self, images: Option<ImageLookup<'a>>) -> Sanitiser<'a> {
+        self.images = images;
+        self
     }
 
     /// Reads the children of `element` as blocks of the body.
@@ -440,6 +452,17 @@ impl<'a> Sanitiser<'a> {
     fn image(&mut self, e: ElementRef<'_>) {
         let src = e.value().attr("src").unwrap_or("").trim().to_string();
         let alt = e.value().attr("alt").unwrap_or("").trim().to_string();
+        if let Some(packaged) = self.images.and_then(|find| find(&src)) {
+            if self.ctx == Ctx::Flow {
+                self.start_implicit();
+            }
+            self.events.push(Event::Image {
+                src: packaged,
+                alt,
+                title: e.value().attr("title").unwrap_or("").trim().to_string(),
+            });
+            return;
+        }
         let shown = if alt.is_empty() {
             "it has no description, so nothing stands in its place".to_string()
         } else {

@@ -1,0 +1,116 @@
+use super::*;
+use crate::input::header::FieldKind;
+
+const LOW_WATER: &[u8] = include_bytes!("../../../tests/fixtures/series/ao3-epub/work_1207.epub");
+const LOW_WATER_HTML: &str = include_str!("../../../tests/fixtures/series/ao3-html/work_1207.html");
+const NIGHT_FERRY: &[u8] =
+    include_bytes!("../../../tests/fixtures/series/mixed-downloads/the-night-ferry.epub");
+
+fn book(bytes: &[u8]) -> Book {
+    read(bytes, "t.epub", Typography::Off).unwrap()
+}
+
+#[test]
+fn the_archives_epub_gives_what_its_html_download_gives() {
+    let epub = book(LOW_WATER).read;
+    let html = crate::read::html::read(LOW_WATER_HTML, "t.epub", Typography::Off).unwrap();
+    assert_eq!(epub.title, html.title);
+    assert_eq!(epub.chapters.len(), 3);
+    for (e, h) in epub.chapters.iter().zip(&html.chapters) {
+        assert_eq!(e.body, h.body);
+        assert_eq!(e.header.place, h.header.place);
+    }
+    // The facts: the same rows, the author and summary from the split-off page.
+    let (e, h) = (&epub.chapters[0].header, &html.chapters[0].header);
+    let mut ef = e.fields.clone();
+    let mut hf = h.fields.clone();
+    ef.sort_by(|a, b| a.key.cmp(&b.key));
+    hf.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(ef, hf);
+}
+
+#[test]
+fn fanficfares_title_page_is_the_header_and_not_a_page() {
+    let b = book(NIGHT_FERRY);
+    let read = b.read;
+    assert_eq!(read.chapters.len(), 2);
+    let h = &read.chapters[0].header;
+    assert_eq!(h.title(), Some("The Night Ferry"));
+    assert_eq!(h.authors(), ["wrenfield"]);
+    assert_eq!(h.fandoms(), ["Saltmarsh (Original Work)"]);
+    assert_eq!(h.tags(), ["Mystery", "Quiet"]);
+    assert!(h
+        .fields
+        .iter()
+        .all(|f| f.key != "Packaged" && f.key != "Publisher"));
+    let summary = h.summary().unwrap();
+    assert!(summary.contains("never once been late") && summary.contains("find out why"));
+    assert!(h
+        .fields
+        .iter()
+        .any(|f| f.kind == FieldKind::Source && f.value == "https://stories.example.org/s/4410"));
+    let place = h.place.as_ref().unwrap();
+    assert_eq!(place.series.as_deref(), Some("Saltmarsh Letters"));
+    assert_eq!(place.number, Some(4));
+    assert_eq!(place.chapter, Some(1));
+    // The chapter title from the contents is the heading, not a paragraph.
+    assert_eq!(
+        read.chapters[0].body.heading.as_deref(),
+        Some("Chapter 1, Lanterns")
+    );
+    assert!(!read.chapters[0]
+        .body
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Text(t) if t.contains("Lanterns") || t.contains("Series"))));
+    // The image inside the package comes with the book, under the name its event uses.
+    assert_eq!(b.images.len(), 1);
+    assert!(b.images[0].0.starts_with(PACKAGED));
+    assert!(read.chapters[0]
+        .body
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Image { src, .. } if *src == b.images[0].0)));
+}
+
+#[test]
+fn peeking_gives_the_opf_facts_and_place() {
+    let h = peek(NIGHT_FERRY).unwrap();
+    assert_eq!(h.title(), Some("The Night Ferry"));
+    let place = h.place.unwrap();
+    assert_eq!(
+        (place.series.as_deref(), place.number),
+        (Some("Saltmarsh Letters"), Some(4))
+    );
+}
+
+#[test]
+fn xhtml_empty_elements_do_not_swallow_the_page() {
+    let page = r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title/></head><body><a id="x"/><p>Kept &amp; read.</p><div/><p>Also.</p></body></html>"#;
+    let html = as_html(page);
+    let doc = Html::parse_document(&html);
+    let body: String = doc.root_element().text().collect();
+    assert!(
+        body.contains("Kept & read.") && body.contains("Also."),
+        "{html}"
+    );
+    assert!(!html.contains("<a id=\"x\"><p>"), "{html}");
+    // Not well-formed: handed to the HTML parser as it is.
+    assert_eq!(as_html("<p>a<br>b"), "<p>a<br>b");
+}
+
+#[test]
+fn series_positions_are_whole_numbers() {
+    assert_eq!(position("2"), Some(2));
+    assert_eq!(position("2.0"), Some(2));
+    assert_eq!(position("2.5"), None);
+    assert_eq!(position("-1"), None);
+    assert_eq!(
+        fanficfare::series_and_number("The Great Test [12]"),
+        Some(("The Great Test".into(), Some(12)))
+    );
+    assert_eq!(
+        fanficfare::series_and_number("Tides"),
+        Some(("Tides".into(), None))
+    );
+}
