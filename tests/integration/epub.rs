@@ -160,6 +160,19 @@ fn a_folder_of_every_kind_of_download_makes_one_valid_series_book() {
         let nested = &at[..at.find("</ol>").unwrap()];
         assert!(nested.matches("<li>").count() >= 2, "{nested}");
     }
+    // Each chapter is listed by its own title (the archive's chapter heading, the
+    // downloader's chapter title), "Part N" only where the chapter has none.
+    let ncx = epub.text("OEBPS/toc.ncx");
+    for toc in [&nav, &ncx] {
+        let low = &toc[toc.find("2. Low Water").unwrap()..toc.find("3. Harbour Lights").unwrap()];
+        for chapter in ["The Line of Wrack", "Part 2", "Flood"] {
+            assert!(low.contains(chapter), "{chapter} in {low}");
+        }
+        let night = &toc[toc.find("4. The Night Ferry").unwrap()..];
+        for chapter in ["Chapter 1, Lanterns", "Chapter 2, The Far Bank"] {
+            assert!(night.contains(chapter), "{chapter} in {night}");
+        }
+    }
     // The image inside the FanFicFare book is the book's own image.
     assert!(epub
         .names()
