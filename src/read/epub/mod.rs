@@ -389,7 +389,7 @@ fn opf_header(m: &opf::Metadata, tags: bool) -> Header {
 
 /// A work from its header and chapters: the header's facts on the first chapter, the
 /// work's place on each.
-fn work(header: Header, mut chapters: Vec<Chapter>) -> Read {
+pub fn work(header: Header, mut chapters: Vec<Chapter>) -> Read {
     let place = header.place.clone().unwrap_or_default();
     let title = place.title.clone();
     let chaptered = chapters.len() > 1;

@@ -114,3 +114,46 @@ fn series_positions_are_whole_numbers() {
         Some(("Tides".into(), None))
     );
 }
+
+#[test]
+fn fanficfares_html_download_reads_as_its_epub_does() {
+    let html = include_str!("../../../tests/fixtures/series/fanficfare-html/the-night-ferry.html");
+    let from_html = crate::read::html::read(html, "t.html", Typography::Off).unwrap();
+    let from_epub = book(NIGHT_FERRY).read;
+    assert_eq!(from_html.title, "The Night Ferry");
+    assert_eq!(from_html.chapters.len(), 2);
+    for (h, e) in from_html.chapters.iter().zip(&from_epub.chapters) {
+        assert_eq!(h.body.heading, e.body.heading);
+        assert_eq!(h.header.place, e.header.place);
+        // The same words; the HTML's image is on the web, so only its description.
+        let text = |b: &Body| {
+            b.events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Text(t) => Some(t.clone()),
+                    Event::Image { alt, .. } => Some(alt.clone()),
+                    _ => None,
+                })
+                .collect::<String>()
+        };
+        assert_eq!(text(&h.body), text(&e.body));
+    }
+    let (h, e) = (&from_html.chapters[0].header, &from_epub.chapters[0].header);
+    // The EPUB adds only what its OPF says beside the title page: the language.
+    let facts = |hd: &Header| {
+        hd.fields
+            .iter()
+            .filter(|f| f.key != "Language")
+            .map(|f| (f.key.clone(), f.value.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(facts(h), facts(e));
+    // Nothing of the contents list or the title rows is story.
+    assert!(!from_html.chapters[0].body.events.iter().any(
+        |ev| matches!(ev, Event::Text(t) if t.contains("Table of Contents") || t.contains("Genre"))
+    ));
+    assert!(from_html
+        .diagnostics
+        .iter()
+        .any(|d| d.code == crate::diag::Code::W016));
+}

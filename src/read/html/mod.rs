@@ -8,6 +8,7 @@
 //! parser would read it differently from the browser the writer checked it in.
 
 pub mod ao3;
+pub mod fanficfare;
 pub mod sanitise;
 
 use scraper::{ElementRef, Html};
@@ -52,6 +53,8 @@ pub fn read(text: &str, file: &str, typography: Typography) -> Result<Read, NotA
     let doc = Html::parse_document(text);
     let read = if ao3::is_download(&doc) {
         ao3::read(&doc, file, typography)
+    } else if fanficfare::is_download(&doc) {
+        fanficfare::read(&doc, file, typography)
     } else {
         any_page(&doc, file, typography)?
     };
@@ -138,6 +141,17 @@ fn block_depth(text: &str, stop: usize) -> usize {
 /// archive download's preface), for a build that only peeks at its files.
 pub fn peek(head: &str) -> Header {
     let doc = Html::parse_document(head);
+    if fanficfare::is_download(&doc) {
+        let body = doc
+            .root_element()
+            .children()
+            .filter_map(ElementRef::wrap)
+            .find(|e| e.value().name() == "body");
+        if let Some(body) = body {
+            let meta = crate::read::epub::opf::Metadata::default();
+            return crate::read::epub::fanficfare::header(body, &meta);
+        }
+    }
     ao3::peek(&doc).unwrap_or_else(|| {
         let title = page_title(&doc);
         page_header(&title)
