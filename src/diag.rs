@@ -45,6 +45,9 @@ pub enum Code {
     W016,
     /// A story file's name on a named pipe, device or socket: never opened, left out.
     W017,
+    /// An image an EPUB's page names that is not inside the EPUB: its description
+    /// stands in the text. (W018 and W019 are kept for codes being added elsewhere.)
+    W020,
 }
 
 impl Code {

@@ -157,3 +157,48 @@ fn fanficfares_html_download_reads_as_its_epub_does() {
         .iter()
         .any(|d| d.code == crate::diag::Code::W016));
 }
+
+#[test]
+fn an_image_missing_from_the_package_is_described_with_its_own_warning() {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, text) in [
+        (
+            "META-INF/container.xml",
+            r#"<container><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>"#,
+        ),
+        (
+            "p.opf",
+            r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Moth</dc:title></metadata><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>"#,
+        ),
+        (
+            "a.xhtml",
+            r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><p>The moth <img src="moth.png" alt="a moth"/> came.</p><p><img src="https://example.org/x.png" alt="web"/></p></body></html>"#,
+        ),
+    ] {
+        w.start_file(name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    let bytes = w.finish().unwrap().into_inner();
+    let b = book(&bytes);
+    let codes: Vec<_> = b.read.chapters[0]
+        .diagnostics
+        .iter()
+        .chain(&b.read.diagnostics)
+        .map(|d| d.code)
+        .collect();
+    assert!(codes.contains(&crate::diag::Code::W020), "{codes:?}");
+    assert!(codes.contains(&crate::diag::Code::W016), "{codes:?}");
+    assert!(b.images.is_empty());
+    let text: String = b.read.chapters[0]
+        .body
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(text.contains("The moth a moth came."), "{text}");
+}

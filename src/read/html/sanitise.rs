@@ -468,6 +468,22 @@ impl<'a> Sanitiser<'a> {
         } else {
             format!("its description ({alt:?}) stands in its place")
         };
+        let web = src.contains("://") || src.starts_with("//");
+        if self.images.is_some() && !web {
+            // A page of a package names an image the package does not hold: a file
+            // left out when the book was made, not one on the web.
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::W020,
+                    format!("the image {src} is not inside this EPUB, so {shown}"),
+                )
+                .in_file(self.file),
+            );
+            if !alt.is_empty() {
+                self.text(&alt);
+            }
+            return;
+        }
         self.diagnostics.push(
             Diagnostic::new(
                 Code::W016,
