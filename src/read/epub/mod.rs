@@ -72,6 +72,10 @@ pub fn read(bytes: &[u8], file: &str, typography: Typography) -> Result<Book, Re
             continue;
         };
         let text = decode(&raw, file);
+        // The HTML parser's cost grows with the square of the nesting: a page nested
+        // beyond any story's is refused before it is parsed, as an HTML file is.
+        crate::read::html::check_depth(&text)
+            .map_err(|why| Refused(format!("its page {}: {}", item.path, why.0)))?;
         pages.push(Page {
             path: item.path.clone(),
             html: Html::parse_document(&as_html(&text)),

@@ -202,3 +202,35 @@ fn an_image_missing_from_the_package_is_described_with_its_own_warning() {
         .collect();
     assert!(text.contains("The moth a moth came."), "{text}");
 }
+
+#[test]
+fn a_page_nested_beyond_reason_is_refused_before_it_is_parsed() {
+    use std::io::Write as _;
+    let deep = format!(
+        r#"<html xmlns="http://www.w3.org/1999/xhtml"><body>{}<p>x</p>{}</body></html>"#,
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, text) in [
+        (
+            "META-INF/container.xml",
+            r#"<container><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>"#,
+        ),
+        (
+            "p.opf",
+            r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata/><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>"#,
+        ),
+        ("a.xhtml", deep.as_str()),
+    ] {
+        w.start_file(name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    let bytes = w.finish().unwrap().into_inner();
+    let why = read(&bytes, "t.epub", Typography::Off).unwrap_err().0;
+    assert!(
+        why.contains("a.xhtml") && why.contains("nest more than"),
+        "{why}"
+    );
+}

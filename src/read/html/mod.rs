@@ -44,12 +44,7 @@ pub struct NotAStory(pub String);
 
 /// Reads an HTML story file. `file` names it in diagnostics.
 pub fn read(text: &str, file: &str, typography: Typography) -> Result<Read, NotAStory> {
-    let depth = block_depth(text, MAX_BLOCK_DEPTH + 1);
-    if depth > MAX_BLOCK_DEPTH {
-        return Err(NotAStory(format!(
-            "its blocks nest more than {MAX_BLOCK_DEPTH} deep, which no story's do (a damaged or hostile page?)"
-        )));
-    }
+    check_depth(text)?;
     let doc = Html::parse_document(text);
     let read = if ao3::is_download(&doc) {
         ao3::read(&doc, file, typography)
@@ -72,6 +67,17 @@ pub fn read(text: &str, file: &str, typography: Typography) -> Result<Read, NotA
         }));
     }
     Ok(read)
+}
+
+/// Refuses a page whose blocks nest deeper than any story's, before it is parsed.
+pub fn check_depth(text: &str) -> Result<(), NotAStory> {
+    let depth = block_depth(text, MAX_BLOCK_DEPTH + 1);
+    if depth > MAX_BLOCK_DEPTH {
+        return Err(NotAStory(format!(
+            "its blocks nest more than {MAX_BLOCK_DEPTH} deep, which no story's do (a damaged or hostile page?)"
+        )));
+    }
+    Ok(())
 }
 
 /// How deep block containers may nest before a page is refused. An HTML parser checks
