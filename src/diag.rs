@@ -48,12 +48,15 @@ pub enum Code {
     /// An image an EPUB's page names that is not inside the EPUB: its description
     /// stands in the text. (W018 and W019 are kept for codes being added elsewhere.)
     W020,
+    /// An EPUB in the series folder that ficbind itself made (its zip comment says
+    /// so): a book, not an installment, so it is left out.
+    N021,
 }
 
 impl Code {
     /// Notes tell the user what ficbind did; they are never made fatal.
     pub fn is_note(self) -> bool {
-        matches!(self, Code::N001 | Code::N010)
+        matches!(self, Code::N001 | Code::N010 | Code::N021)
     }
 }
 
