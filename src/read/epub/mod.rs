@@ -262,6 +262,11 @@ const VOID: [&str; 14] = [
 /// `<a/>` wraps the rest of it. A page that is not well-formed XML (EPUB 2 allowed
 /// HTML) is given to the HTML parser as it is.
 fn as_html(text: &str) -> std::borrow::Cow<'_, str> {
+    // Most pages close only void elements (`<br/>`, `<img/>`), which the HTML parser
+    // reads as XML means them: those go to it as they are, without a second parse.
+    if !self_closes_a_container(text) {
+        return text.into();
+    }
     let opts = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..Default::default()
@@ -273,6 +278,32 @@ fn as_html(text: &str) -> std::borrow::Cow<'_, str> {
     out.push_str("<!DOCTYPE html>");
     write_node(doc.root_element(), &mut out);
     out.into()
+}
+
+/// Whether a `/>` in `text` closes an element HTML does not know as void (`<div/>`,
+/// `<title/>`, `<a id="x"/>`): the elements an HTML parser would leave open. This only
+/// decides whether the page needs the round trip through the XML parser; a `/>` inside
+/// an attribute value or text at worst sends a page on that round trip needlessly.
+fn self_closes_a_container(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&bytes[from..], b"/>") {
+        let end = from + at;
+        from = end + 2;
+        let Some(open) = memchr::memrchr(b'<', &bytes[..end]) else {
+            continue;
+        };
+        let name: Vec<u8> = bytes[open + 1..end]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b':')
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        let local = name.rsplit(|b| *b == b':').next().unwrap_or(&name);
+        if !local.is_empty() && !VOID.iter().any(|v| v.as_bytes() == local) {
+            return true;
+        }
+    }
+    false
 }
 
 fn write_node(node: roxmltree::Node<'_, '_>, out: &mut String) {
