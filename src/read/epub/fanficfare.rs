@@ -13,7 +13,7 @@ use crate::read::epub::opf::{Metadata, Opf};
 /// Which of the pages is FanFicFare's title page, if the book is one of its.
 pub fn title_page(pages: &[ElementRef<'_>], opf: &Opf) -> Option<usize> {
     let by_class = pages.iter().position(|p| {
-        p.descendants().filter_map(ElementRef::wrap).any(|e| {
+        p.children().filter_map(ElementRef::wrap).any(|e| {
             e.value().name() == "body" && e.value().classes().any(|c| c == "fff_titlepage")
         })
     });

@@ -35,8 +35,18 @@ pub fn read(doc: &Html, file: &str, typography: Typography) -> Read {
 /// Whether `pages` (an EPUB's content documents, in spine order) are the archive's
 /// download split into files, as Calibre splits it for the archive's EPUB.
 pub fn is_split_download(pages: &[ElementRef<'_>]) -> bool {
-    pages.iter().any(|p| by_id(*p, "chapters").is_some())
-        && pages.iter().any(|p| by_id(*p, "preface").is_some())
+    // The archive's blocks are the body's own children: looking only there spares a
+    // walk over every page of any other EPUB.
+    let has = |id: &str| {
+        pages.iter().any(|p| {
+            p.children()
+                .filter_map(ElementRef::wrap)
+                .filter(|b| b.value().name() == "body")
+                .flat_map(child_elements)
+                .any(|e| e.value().id() == Some(id))
+        })
+    };
+    has("chapters") && has("preface")
 }
 
 /// Reads an AO3 download from its pages: one for the HTML download, the content
