@@ -31,7 +31,7 @@ use crate::output::xhtml::ImageMap;
 use crate::output::{self, package, templates::Templates};
 use crate::read::event::{Body, Event};
 use crate::read::typography::Punctuation;
-use crate::read::{html, markdown, text};
+use crate::read::{epub, html, markdown, text};
 use crate::util::hash::Fnv64;
 
 /// What parsing keeps of each story body.
@@ -128,7 +128,12 @@ pub struct Parsed {
     /// Each file's name and content digest, in the order given: the stories' share of
     /// the book's fingerprint.
     pub digests: Vec<(String, u64)>,
+    /// The images EPUB story files carry inside them, by the names their bodies use.
+    pub images: Packaged,
 }
+
+/// Images that came inside story files (an EPUB's), by the names bodies use for them.
+pub type Packaged = std::collections::BTreeMap<String, Vec<u8>>;
 
 /// Decodes and parses every story file, on every core, applying the notes policy and
 /// keeping of each body what `keep` says. Each body's punctuation and labels are in its
@@ -142,15 +147,36 @@ pub fn parse_files(
     user_labels: &[(String, String)],
     diags: &mut Diagnostics,
 ) -> Result<Parsed> {
-    type One = (Vec<(ParsedFile, Option<pages::Body>)>, Vec<Diagnostic>, u64);
+    type One = (
+        Vec<(ParsedFile, Option<pages::Body>)>,
+        Vec<Diagnostic>,
+        u64,
+        Vec<(String, Vec<u8>)>,
+    );
     let parsed: Vec<Result<One>> = files
         .par_iter()
         .map(|f| {
             let bytes = f.read()?;
             let digest = digest(&bytes);
+            if f.format == Format::Epub {
+                // A zip, not text: its reader decodes each page itself.
+                let punctuation = Punctuation::new(typography, book_language);
+                let (parsed, found, images) = parse_epub(f, &bytes, punctuation)?;
+                drop(bytes);
+                let kept = parsed
+                    .into_iter()
+                    .map(|file| {
+                        let language = file_language(&file.header, book_language);
+                        keep_body(file, notes, keep, &labels_for(&language, user_labels))
+                    })
+                    .collect();
+                return Ok((kept, found, digest, images));
+            }
             let decoded = match f.format {
                 Format::Html => decode::decode_html(&f.name, &f.path, &bytes)?,
-                Format::Text | Format::Markdown => decode::decode(&f.name, &f.path, &bytes)?,
+                Format::Text | Format::Markdown | Format::Epub => {
+                    decode::decode(&f.name, &f.path, &bytes)?
+                }
             };
             // The decoded text is all that is read from here on.
             drop(bytes);
@@ -166,7 +192,7 @@ pub fn parse_files(
                         book_language,
                         user_labels,
                     )?;
-                    return Ok((vec![(file, typeset)], found, digest));
+                    return Ok((vec![(file, typeset)], found, digest, Vec::new()));
                 }
                 Format::Markdown => {
                     let (file, found) = parse_markdown(f, decoded, typography, book_language)?;
@@ -174,7 +200,7 @@ pub fn parse_files(
                 }
                 // The page's own language is known only once it is read: its text
                 // is set in the book's.
-                Format::Html => {
+                Format::Html | Format::Epub => {
                     parse_html(f, decoded, Punctuation::new(typography, book_language))?
                 }
             };
@@ -185,16 +211,18 @@ pub fn parse_files(
                     keep_body(file, notes, keep, &labels_for(&language, user_labels))
                 })
                 .collect();
-            Ok((kept, found, digest))
+            Ok((kept, found, digest, Vec::new()))
         })
         .collect();
     let mut out = Parsed {
         files: Vec::with_capacity(parsed.len()),
         typeset: Typeset::default(),
         digests: Vec::with_capacity(parsed.len()),
+        images: Packaged::new(),
     };
     for (result, f) in parsed.into_iter().zip(files) {
-        let (kept, found, digest) = result?;
+        let (kept, found, digest, images) = result?;
+        out.images.extend(images);
         diags.extend(found);
         out.digests.push((f.name.clone(), digest));
         for (file, typeset) in kept {
@@ -271,6 +299,37 @@ fn parse_html(
     Ok((files, found))
 }
 
+/// An EPUB file parsed whole: a chaptered work gives one parsed file per chapter, as an
+/// archive HTML download does, and the images inside it come with it. An EPUB that
+/// cannot be read (damaged, locked by DRM, a zip bomb, without its package document)
+/// is an error naming it, before anything is written.
+#[allow(clippy::type_complexity)]
+fn parse_epub(
+    f: &SourceFile,
+    bytes: &[u8],
+    punctuation: Punctuation,
+) -> Result<(Vec<ParsedFile>, Vec<Diagnostic>, Vec<(String, Vec<u8>)>)> {
+    let book = epub::read(bytes, &f.name, punctuation).map_err(|why| Error::NotAStory {
+        path: f.path.clone(),
+        why: why.0,
+    })?;
+    let mut found = book.read.diagnostics;
+    let files = book
+        .read
+        .chapters
+        .into_iter()
+        .map(|chapter| {
+            found.extend(chapter.diagnostics);
+            let source = SourceInfo {
+                file: f.name.clone(),
+                encoding: "EPUB".to_string(),
+            };
+            ParsedFile::new(source, chapter.header, chapter.body)
+        })
+        .collect();
+    Ok((files, found, book.images))
+}
+
 /// The series as a build sees it, before anything is rendered.
 pub struct Prepared {
     pub series: Series,
@@ -278,6 +337,7 @@ pub struct Prepared {
     pub defaults: SeriesDefaults,
     pub typeset: Typeset,
     pub digests: Vec<(String, u64)>,
+    pub images: Packaged,
 }
 
 /// Parses and orders the series: everything `inspect` shows and `build` packages.
@@ -328,6 +388,7 @@ pub fn prepare(inputs: &Inputs, keep: Keep) -> Result<Prepared> {
         defaults,
         typeset: parsed.typeset,
         digests: parsed.digests,
+        images: parsed.images,
     })
 }
 
@@ -370,8 +431,12 @@ pub fn peek_series(inputs: &Inputs) -> Series {
     assemble::assemble(files, &defaults, &mut Diagnostics::default())
 }
 
-/// A story file's header from its first 16 KiB alone; `None` when that cannot be read.
+/// A story file's header from its first 16 KiB alone (an EPUB's from its package
+/// document, at the zip's end); `None` when that cannot be read.
 pub fn peek_header(f: &SourceFile) -> Option<header::Header> {
+    if f.format == Format::Epub {
+        return epub::peek(&f.read().ok()?);
+    }
     let head = f.read_head(16 * 1024).ok()?;
     Some(if f.format == Format::Html {
         let decoded = decode::decode_html(&f.name, &f.path, &head).ok()?;
@@ -475,7 +540,10 @@ fn why_not_packaged(e: &Error) -> String {
 
 /// Whether an image a body names is a file inside the series folder, to be read.
 fn is_local(src: &str) -> bool {
-    !src.contains("://") && !src.starts_with('/') && !src.split(['/', '\\']).any(|c| c == "..")
+    !epub::is_packaged(src)
+        && !src.contains("://")
+        && !src.starts_with('/')
+        && !src.split(['/', '\\']).any(|c| c == "..")
 }
 
 /// Packages the images Markdown bodies refer to. An image that is missing, not an
@@ -485,6 +553,7 @@ fn is_local(src: &str) -> bool {
 fn collect_images(
     series: &Series,
     read_asset: ReadAsset<'_>,
+    packaged: &Packaged,
     diags: &mut Diagnostics,
     digests: &mut Vec<(String, u64)>,
 ) -> Vec<(String, ImageAsset)> {
@@ -500,9 +569,15 @@ fn collect_images(
             }
             seen.push(src);
             let local = is_local(src);
-            let read = if local { Some(read_asset(src)) } else { None };
+            let read = match packaged.get(src) {
+                // An EPUB's own image: its bytes are in the story file's digest.
+                Some(bytes) => Some(Ok(bytes.clone())),
+                None if local => Some(read_asset(src)),
+                None => None,
+            };
             let bytes = read.as_ref().and_then(|r| r.as_ref().ok());
-            digests.push((src.clone(), bytes.map_or(0, |b| digest(b))));
+            let counted = bytes.filter(|_| local);
+            digests.push((src.clone(), counted.map_or(0, |b| digest(b))));
             let media = bytes.and_then(|b| image_media_type(b));
             match (read, media) {
                 (Some(Ok(bytes)), Some(media_type)) => {
@@ -602,6 +677,7 @@ pub fn plan(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Plan> {
         mut diagnostics,
         typeset,
         digests,
+        images: packaged,
         ..
     } = prepared?;
     let text = cover_text(&series);
@@ -610,7 +686,13 @@ pub fn plan(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Plan> {
         _ => make_cover(inputs, &text)?,
     };
     let mut image_digests = Vec::new();
-    let images = collect_images(&series, read_asset, &mut diagnostics, &mut image_digests);
+    let images = collect_images(
+        &series,
+        read_asset,
+        &packaged,
+        &mut diagnostics,
+        &mut image_digests,
+    );
     let cover = made.map(|(asset, found)| {
         diagnostics.extend(found);
         asset
@@ -653,6 +735,7 @@ pub fn plan_split(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Vec<Book
         defaults,
         typeset,
         digests,
+        images: packaged,
     } = prepare(inputs, Keep::Typeset)?;
     let mut books: Vec<Book> = Vec::new();
     let mut names = UniqueNames::default();
@@ -686,7 +769,7 @@ pub fn plan_split(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Vec<Book
         }
         let mut diags = Diagnostics::default();
         let mut image_digests = Vec::new();
-        let images = collect_images(&one, read_asset, &mut diags, &mut image_digests);
+        let images = collect_images(&one, read_asset, &packaged, &mut diags, &mut image_digests);
         let cover = make_cover(inputs, &cover_text(&one))?.map(|(asset, found)| {
             diags.extend(found);
             asset

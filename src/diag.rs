@@ -48,12 +48,18 @@ pub enum Code {
     /// A language (`--language`, `language` in series.toml, a `Language:` header) that
     /// is neither a BCP 47 tag nor a language name ficbind knows; it is not used.
     W018,
+    /// An image an EPUB's page names that is not inside the EPUB: its description
+    /// stands in the text.
+    W020,
+    /// An EPUB in the series folder that ficbind itself made (its zip comment says
+    /// so): a book, not an installment, so it is left out.
+    N021,
 }
 
 impl Code {
     /// Notes tell the user what ficbind did; they are never made fatal.
     pub fn is_note(self) -> bool {
-        matches!(self, Code::N001 | Code::N010)
+        matches!(self, Code::N001 | Code::N010 | Code::N021)
     }
 }
 

@@ -65,7 +65,7 @@ pub enum Error {
         option: &'static str,
     },
 
-    #[error("{} does not look like text ({why}); remove it from the series folder or give it an extension ficbind does not read (not .txt, .md, .markdown, .html or .htm)", path.display())]
+    #[error("{} does not look like text ({why}); remove it from the series folder or give it an extension ficbind does not read (not .txt, .md, .markdown, .html, .htm or .epub)", path.display())]
     Binary { path: PathBuf, why: String },
 
     #[error("{} is not a story ficbind can read: {why}; remove it from the series folder, or download the work again", path.display())]

@@ -43,6 +43,20 @@ pub struct Part {
     pub words: usize,
 }
 
+impl Part {
+    /// The chapter's own title, when this part is a chapter of a work that comes whole
+    /// in one file (an archive's or a downloader's) and names it: what the tables of
+    /// contents call the part, rather than "Part N".
+    pub fn chapter_title(&self) -> Option<&str> {
+        self.header.place.as_ref()?.chapter?;
+        self.body
+            .heading
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+    }
+}
+
 /// A numbered installment or a free-standing story, with its parts in reading order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Installment {

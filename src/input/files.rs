@@ -18,6 +18,8 @@ pub enum Format {
     Markdown,
     /// An archive download saved as HTML (AO3's "Download → HTML"), or any HTML page.
     Html,
+    /// An EPUB: an archive's or a downloader's (FanFicFare), or any EPUB 2 or 3.
+    Epub,
 }
 
 impl Format {
@@ -28,6 +30,7 @@ impl Format {
             "txt" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
             "html" | "htm" => Some(Format::Html),
+            "epub" => Some(Format::Epub),
             _ => None,
         }
     }
@@ -140,6 +143,18 @@ pub fn find_story_files(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)
             }
             continue;
         }
+        // A book written into the series folder by an earlier build is not one of
+        // its installments: reading it would bind the series into itself.
+        if format == Format::Epub && made_by_ficbind(&path) {
+            left_out.push(
+                Diagnostic::new(
+                    Code::N021,
+                    "this is a book ficbind made, not an installment, so it was left out; build into another folder to keep books and installments apart",
+                )
+                .in_file(name),
+            );
+            continue;
+        }
         // Only a link can lead out of the folder.
         let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
         if let Some(target) = is_link.then(|| folder.escape(&path)).flatten() {
@@ -176,6 +191,16 @@ pub fn find_story_files(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)
     Ok((files, left_out))
 }
 
+/// Whether the EPUB at `path` is one ficbind wrote: its zip comment, where every book
+/// carries its fingerprint, starts `ficbind `. Only the zip's directory is read.
+fn made_by_ficbind(path: &Path) -> bool {
+    let Ok(file) = open_file(path, FileKind::Story) else {
+        return false;
+    };
+    zip::ZipArchive::new(std::io::BufReader::new(file))
+        .is_ok_and(|zip| zip.comment().starts_with(b"ficbind "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,7 +211,25 @@ mod tests {
         assert_eq!(Format::of("a.markdown"), Some(Format::Markdown));
         assert_eq!(Format::of("The Salt Road.HTML"), Some(Format::Html));
         assert_eq!(Format::of("work_123.htm"), Some(Format::Html));
+        assert_eq!(Format::of("Low Water.EPUB"), Some(Format::Epub));
         assert_eq!(Format::of("cover.png"), None);
+    }
+
+    #[test]
+    fn a_book_ficbind_made_is_not_an_installment() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.txt"),
+            "Title: Moth 1\n\nThe moth came to the lamp.\n",
+        )
+        .unwrap();
+        let book = crate::build_series(dir.path(), &Default::default()).unwrap();
+        std::fs::write(dir.path().join("moth.epub"), &book.epub).unwrap();
+        let (files, notes) = find_story_files(dir.path()).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, Code::N021);
+        assert_eq!(notes[0].file.as_deref(), Some("moth.epub"));
         assert_eq!(Format::of("series.toml"), None);
     }
 }

@@ -568,8 +568,8 @@ pub fn split(text: &str, format: crate::input::files::Format) -> Split<'_> {
             split_front_matter(text).unwrap_or_else(|| split_header(text))
         }
         crate::input::files::Format::Text => split_header(text),
-        // HTML carries its facts in markup, which its reader takes apart itself.
-        crate::input::files::Format::Html => Split {
+        // HTML and EPUB carry their facts in markup, which their readers take apart.
+        crate::input::files::Format::Html | crate::input::files::Format::Epub => Split {
             header: Header::default(),
             body: text,
             body_line: 1,

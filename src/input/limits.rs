@@ -11,10 +11,19 @@ use crate::error::{Error, Result};
 
 const MIB: u64 = 1024 * 1024;
 
+/// The most one entry of an EPUB installment may inflate to: a story file's cap, as
+/// an entry is a story file (or an image) packed small. The zip's own size fields are
+/// never trusted; what inflates is counted.
+pub const EPUB_ENTRY_CAP: u64 = 64 * MIB;
+
+/// The most all the entries of one EPUB may inflate to together: a zip of many entries
+/// each under the cap is as much a bomb as one large entry.
+pub const EPUB_TOTAL_CAP: u64 = 256 * MIB;
+
 /// What a file is read for, which sets the most ficbind reads of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
-    /// An installment (`.txt`, `.md`, `.html`).
+    /// An installment (`.txt`, `.md`, `.html`, `.epub`).
     Story,
     /// An image a Markdown body names.
     Image,

@@ -147,7 +147,7 @@ pub fn items<'a>(
             if inst.parts.len() > 1 {
                 contents.push(ContentsLine {
                     depth: 1,
-                    label: part.label.clone(),
+                    label: part.contents_label.clone(),
                     anchor: Some("title"),
                 });
             }

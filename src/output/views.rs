@@ -158,6 +158,8 @@ pub struct PartView {
     pub href: String,
     /// `Part 2`, or the installment label for a one-part installment.
     pub label: String,
+    /// What the nav and NCX call the part: a chapter's own title, else `label`.
+    pub contents_label: String,
     pub part: Option<u32>,
     /// The body's own heading line (`Chapter 3: Undertow`).
     pub heading: Option<String>,
@@ -445,6 +447,11 @@ fn installment_view(
                     part_no,
                     p.body.heading.as_deref(),
                 ),
+                contents_label: p
+                    .chapter_title()
+                    .map(str::to_string)
+                    .or_else(|| part_label.clone())
+                    .unwrap_or_else(|| label.clone()),
                 label: part_label.unwrap_or_else(|| label.clone()),
                 part: p.part,
                 heading: p.body.heading.clone(),

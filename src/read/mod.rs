@@ -2,6 +2,7 @@
 //! same event stream (`event::Event`), so every format meets in one writer. A new input
 //! format is a new module here plus one arm in the format match of `build::parse_files`.
 
+pub mod epub;
 pub mod event;
 pub mod html;
 pub mod markdown;

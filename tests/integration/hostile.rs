@@ -165,16 +165,18 @@ fn split_refuses_a_book_named_like_an_input_and_writes_none() {
         .success();
     let names = entries(&scratch);
     assert_eq!(names.len(), 2, "{names:?}");
-    // A cover image that happens to carry the second book's name, in the series folder
-    // the books are written into.
-    let cover = dir.join(&names[1]);
+    // A cover image that happens to carry the second book's name, in the folder the
+    // books are written into (not the series folder, where an .epub is a story file).
+    let books = tmp.path().join("books");
+    std::fs::create_dir(&books).unwrap();
+    let cover = books.join(&names[1]);
     picture(&cover, 700, 1100);
     let before = std::fs::read(&cover).unwrap();
     ficbind()
         .args(["build", "--split"])
         .arg(&dir)
         .arg("-o")
-        .arg(&dir)
+        .arg(&books)
         .arg("--cover")
         .arg(&cover)
         .assert()
@@ -185,7 +187,7 @@ fn split_refuses_a_book_named_like_an_input_and_writes_none() {
         )));
     assert_eq!(std::fs::read(&cover).unwrap(), before, "the cover is kept");
     assert!(
-        !dir.join(&names[0]).exists(),
+        !books.join(&names[0]).exists(),
         "no book is written when one of them is refused"
     );
 }

@@ -8,6 +8,7 @@ mod build;
 mod calibre;
 mod cli;
 mod cover;
+mod epub;
 mod fuzz;
 mod hostile;
 mod html;

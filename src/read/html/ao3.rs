@@ -14,7 +14,7 @@ use scraper::{ElementRef, Html};
 
 use crate::input::header::{Field, FieldKind, Header, Place};
 use crate::read::event::{Body, Tag};
-use crate::read::html::sanitise::Sanitiser;
+use crate::read::html::sanitise::{ImageLookup, Sanitiser};
 use crate::read::html::{Chapter, Read};
 use crate::read::typography::Punctuation;
 
@@ -29,8 +29,38 @@ pub fn is_download(doc: &Html) -> bool {
 
 /// Reads an AO3 download. `file` names it in diagnostics.
 pub fn read(doc: &Html, file: &str, punctuation: Punctuation) -> Read {
-    let root = doc.root_element();
-    let mut fields = preface(root);
+    read_pages(&[doc.root_element()], file, punctuation, None)
+}
+
+/// Whether `pages` (an EPUB's content documents, in spine order) are the archive's
+/// download split into files, as Calibre splits it for the archive's EPUB.
+pub fn is_split_download(pages: &[ElementRef<'_>]) -> bool {
+    // The archive's blocks are the body's own children: looking only there spares a
+    // walk over every page of any other EPUB.
+    let has = |id: &str| {
+        pages.iter().any(|p| {
+            p.children()
+                .filter_map(ElementRef::wrap)
+                .filter(|b| b.value().name() == "body")
+                .flat_map(child_elements)
+                .any(|e| e.value().id() == Some(id))
+        })
+    };
+    has("chapters") && has("preface")
+}
+
+/// Reads an AO3 download from its pages: one for the HTML download, the content
+/// documents in spine order for the EPUB one (Calibre splits the same page into a file
+/// per chapter, repeating the blocks each piece was inside, and renames its classes).
+/// `images` says which images the pages may show from inside their package: given
+/// only for the EPUB, which it marks.
+pub fn read_pages<'p>(
+    pages: &[ElementRef<'p>],
+    file: &'p str,
+    punctuation: Punctuation,
+    images: Option<ImageLookup<'p>>,
+) -> Read {
+    let mut fields: Vec<Field> = pages.iter().flat_map(|p| preface(*p)).collect();
     // The work's own language sets its text, as a text file's `Language` header does,
     // and goes with every chapter, so each is set and marked in it.
     let language = fields
@@ -44,17 +74,21 @@ pub fn read(doc: &Html, file: &str, punctuation: Punctuation) -> Read {
         Some(tag) => punctuation.in_language(&tag),
         None => punctuation,
     };
-    let title = work_title(root);
+    let title = pages_title(pages);
     let place_series = fields
         .iter()
         .find(|f| f.key.eq_ignore_ascii_case("series"))
         .map(|f| all_series(&f.value))
         .unwrap_or_default();
-    let chapters_block = by_id(root, "chapters");
-    let mut chapters = match chapters_block {
-        Some(block) => read_chapters(block, file, punctuation),
-        None => Vec::new(),
-    };
+    let mut nodes = Vec::new();
+    for page in pages {
+        if let Some(block) = by_id(*page, "chapters") {
+            nodes.extend(chapter_nodes(block));
+        }
+    }
+    // The archive's EPUB: Calibre renamed its classes.
+    let split = images.is_some();
+    let mut chapters = read_chapters(&nodes, split, file, punctuation, images);
     let chaptered = chapters.len() > 1;
     if chaptered {
         // The archive's word count is the whole work's; the book counts each chapter
@@ -67,9 +101,9 @@ pub fn read(doc: &Html, file: &str, punctuation: Punctuation) -> Read {
     }
     let mut diagnostics = Vec::new();
     // The work's end notes close its last chapter.
-    if let Some(end) = by_id(root, "endnotes") {
+    if let Some(end) = pages.iter().find_map(|p| by_id(*p, "endnotes")) {
         if let Some(last) = chapters.last_mut() {
-            let mut s = Sanitiser::new(file, punctuation);
+            let mut s = Sanitiser::new(file, punctuation).with_images(images);
             s.events = std::mem::take(&mut last.body.events);
             labelled_notes(&mut s, end, "End Notes");
             last.body.events = s.events;
@@ -159,21 +193,37 @@ pub fn text_of(e: ElementRef<'_>) -> String {
 
 /// The work's title: the preface's heading, else the page title.
 fn work_title(root: ElementRef<'_>) -> String {
-    let from_preface = by_id(root, "preface").and_then(|p| {
-        p.descendants()
-            .filter_map(ElementRef::wrap)
-            .find(|e| e.value().name() == "h1")
-            .map(text_of)
-    });
-    from_preface
+    preface_heading(root)
+        .map(text_of)
         .filter(|t| !t.is_empty())
-        .or_else(|| {
-            root.descendants()
-                .filter_map(ElementRef::wrap)
-                .find(|e| e.value().name() == "title")
-                .map(text_of)
-        })
+        .or_else(|| page_title(root))
         .unwrap_or_default()
+}
+
+/// The title of a work whose preface may be split over several pages: the heading of
+/// whichever holds it, else the first page's title.
+fn pages_title(pages: &[ElementRef<'_>]) -> String {
+    pages
+        .iter()
+        .filter_map(|p| preface_heading(*p))
+        .map(text_of)
+        .find(|t| !t.is_empty())
+        .or_else(|| pages.first().and_then(|p| page_title(*p)))
+        .unwrap_or_default()
+}
+
+fn preface_heading(root: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    by_id(root, "preface")?
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "h1")
+}
+
+fn page_title(root: ElementRef<'_>) -> Option<String> {
+    root.descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "title")
+        .map(text_of)
 }
 
 /// The preface's facts as header fields, in the archive's order.
@@ -196,11 +246,21 @@ fn preface(root: ElementRef<'_>) -> Vec<Field> {
             }
         }
     }
-    if let Some(byline) = preface
+    // The byline by its class, or (in the archive's EPUB, where Calibre renames
+    // classes) as the block that holds the author's link.
+    let byline = preface
         .descendants()
         .filter_map(ElementRef::wrap)
         .find(|e| has_class(*e, "byline"))
-    {
+        .or_else(|| {
+            preface
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .find(|a| a.value().name() == "a" && a.value().attr("rel") == Some("author"))
+                .and_then(|a| a.parent())
+                .and_then(ElementRef::wrap)
+        });
+    if let Some(byline) = byline {
         let linked: Vec<String> = byline
             .descendants()
             .filter_map(ElementRef::wrap)
@@ -222,11 +282,18 @@ fn preface(root: ElementRef<'_>) -> Vec<Field> {
             authors,
         ));
     }
-    if let Some(meta) = preface
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .find(|e| has_class(*e, "meta"))
-    {
+    // The summary and notes sit beside the work's heading (in `div.meta`, whose class
+    // the archive's EPUB does not keep).
+    let meta = preface_heading(root)
+        .and_then(|h| h.parent())
+        .and_then(ElementRef::wrap)
+        .or_else(|| {
+            preface
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .find(|e| has_class(*e, "meta"))
+        });
+    if let Some(meta) = meta {
         for (label, quote) in labelled_quotes(meta) {
             let kind = match label.as_str() {
                 "summary" => FieldKind::Summary,
@@ -440,11 +507,10 @@ fn stats(text: &str) -> Vec<Field> {
     fields
 }
 
-/// The chapters of a `#chapters` block: one per `div.meta.group` in a chaptered work,
-/// else the one body. Everything in the block but the archive's headings is read, and
-/// so is what follows it before the afterword: a stray `</div>` in the writer's text
-/// closes the archive's blocks early and leaves the rest of the story outside them.
-fn read_chapters(block: ElementRef<'_>, file: &str, punctuation: Punctuation) -> Vec<Chapter> {
+/// What a `#chapters` block holds, and what follows it before the afterword: a stray
+/// `</div>` in the writer's text closes the archive's blocks early and leaves the rest
+/// of the story outside them.
+fn chapter_nodes(block: ElementRef<'_>) -> Vec<ego_tree::NodeRef<'_, Node>> {
     let mut nodes: Vec<ego_tree::NodeRef<'_, Node>> = block.children().collect();
     let mut next = block.next_sibling();
     while let Some(node) = next {
@@ -454,10 +520,51 @@ fn read_chapters(block: ElementRef<'_>, file: &str, punctuation: Punctuation) ->
         nodes.push(node);
         next = node.next_sibling();
     }
-    let is_group = |e: ElementRef<'_>| has_class(e, "meta") && has_class(e, "group");
-    let chaptered = child_elements(block).any(is_group);
+    nodes
+}
+
+/// A chapter's heading block: `div.meta.group` in the HTML download. Calibre renames
+/// classes when it makes the archive's EPUB, so there it is the block that opens with
+/// the chapter's heading and is not the chapter's text (`role="article"`, or the
+/// archive's `userstuff`, where a writer's own heading may come first).
+fn is_group(e: ElementRef<'_>, split: bool) -> bool {
+    if has_class(e, "meta") && has_class(e, "group") {
+        return true;
+    }
+    // Only there: in the HTML download a writer's own `<div><h2>`, let out of the
+    // chapter by a stray `</div>`, would be taken for one and its words lost.
+    split
+        && e.value().name() == "div"
+        && e.value().attr("role") != Some("article")
+        && !has_class(e, "userstuff")
+        && child_elements(e)
+            .next()
+            .is_some_and(|h| h.value().name() == "h2" && !is_toc_heading(h))
+}
+
+/// A chapter's end notes: `div.meta#endnotesN`, or by its id alone in the EPUB.
+fn is_end_notes(e: ElementRef<'_>) -> bool {
+    (has_class(e, "meta") && !has_class(e, "userstuff"))
+        || e.value().id().is_some_and(|id| id.contains("endnotes"))
+}
+
+/// The chapters in the nodes of a `#chapters` block ([`chapter_nodes`]): one per
+/// heading block in a chaptered work, else the one body. Everything but the archive's
+/// headings is read.
+fn read_chapters<'p>(
+    nodes: &[ego_tree::NodeRef<'p, Node>],
+    split: bool,
+    file: &'p str,
+    punctuation: Punctuation,
+    images: Option<ImageLookup<'p>>,
+) -> Vec<Chapter> {
+    let nodes = nodes.iter().copied();
+    let chaptered = nodes
+        .clone()
+        .filter_map(ElementRef::wrap)
+        .any(|e| is_group(e, split));
     if !chaptered {
-        let mut s = Sanitiser::new(file, punctuation);
+        let mut s = Sanitiser::new(file, punctuation).with_images(images);
         for node in nodes {
             if !ElementRef::wrap(node).is_some_and(is_toc_heading) {
                 s.node(node);
@@ -483,6 +590,11 @@ fn read_chapters(block: ElementRef<'_>, file: &str, punctuation: Punctuation) ->
                   chapters: &mut Vec<Chapter>| {
         if let Some(mut s) = s {
             s.finish();
+            // Before the first heading block, the pieces Calibre's splitting leaves
+            // (an empty page-break block) are no chapter.
+            if heading.is_none() && fields.is_empty() && s.events.is_empty() {
+                return;
+            }
             chapters.push(Chapter {
                 header: Header::from_fields(fields),
                 body: Body {
@@ -497,19 +609,19 @@ fn read_chapters(block: ElementRef<'_>, file: &str, punctuation: Punctuation) ->
         let Some(e) = ElementRef::wrap(node) else {
             // Text between the archive's blocks: only a stray tag puts words there.
             if node.value().as_text().is_some_and(|t| !t.trim().is_empty()) {
-                s.get_or_insert_with(|| Sanitiser::new(file, punctuation))
+                s.get_or_insert_with(|| Sanitiser::new(file, punctuation).with_images(images))
                     .node(node);
             }
             continue;
         };
-        if is_group(e) {
+        if is_group(e, split) {
             finish(
                 s.take(),
                 heading.take(),
                 std::mem::take(&mut fields),
                 &mut chapters,
             );
-            let mut fresh = Sanitiser::new(file, punctuation);
+            let mut fresh = Sanitiser::new(file, punctuation).with_images(images);
             heading = child_elements(e)
                 .find(|h| matches!(h.value().name(), "h1" | "h2" | "h3"))
                 .map(text_of)
@@ -533,7 +645,7 @@ fn read_chapters(block: ElementRef<'_>, file: &str, punctuation: Punctuation) ->
                 note(&mut fresh, quote, shown);
             }
             s = Some(fresh);
-        } else if has_class(e, "meta") && !has_class(e, "userstuff") {
+        } else if is_end_notes(e) {
             // The chapter's end notes (`div.meta#endnotesN`).
             if let Some(s) = s.as_mut() {
                 labelled_notes(s, e, "Chapter End Notes");
@@ -541,7 +653,7 @@ fn read_chapters(block: ElementRef<'_>, file: &str, punctuation: Punctuation) ->
         } else if !is_toc_heading(e) {
             // The chapter's text (`div.userstuff`), and anything a stray tag left
             // beside it.
-            s.get_or_insert_with(|| Sanitiser::new(file, punctuation))
+            s.get_or_insert_with(|| Sanitiser::new(file, punctuation).with_images(images))
                 .node(node);
         }
     }

@@ -8,6 +8,7 @@
 //! parser would read it differently from the browser the writer checked it in.
 
 pub mod ao3;
+pub mod fanficfare;
 pub mod sanitise;
 
 use scraper::{ElementRef, Html};
@@ -48,15 +49,12 @@ pub fn read(
     punctuation: impl Into<Punctuation>,
 ) -> Result<Read, NotAStory> {
     let punctuation = punctuation.into();
-    let depth = block_depth(text, MAX_BLOCK_DEPTH + 1);
-    if depth > MAX_BLOCK_DEPTH {
-        return Err(NotAStory(format!(
-            "its blocks nest more than {MAX_BLOCK_DEPTH} deep, which no story's do (a damaged or hostile page?)"
-        )));
-    }
+    check_depth(text)?;
     let doc = Html::parse_document(text);
     let read = if ao3::is_download(&doc) {
         ao3::read(&doc, file, punctuation)
+    } else if fanficfare::is_download(&doc) {
+        fanficfare::read(&doc, file, punctuation)
     } else {
         any_page(&doc, file, punctuation)?
     };
@@ -74,6 +72,17 @@ pub fn read(
         }));
     }
     Ok(read)
+}
+
+/// Refuses a page whose blocks nest deeper than any story's, before it is parsed.
+pub fn check_depth(text: &str) -> Result<(), NotAStory> {
+    let depth = block_depth(text, MAX_BLOCK_DEPTH + 1);
+    if depth > MAX_BLOCK_DEPTH {
+        return Err(NotAStory(format!(
+            "its blocks nest more than {MAX_BLOCK_DEPTH} deep, which no story's do (a damaged or hostile page?)"
+        )));
+    }
+    Ok(())
 }
 
 /// How deep block containers may nest before a page is refused. An HTML parser checks
@@ -143,6 +152,17 @@ fn block_depth(text: &str, stop: usize) -> usize {
 /// archive download's preface), for a build that only peeks at its files.
 pub fn peek(head: &str) -> Header {
     let doc = Html::parse_document(head);
+    if fanficfare::is_download(&doc) {
+        let body = doc
+            .root_element()
+            .children()
+            .filter_map(ElementRef::wrap)
+            .find(|e| e.value().name() == "body");
+        if let Some(body) = body {
+            let meta = crate::read::epub::opf::Metadata::default();
+            return crate::read::epub::fanficfare::header(body, &meta);
+        }
+    }
     ao3::peek(&doc).unwrap_or_else(|| {
         let title = page_title(&doc);
         page_header(&title)

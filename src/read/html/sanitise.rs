@@ -54,10 +54,15 @@ enum Ctx {
     Inline,
 }
 
+/// Says, for an image's `src`, the name it is packaged under when the image is inside
+/// the story file itself (an EPUB's own images); `None` for one that is not.
+pub type ImageLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// Turns HTML elements into events, one body at a time.
 pub struct Sanitiser<'a> {
     file: &'a str,
     punctuation: Punctuation,
+    images: Option<ImageLookup<'a>>,
     pub events: Vec<Event>,
     pub diagnostics: Vec<Diagnostic>,
     ctx: Ctx,
@@ -84,6 +89,7 @@ impl<'a> Sanitiser<'a> {
         Sanitiser {
             file,
             punctuation,
+            images: None,
             events: Vec::new(),
             diagnostics: Vec::new(),
             ctx: Ctx::Flow,
@@ -93,6 +99,12 @@ impl<'a> Sanitiser<'a> {
             inline_open: 0,
             depth: 0,
         }
+    }
+
+    /// Images found by `images` are kept as images; any other is described (`W016`).
+    pub fn with_images(mut self, images: Option<ImageLookup<'a>>) -> Sanitiser<'a> {
+        self.images = images;
+        self
     }
 
     /// Reads the children of `element` as blocks of the body.
@@ -439,11 +451,38 @@ impl<'a> Sanitiser<'a> {
     fn image(&mut self, e: ElementRef<'_>) {
         let src = e.value().attr("src").unwrap_or("").trim().to_string();
         let alt = e.value().attr("alt").unwrap_or("").trim().to_string();
+        if let Some(packaged) = self.images.and_then(|find| find(&src)) {
+            if self.ctx == Ctx::Flow {
+                self.start_implicit();
+            }
+            self.events.push(Event::Image {
+                src: packaged,
+                alt,
+                title: e.value().attr("title").unwrap_or("").trim().to_string(),
+            });
+            return;
+        }
         let shown = if alt.is_empty() {
             "it has no description, so nothing stands in its place".to_string()
         } else {
             format!("its description ({alt:?}) stands in its place")
         };
+        let web = src.contains("://") || src.starts_with("//");
+        if self.images.is_some() && !web {
+            // A page of a package names an image the package does not hold: a file
+            // left out when the book was made, not one on the web.
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::W020,
+                    format!("the image {src} is not inside this EPUB, so {shown}"),
+                )
+                .in_file(self.file),
+            );
+            if !alt.is_empty() {
+                self.text(&alt);
+            }
+            return;
+        }
         self.diagnostics.push(
             Diagnostic::new(
                 Code::W016,

@@ -1,0 +1,112 @@
+//! Reading a downloaded installment against reading a text one, per word: the same
+//! generated story as a `.txt` body (`read::text::parse`), as an HTML page
+//! (`read::html::read`) and as an EPUB of five chapter files with its OPF and NCX
+//! (`read::epub::read`: unzip, XML, HTML5 parse, allow-list). Criterion reports each
+//! in words per second. Run with `cargo bench --bench downloads`.
+
+mod common;
+
+use std::io::Write as _;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use ficbind::input::settings::Typography;
+use ficbind::read::text::{parse, TextOptions};
+
+/// The story's paragraphs as XHTML `<p>`s, its scene breaks as `<hr/>`.
+fn paragraphs_html(body: &str) -> Vec<String> {
+    body.split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            if p == "* * *" {
+                "<hr/>".to_string()
+            } else {
+                let escaped = p.replace('&', "&amp;").replace('<', "&lt;");
+                format!("<p>{}</p>", escaped.replace('\n', " "))
+            }
+        })
+        .collect()
+}
+
+fn page(title: &str, paragraphs: &[String]) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>{title}</title></head><body><h2>{title}</h2>\n{}\n</body></html>",
+        paragraphs.join("\n")
+    )
+}
+
+fn epub(paragraphs: &[String]) -> Vec<u8> {
+    let chapters: Vec<&[String]> = paragraphs.chunks(paragraphs.len().div_ceil(5)).collect();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut add = |name: &str, text: &str| {
+        w.start_file(name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    };
+    add("mimetype", "application/epub+zip");
+    add(
+        "META-INF/container.xml",
+        r#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#,
+    );
+    let (mut manifest, mut spine, mut nav) = (String::new(), String::new(), String::new());
+    for (i, chapter) in chapters.iter().enumerate() {
+        let title = format!("Chapter {}", i + 1);
+        add(&format!("c{i}.xhtml"), &page(&title, chapter));
+        manifest.push_str(&format!(
+            r#"<item id="c{i}" href="c{i}.xhtml" media-type="application/xhtml+xml"/>"#
+        ));
+        spine.push_str(&format!(r#"<itemref idref="c{i}"/>"#));
+        nav.push_str(&format!(r#"<navPoint id="n{i}"><navLabel><text>{title}</text></navLabel><content src="c{i}.xhtml"/></navPoint>"#));
+    }
+    add(
+        "content.opf",
+        &format!(
+            r#"<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Bench</dc:title><dc:creator>Ada</dc:creator><meta name="calibre:series" content="Bench"/><meta name="calibre:series_index" content="1"/></metadata><manifest><item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>{manifest}</manifest><spine toc="ncx">{spine}</spine></package>"#
+        ),
+    );
+    add(
+        "toc.ncx",
+        &format!(
+            r#"<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"><navMap>{nav}</navMap></ncx>"#
+        ),
+    );
+    w.finish().unwrap().into_inner()
+}
+
+fn bench_downloads(c: &mut Criterion) {
+    let words = if common::quick() { 500 } else { 20_000 };
+    let file = common::installment(&mut common::Lcg::new(7), 1, words);
+    let body = ficbind::input::header::split_header(&file).body.to_string();
+    let counted = body.split_whitespace().count() as u64;
+    let paragraphs = paragraphs_html(&body);
+    let html = page("Bench", &paragraphs);
+    let epub = epub(&paragraphs);
+
+    let mut group = c.benchmark_group("read per word");
+    group.throughput(Throughput::Elements(counted));
+    let opts = TextOptions {
+        punctuation: Typography::Smart.into(),
+    };
+    group.bench_with_input(BenchmarkId::from_parameter("txt"), &body, |b, text| {
+        b.iter(|| parse(std::hint::black_box(text), "bench.txt", 1, &opts))
+    });
+    group.bench_with_input(BenchmarkId::from_parameter("html"), &html, |b, html| {
+        b.iter(|| {
+            ficbind::read::html::read(std::hint::black_box(html), "bench.html", Typography::Smart)
+        })
+    });
+    group.bench_with_input(BenchmarkId::from_parameter("epub"), &epub, |b, epub| {
+        b.iter(|| {
+            ficbind::read::epub::read(
+                std::hint::black_box(epub),
+                "bench.epub",
+                Typography::Smart.into(),
+            )
+            .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_downloads);
+criterion_main!(benches);

@@ -1,0 +1,244 @@
+use super::*;
+use crate::input::header::FieldKind;
+use crate::input::settings::Typography;
+
+const LOW_WATER: &[u8] = include_bytes!("../../../tests/fixtures/series/ao3-epub/work_1207.epub");
+const LOW_WATER_HTML: &str = include_str!("../../../tests/fixtures/series/ao3-html/work_1207.html");
+const NIGHT_FERRY: &[u8] =
+    include_bytes!("../../../tests/fixtures/series/mixed-downloads/the-night-ferry.epub");
+
+fn book(bytes: &[u8]) -> Book {
+    read(bytes, "t.epub", Typography::Off.into()).unwrap()
+}
+
+#[test]
+fn the_archives_epub_gives_what_its_html_download_gives() {
+    let epub = book(LOW_WATER).read;
+    let html = crate::read::html::read(LOW_WATER_HTML, "t.epub", Typography::Off).unwrap();
+    assert_eq!(epub.title, html.title);
+    assert_eq!(epub.chapters.len(), 3);
+    for (e, h) in epub.chapters.iter().zip(&html.chapters) {
+        assert_eq!(e.body, h.body);
+        assert_eq!(e.header.place, h.header.place);
+    }
+    // The facts: the same rows, the author and summary from the split-off page.
+    let (e, h) = (&epub.chapters[0].header, &html.chapters[0].header);
+    let mut ef = e.fields.clone();
+    let mut hf = h.fields.clone();
+    ef.sort_by(|a, b| a.key.cmp(&b.key));
+    hf.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(ef, hf);
+}
+
+#[test]
+fn fanficfares_title_page_is_the_header_and_not_a_page() {
+    let b = book(NIGHT_FERRY);
+    let read = b.read;
+    assert_eq!(read.chapters.len(), 2);
+    let h = &read.chapters[0].header;
+    assert_eq!(h.title(), Some("The Night Ferry"));
+    assert_eq!(h.authors(), ["wrenfield"]);
+    assert_eq!(h.fandoms(), ["Saltmarsh (Original Work)"]);
+    assert_eq!(h.tags(), ["Mystery", "Quiet"]);
+    assert!(h
+        .fields
+        .iter()
+        .all(|f| f.key != "Packaged" && f.key != "Publisher"));
+    let summary = h.summary().unwrap();
+    assert!(summary.contains("never once been late") && summary.contains("find out why"));
+    assert!(h
+        .fields
+        .iter()
+        .any(|f| f.kind == FieldKind::Source && f.value == "https://stories.example.org/s/4410"));
+    let place = h.place.as_ref().unwrap();
+    assert_eq!(place.series.as_deref(), Some("Saltmarsh Letters"));
+    assert_eq!(place.number, Some(4));
+    assert_eq!(place.chapter, Some(1));
+    // The chapter title from the contents is the heading, not a paragraph.
+    assert_eq!(
+        read.chapters[0].body.heading.as_deref(),
+        Some("Chapter 1, Lanterns")
+    );
+    assert!(!read.chapters[0]
+        .body
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Text(t) if t.contains("Lanterns") || t.contains("Series"))));
+    // The image inside the package comes with the book, under the name its event uses.
+    assert_eq!(b.images.len(), 1);
+    assert!(b.images[0].0.starts_with(PACKAGED));
+    assert!(read.chapters[0]
+        .body
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Image { src, .. } if *src == b.images[0].0)));
+}
+
+#[test]
+fn peeking_gives_the_opf_facts_and_place() {
+    let h = peek(NIGHT_FERRY).unwrap();
+    assert_eq!(h.title(), Some("The Night Ferry"));
+    let place = h.place.unwrap();
+    assert_eq!(
+        (place.series.as_deref(), place.number),
+        (Some("Saltmarsh Letters"), Some(4))
+    );
+}
+
+#[test]
+fn xhtml_empty_elements_do_not_swallow_the_page() {
+    let page = r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title/></head><body><a id="x"/><p>Kept &amp; read.</p><div/><p>Also.</p></body></html>"#;
+    let html = as_html(page);
+    let doc = Html::parse_document(&html);
+    let body: String = doc.root_element().text().collect();
+    assert!(
+        body.contains("Kept & read.") && body.contains("Also."),
+        "{html}"
+    );
+    assert!(!html.contains("<a id=\"x\"><p>"), "{html}");
+    // Only void elements closed: handed over as it is, with no second parse.
+    let plain = "<html><body><p>a<br/>b<img src=\"x.png\" alt=\"\"/></p></body></html>";
+    assert!(matches!(as_html(plain), std::borrow::Cow::Borrowed(_)));
+    assert!(!self_closes_a_container(plain));
+    assert!(self_closes_a_container("<p>x</p><svg:rect/>"));
+    // Not well-formed: handed to the HTML parser as it is.
+    assert_eq!(as_html("<p>a<br>b"), "<p>a<br>b");
+}
+
+#[test]
+fn series_positions_are_whole_numbers() {
+    assert_eq!(position("2"), Some(2));
+    assert_eq!(position("2.0"), Some(2));
+    assert_eq!(position("2.5"), None);
+    assert_eq!(position("-1"), None);
+    assert_eq!(
+        fanficfare::series_and_number("The Great Test [12]"),
+        Some(("The Great Test".into(), Some(12)))
+    );
+    assert_eq!(
+        fanficfare::series_and_number("Tides"),
+        Some(("Tides".into(), None))
+    );
+}
+
+#[test]
+fn fanficfares_html_download_reads_as_its_epub_does() {
+    let html = include_str!("../../../tests/fixtures/series/fanficfare-html/the-night-ferry.html");
+    let from_html = crate::read::html::read(html, "t.html", Typography::Off).unwrap();
+    let from_epub = book(NIGHT_FERRY).read;
+    assert_eq!(from_html.title, "The Night Ferry");
+    assert_eq!(from_html.chapters.len(), 2);
+    for (h, e) in from_html.chapters.iter().zip(&from_epub.chapters) {
+        assert_eq!(h.body.heading, e.body.heading);
+        assert_eq!(h.header.place, e.header.place);
+        // The same words; the HTML's image is on the web, so only its description.
+        let text = |b: &Body| {
+            b.events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Text(t) => Some(t.clone()),
+                    Event::Image { alt, .. } => Some(alt.clone()),
+                    _ => None,
+                })
+                .collect::<String>()
+        };
+        assert_eq!(text(&h.body), text(&e.body));
+    }
+    let (h, e) = (&from_html.chapters[0].header, &from_epub.chapters[0].header);
+    // The EPUB adds only what its OPF says beside the title page: the language.
+    let facts = |hd: &Header| {
+        hd.fields
+            .iter()
+            .filter(|f| f.key != "Language")
+            .map(|f| (f.key.clone(), f.value.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(facts(h), facts(e));
+    // Nothing of the contents list or the title rows is story.
+    assert!(!from_html.chapters[0].body.events.iter().any(
+        |ev| matches!(ev, Event::Text(t) if t.contains("Table of Contents") || t.contains("Genre"))
+    ));
+    assert!(from_html
+        .diagnostics
+        .iter()
+        .any(|d| d.code == crate::diag::Code::W016));
+}
+
+#[test]
+fn an_image_missing_from_the_package_is_described_with_its_own_warning() {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, text) in [
+        (
+            "META-INF/container.xml",
+            r#"<container><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>"#,
+        ),
+        (
+            "p.opf",
+            r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Moth</dc:title></metadata><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>"#,
+        ),
+        (
+            "a.xhtml",
+            r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><p>The moth <img src="moth.png" alt="a moth"/> came.</p><p><img src="https://example.org/x.png" alt="web"/></p></body></html>"#,
+        ),
+    ] {
+        w.start_file(name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    let bytes = w.finish().unwrap().into_inner();
+    let b = book(&bytes);
+    let codes: Vec<_> = b.read.chapters[0]
+        .diagnostics
+        .iter()
+        .chain(&b.read.diagnostics)
+        .map(|d| d.code)
+        .collect();
+    assert!(codes.contains(&crate::diag::Code::W020), "{codes:?}");
+    assert!(codes.contains(&crate::diag::Code::W016), "{codes:?}");
+    assert!(b.images.is_empty());
+    let text: String = b.read.chapters[0]
+        .body
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(text.contains("The moth a moth came."), "{text}");
+}
+
+#[test]
+fn a_page_nested_beyond_reason_is_refused_before_it_is_parsed() {
+    use std::io::Write as _;
+    let deep = format!(
+        r#"<html xmlns="http://www.w3.org/1999/xhtml"><body>{}<p>x</p>{}</body></html>"#,
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, text) in [
+        (
+            "META-INF/container.xml",
+            r#"<container><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>"#,
+        ),
+        (
+            "p.opf",
+            r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata/><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>"#,
+        ),
+        ("a.xhtml", deep.as_str()),
+    ] {
+        w.start_file(name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    let bytes = w.finish().unwrap().into_inner();
+    let why = read(&bytes, "t.epub", Typography::Off.into())
+        .unwrap_err()
+        .0;
+    assert!(
+        why.contains("a.xhtml") && why.contains("nest more than"),
+        "{why}"
+    );
+}
