@@ -61,7 +61,7 @@ pub struct Row {
     /// The writer's own figure as written, or null.
     pub declared_words: Option<String>,
     pub encoding: String,
-    /// What gave the installment its number: `series.toml`, `archive series`
+    /// What gave the installment its number: `series.toml`, `series metadata`
     /// (a download's "Part N of SERIES"), `title`, `file name`, or null when it has none.
     pub numbered_by: Option<&'static str>,
 }
@@ -86,7 +86,7 @@ fn numbered_by(
         return Some("series.toml");
     }
     if let Some(place) = &header.place {
-        return place.number.map(|_| "archive series");
+        return place.number.map(|_| "series metadata");
     }
     let titled = header
         .title()

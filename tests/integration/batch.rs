@@ -342,16 +342,25 @@ fn an_unwritable_report_path_fails_before_anything_is_built() {
     assert!(!out.exists() || std::fs::read_dir(&out).unwrap().count() == 0);
 }
 
-/// A downloads folder: two archive works of one series, two text installments of
+/// A downloads folder: two archive works of one series (an HTML and an EPUB
+/// download), two text installments of
 /// another (named once by a `Series:` line, once by a numbered title), a lone one-shot.
 #[test]
 fn by_series_sorts_a_downloads_folder_into_one_book_per_series_and_work() {
     let tmp = tempfile::tempdir().unwrap();
     let downloads = tmp.path().join("Downloads");
     std::fs::create_dir_all(&downloads).unwrap();
-    for work in ["work_1207.html", "work_5530.html"] {
-        std::fs::copy(fixture("ao3-html").join(work), downloads.join(work)).unwrap();
-    }
+    // One work as the archive's HTML download, the other as its EPUB.
+    std::fs::copy(
+        fixture("ao3-html").join("work_5530.html"),
+        downloads.join("work_5530.html"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixture("ao3-epub").join("work_1207.epub"),
+        downloads.join("work_1207.epub"),
+    )
+    .unwrap();
     std::fs::write(
         downloads.join("ember-1.txt"),
         "Title: Ember Road 01: Kindling\nAuthor: Wren\n\nThe first spark caught.\n",

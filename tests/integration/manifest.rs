@@ -280,7 +280,7 @@ fn inspect_names_the_file_and_field_behind_each_fact() {
             )
         })
         .collect();
-    assert!(by.contains(&("work_5530.html", "archive series")));
+    assert!(by.contains(&("work_5530.html", "series metadata")));
     assert!(by.contains(&("harbour-lights.txt", "title")));
     // And the table says it for people.
     ficbind()
