@@ -11,6 +11,7 @@ mod cover;
 mod fuzz;
 mod hostile;
 mod html;
+mod kepub;
 mod layout;
 mod manifest;
 mod pages;
