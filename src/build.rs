@@ -453,6 +453,7 @@ fn collect_images(
             let media = bytes.and_then(|b| image_media_type(b));
             match (read, media) {
                 (Some(Ok(bytes)), Some(media_type)) => {
+                    let (bytes, media_type) = kindle_ready(src, bytes, media_type);
                     let ext = media_type
                         .trim_start_matches("image/")
                         .replace("jpeg", "jpg");
@@ -486,6 +487,36 @@ fn collect_images(
         }
     }
     images
+}
+
+/// The most bytes an image in the story may have as it is: Kindle's limit for an
+/// image in a KF8 book (Kindle Publishing Guidelines), which Send-to-Kindle and
+/// Calibre's AZW3 inherit.
+const KINDLE_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+
+/// An image a story names, as Kindle takes it: packaged as it is when it is a JPEG,
+/// PNG or GIF that fits the cover's 1600×2560 pixels and 5.6 megapixels and
+/// `KINDLE_IMAGE_BYTES`; else scaled to fit and written as a JPEG (a PNG when it has
+/// transparency), as a cover is. Kindle shows no WebP, and a larger image is only
+/// scaled down on the device after filling the book. One that does not decode is
+/// kept as it is, to show where it can.
+fn kindle_ready(src: &str, bytes: Vec<u8>, media_type: &'static str) -> (Vec<u8>, &'static str) {
+    use crate::cover::{COVER_HEIGHT, COVER_WIDTH, MAX_PIXELS};
+    let size = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok());
+    let fits = size.is_some_and(|(w, h)| {
+        w <= COVER_WIDTH && h <= COVER_HEIGHT && u64::from(w) * u64::from(h) <= MAX_PIXELS
+    });
+    let kindle_type = matches!(media_type, "image/jpeg" | "image/png" | "image/gif");
+    if fits && kindle_type && bytes.len() <= KINDLE_IMAGE_BYTES {
+        return (bytes, media_type);
+    }
+    match crate::cover::prepare_cover(src, &bytes) {
+        Ok((image, _)) => (image.bytes, image.media_type),
+        Err(_) => (bytes, media_type),
+    }
 }
 
 /// A book ready to be written: the series planned, cover and images made, every

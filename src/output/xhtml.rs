@@ -73,8 +73,20 @@ pub fn write_body_as(
         in_pre: false,
         spans,
     };
+    let mut skip = 0;
     for (i, event) in events.iter().enumerate() {
-        w.event(event, &events[i + 1..]);
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let rest = &events[i + 1..];
+        if let Event::Start(tag) = event {
+            if let Some(n) = empty_element(tag, rest) {
+                skip = n;
+                continue;
+            }
+        }
+        w.event(event, rest);
     }
     if let Some(spans) = w.spans {
         spans.flush(w.out);
@@ -360,6 +372,44 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// When `tag` opens an element with nothing in it but white space (`<h4></h4>`, a link
+/// with no text, `<p> </p>`), how many of the events after it to leave out with it,
+/// its end included. Amazon's converter rejects a book over some of these, screen
+/// readers announce an empty heading or link, and none holds any text. Only elements
+/// whose absence changes nothing else: not a list item (it would renumber the list),
+/// a table cell (it would shift the row) or a note (links point at it).
+fn empty_element(tag: &Tag, rest: &[Event]) -> Option<usize> {
+    if !matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Centred
+            | Tag::Closing
+            | Tag::Heading(_)
+            | Tag::Link { .. }
+            | Tag::BlockQuote
+            | Tag::CodeBlock
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Underline
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+    ) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (i, event) in rest.iter().enumerate() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => return Some(i + 1),
+            Event::End(_) => depth -= 1,
+            Event::Text(t) if t.trim().is_empty() => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
 fn heading_level(source: u8) -> u8 {
     (source.clamp(1, 4)) + 2
 }
@@ -541,6 +591,50 @@ mod tests {
                 "{html}"
             );
         }
+    }
+
+    #[test]
+    fn elements_with_nothing_in_them_are_left_out() {
+        let p = |inner: Vec<Event>| {
+            let mut e = vec![Event::Start(Tag::Paragraph)];
+            e.extend(inner);
+            e.push(Event::End(Tag::Paragraph));
+            e
+        };
+        let link = || Tag::Link {
+            href: "https://x.test".into(),
+            title: String::new(),
+        };
+        let mut events = vec![
+            Event::Start(Tag::Heading(2)),
+            Event::End(Tag::Heading(2)),
+            Event::Start(Tag::BlockQuote),
+            Event::Text(" \n".into()),
+            Event::End(Tag::BlockQuote),
+        ];
+        events.extend(p(vec![
+            Event::Text("Text ".into()),
+            Event::Start(link()),
+            Event::End(link()),
+            Event::Start(Tag::Emphasis),
+            Event::Start(Tag::Strong),
+            Event::Text(" ".into()),
+            Event::End(Tag::Strong),
+            Event::End(Tag::Emphasis),
+            Event::Text(" end.".into()),
+        ]));
+        events.extend(p(vec![Event::Text("   ".into())]));
+        events.extend(p(vec![Event::LineBreak]));
+        events.extend(vec![
+            Event::Start(Tag::List(None)),
+            Event::Start(Tag::Item),
+            Event::End(Tag::Item),
+            Event::End(Tag::List(None)),
+        ]);
+        assert_eq!(
+            render(events),
+            "<p>Text  end.</p>\n<p><br/></p>\n<ul>\n<li></li>\n</ul>\n"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod fuzz;
 mod hostile;
 mod html;
 mod kepub;
+mod kindle;
 mod layout;
 mod manifest;
 mod pages;
