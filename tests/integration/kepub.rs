@@ -224,9 +224,23 @@ fn kepub_is_a_format_on_the_command_line_and_in_series_toml() {
             "{}",
             b.display()
         );
-        assert!(Epub::new(std::fs::read(b).unwrap())
-            .text("OEBPS/about.xhtml")
-            .contains(SPAN));
+        let mut book = Epub::new(std::fs::read(b).unwrap());
+        assert!(book.text("OEBPS/about.xhtml").contains(SPAN));
+        // The series in every form a reader looks for: EPUB 3's collection (Kobo's
+        // reader, KOReader, Apple Books) and Calibre's (KOReader, Calibre's Kobo and
+        // Kindle drivers).
+        let opf = book.text("OEBPS/content.opf");
+        for form in [
+            "<meta property=\"belongs-to-collection\" id=\"series\">Lantern Road</meta>",
+            "<meta refines=\"#series\" property=\"collection-type\">series</meta>",
+            "<meta refines=\"#series\" property=\"group-position\">",
+            "<meta name=\"calibre:series\" content=\"Lantern Road\"/>",
+            "<meta name=\"calibre:series_index\" content=\"",
+        ] {
+            assert!(opf.contains(form), "{form} in {opf}");
+        }
+        // The cover is marked as Kobo's reader finds it.
+        assert!(opf.contains("properties=\"cover-image\""));
     }
     assert_epubcheck_clean(&books[0]);
 
