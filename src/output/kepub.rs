@@ -228,7 +228,97 @@ fn units(text: &str, escaped: bool) -> impl Iterator<Item = (usize, char)> + '_ 
 /// text, whose entities count as the characters they stand for.
 pub fn sentence_ends(text: &str, escaped: bool, ends: &mut Vec<usize>) {
     ends.clear();
+    if text.is_empty() {
+        return;
+    }
+    // Most runs (a word in italics, a short reply) hold no stop at all.
+    let stops = ['.', '!', '?', '…', '‽', '。', '！', '？', '｡'];
+    let entities = escaped && text.contains('&');
+    if !entities && !text.contains(stops) {
+        ends.push(text.len());
+        return;
+    }
+    if !escaped {
+        return split_plain(text, ends);
+    }
     let units: Vec<(usize, char)> = units(text, escaped).collect();
+    split_units(text, &units, ends);
+}
+
+/// `sentence_ends` for text that is not escaped (all the story text): the same rules
+/// as `split_units`, scanning the bytes for a stop and looking around each one, since
+/// a body's every byte passes through here.
+fn split_plain(text: &str, ends: &mut Vec<usize>) {
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| text[i..].chars().next();
+    // Past the characters from `i` on that `keep` holds.
+    let skip = |mut i: usize, keep: &dyn Fn(char) -> bool| {
+        while let Some(c) = char_at(i).filter(|&c| keep(c)) {
+            i += c.len_utf8();
+        }
+        i
+    };
+    let mut i = 0;
+    // Where the current word can start at the earliest: after the last stop handled.
+    let mut floor = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Every stop is `.`, `!`, `?` or starts with one of these three bytes.
+        if !matches!(b, b'.' | b'!' | b'?' | 0xE2 | 0xE3 | 0xEF) {
+            i += 1;
+            continue;
+        }
+        let c = char_at(i).unwrap_or_default();
+        if ends_sentence_unspaced(c) {
+            let k = skip(i, &|c| ends_sentence_unspaced(c) || closes(c));
+            let k = skip(k, &char::is_whitespace);
+            if k < text.len() {
+                ends.push(k);
+            }
+            i = k;
+            floor = k;
+            continue;
+        }
+        if !ends_sentence(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        let j = skip(i, &ends_sentence);
+        let k = skip(j, &closes);
+        let m = skip(k, &char::is_whitespace);
+        if m == k || m == text.len() {
+            i = m;
+            continue;
+        }
+        let from = floor;
+        floor = m;
+        let next = char_at(m).unwrap_or_default();
+        let single_stop = j == i + 1 && c == '.';
+        let continues = next.is_lowercase()
+            || ends_sentence(next)
+            || (single_stop && {
+                // The word before the stop, without opening quotes or brackets.
+                let start = text[from..i].rfind(char::is_whitespace).map_or(from, |w| {
+                    from + w + char_at(from + w).map_or(1, char::len_utf8)
+                });
+                let word = text[start..i].trim_start_matches(|c: char| !c.is_alphanumeric());
+                let mut letters = word.chars();
+                let initial = matches!(
+                    (letters.next(), letters.next()),
+                    (Some(l), None) if l.is_uppercase()
+                );
+                initial || ABBREVIATIONS.contains(&word)
+            });
+        if !continues {
+            ends.push(m);
+        }
+        i = m;
+    }
+    ends.push(text.len());
+}
+
+/// `sentence_ends` over the characters of `text` (`units`).
+fn split_units(text: &str, units: &[(usize, char)], ends: &mut Vec<usize>) {
     let n = units.len();
     let at = |k: usize| units.get(k).map(|u| u.1);
     let offset = |k: usize| units.get(k).map_or(text.len(), |u| u.0);
@@ -278,29 +368,25 @@ pub fn sentence_ends(text: &str, escaped: bool, ends: &mut Vec<usize>) {
             continue;
         }
         let next = units[m].1;
-        // The word before the stop, without opening quotes or brackets.
-        let word: String = units[word_start..i]
-            .iter()
-            .map(|u| u.1)
-            .skip_while(|c| !c.is_alphanumeric())
-            .collect();
         let single_stop = j == i + 1 && c == '.';
-        let initial = {
-            let mut cs = word.chars();
-            matches!((cs.next(), cs.next()), (Some(l), None) if l.is_uppercase())
-        };
         let continues = next.is_lowercase()
             || ends_sentence(next)
-            || (single_stop && (initial || ABBREVIATIONS.contains(&word.as_str())));
+            || (single_stop && {
+                // The word before the stop, without opening quotes or brackets.
+                let first = (word_start..i)
+                    .find(|&w| units[w].1.is_alphanumeric())
+                    .unwrap_or(i);
+                let word = &text[offset(first)..offset(i)];
+                let initial = i == first + 1 && units[first].1.is_uppercase();
+                initial || ABBREVIATIONS.contains(&word)
+            });
         if !continues {
             ends.push(offset(m));
         }
         word_start = m;
         i = m;
     }
-    if n > 0 {
-        ends.push(text.len());
-    }
+    ends.push(text.len());
 }
 
 /// The Kobo markup for a page rendered from a template: the two divs inside `body`
@@ -550,6 +636,31 @@ mod tests {
             split("He said no. Then left"),
             ["He said no. ", "Then left"]
         );
+    }
+
+    proptest::proptest! {
+        /// The byte scan for story text and the character walk for escaped text
+        /// are the same rules.
+        #[test]
+        fn both_splitters_agree(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "Mr", "J", "word", " ", "  ", "\n", ".", "!", "?", "…", "‽", "”", "’",
+                "\"", "'", ")", "。", "！", "」", "é", "Élan", "x.y", "e.g",
+            ]), 0..60)
+        ) {
+            let text = parts.concat();
+            let mut fast = Vec::new();
+            split_plain(&text, &mut fast);
+            if text.is_empty() {
+                fast.clear();
+            }
+            let units: Vec<(usize, char)> = units(&text, false).collect();
+            let mut slow = Vec::new();
+            if !text.is_empty() {
+                split_units(&text, &units, &mut slow);
+            }
+            proptest::prop_assert_eq!(fast, slow, "{:?}", text);
+        }
     }
 
     #[test]
