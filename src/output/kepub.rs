@@ -231,15 +231,14 @@ pub fn sentence_ends(text: &str, escaped: bool, ends: &mut Vec<usize>) {
     if text.is_empty() {
         return;
     }
-    // Most runs (a word in italics, a short reply) hold no stop at all.
-    let stops = ['.', '!', '?', '…', '‽', '。', '！', '？', '｡'];
-    let entities = escaped && text.contains('&');
-    if !entities && !text.contains(stops) {
-        ends.push(text.len());
-        return;
-    }
     if !escaped {
         return split_plain(text, ends);
+    }
+    // Most of a template's runs (a label, a title) hold no stop at all.
+    let stops = ['.', '!', '?', '…', '‽', '。', '！', '？', '｡', '&'];
+    if !text.contains(stops) {
+        ends.push(text.len());
+        return;
     }
     let units: Vec<(usize, char)> = units(text, escaped).collect();
     split_units(text, &units, ends);
