@@ -1,5 +1,6 @@
 //! The packager: `ficbind::build::plan` and `Plan::to_bytes` (parse → order → render → zip) on an in-memory
-//! generated series of 200 installments × 5,000 words (a 1-million-word book), and the
+//! generated series of 200 installments × 5,000 words (a 1-million-word book), as an
+//! EPUB and as a KEPUB (Kobo's spans written as it is typeset), and the
 //! zip writer `ficbind::output::epub::write_epub` alone on that book's rendered files. Nothing
 //! touches the disk. Run with `cargo bench --bench package`.
 
@@ -35,6 +36,18 @@ fn bench_compile(c: &mut Criterion) {
     group.bench_function(format!("compile/{count}x{words}w"), |b| {
         b.iter(|| {
             ficbind::build::plan(&inputs, &ficbind::build::no_images)
+                .and_then(|plan| plan.to_bytes())
+                .expect("the synthetic series builds")
+        })
+    });
+
+    // The same book as a KEPUB: every sentence in Kobo's span, about half again the
+    // XHTML to compress.
+    let mut kepub_inputs = common::series_inputs(count, words);
+    kepub_inputs.settings.format = ficbind::BookFormat::Kepub;
+    group.bench_function(format!("compile_kepub/{count}x{words}w"), |b| {
+        b.iter(|| {
+            ficbind::build::plan(&kepub_inputs, &ficbind::build::no_images)
                 .and_then(|plan| plan.to_bytes())
                 .expect("the synthetic series builds")
         })

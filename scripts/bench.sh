@@ -2,7 +2,8 @@
 # End-to-end speed of ficbind against the tools people use instead, on one generated
 # 1-million-word series (200 installments × 5,000 words), plus the deflate floor (the
 # time just to compress ficbind's own rendered files with the same compressor on every
-# core) and a 50-series batch against 50 one-by-one builds.
+# core), the same book as a KEPUB (`--format kepub`, Kobo's spans) against the EPUB, and a
+# 50-series batch against 50 one-by-one builds.
 #
 #     scripts/bench.sh            # everything; BENCH_DIR=/some/dir keeps the files
 #
@@ -78,7 +79,8 @@ fi
 # page with one contents entry, which is smaller (one deflate stream) but not the same
 # book; it is timed for reference. pandoc splits its one file at each heading itself.
 cmds=(-n ficbind "$FICBIND build -q $SERIES -o $OUT/ficbind.epub"
-      -n "ficbind --no-cover" "$FICBIND build -q --no-cover $SERIES -o $OUT/ficbind-no-cover.epub")
+      -n "ficbind --no-cover" "$FICBIND build -q --no-cover $SERIES -o $OUT/ficbind-no-cover.epub"
+      -n "ficbind --format kepub" "$FICBIND build -q --format kepub $SERIES -o $OUT/ficbind-format-kepub.epub")
 if [ -n "${BASELINE:-}" ]; then
     cmds+=(-n "ficbind (baseline)" "$BASELINE build -q $SERIES -o $OUT/ficbind-baseline.epub")
 fi
@@ -117,6 +119,7 @@ peak_rss() {
 }
 peak_rss ficbind "$FICBIND build -q $SERIES -o $OUT/ficbind.epub"
 peak_rss ficbind-no-cover "$FICBIND build -q --no-cover $SERIES -o $OUT/ficbind-no-cover.epub"
+peak_rss ficbind-format-kepub "$FICBIND build -q --format kepub $SERIES -o $OUT/ficbind-format-kepub.epub"
 [ -n "${BASELINE:-}" ] && peak_rss ficbind-baseline "$BASELINE build -q $SERIES -o $OUT/ficbind-baseline.epub"
 if [ -z "${SKIP_CROWBOOK:-}" ]; then
     peak_rss crowbook "cd $WORK/chapters && crowbook -q series.book"
@@ -147,7 +150,7 @@ if os.path.exists(f"{work}/times-pandoc.json"):
 def median(r): return sorted(r["times"])[len(r["times"]) // 2]
 base = median(results["ficbind"])
 rows = []
-for name in ["ficbind", "ficbind --no-cover", "ficbind (baseline)", "crowbook", "crowbook, one file", "pandoc"]:
+for name in ["ficbind", "ficbind --no-cover", "ficbind --format kepub", "ficbind (baseline)", "crowbook", "crowbook, one file", "pandoc"]:
     if name not in results:
         continue
     r = results[name]
@@ -171,6 +174,8 @@ for name, t, n, rss, size in rows:
 print()
 print(f"ficbind ÷ deflate floor: {base / floor:.2f}"
       f" (without a cover: {median(results['ficbind --no-cover']) / floor_nc:.2f})")
+kepub = median(results["ficbind --format kepub"])
+print(f"KEPUB ÷ EPUB: {kepub / base:.2f}  (target ≤ 1.5)")
 sizes = {name: size for name, _, _, _, size in rows}
 for name in ["ficbind (baseline)", "crowbook", "crowbook, one file", "pandoc"]:
     if name in results:

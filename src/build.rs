@@ -21,14 +21,14 @@ use crate::cover::{CoverImage, CoverText};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::input::files::{Format, SourceFile};
-use crate::input::settings::{NotesPolicy, Options, Typography};
+use crate::input::settings::{BookFormat, NotesPolicy, Options, Typography};
 use crate::input::{self, decode, digest, header, FileKind, Inputs, Origin, SeriesFolder};
 use crate::labels::Labels;
 use crate::output::assets::{image_media_type, Extras, ImageAsset};
 use crate::output::atomic::{self, InputFiles};
 use crate::output::pages::{self, Typeset};
 use crate::output::xhtml::ImageMap;
-use crate::output::{self, package, templates::Templates};
+use crate::output::{package, templates::Templates};
 use crate::read::event::{Body, Event};
 use crate::read::typography::Punctuation;
 use crate::read::{epub, html, markdown, text};
@@ -40,10 +40,10 @@ pub enum Keep {
     /// Only what planning needs (its heading, counts and image references), so
     /// `inspect` and `init` never hold a long book whole.
     Counts,
-    /// The body typeset into XHTML and compressed at once, ready to be wrapped in its
-    /// page. A body with images keeps its events instead, because image file names are
-    /// given only once the whole series is known.
-    Typeset,
+    /// The body typeset into XHTML for a book of this format and compressed at once,
+    /// ready to be wrapped in its page. A body with images keeps its events instead,
+    /// because image file names are given only once the whole series is known.
+    Typeset(BookFormat),
 }
 
 /// A Markdown file parsed whole: its events come from pulldown-cmark all at once, and
@@ -89,10 +89,13 @@ fn parse_text_streaming(
     let mut story = Vec::new();
     // Each chunk is typeset onto the page being filled, and each page compressed as
     // soon as it is full, so a long body is never held typeset whole.
-    let mut compressed = (keep == Keep::Typeset).then(pages::Typesetter::new);
+    let mut compressed = match keep {
+        Keep::Typeset(format) => Some(pages::Typesetter::new(format)),
+        Keep::Counts => None,
+    };
     let mut typeset = |story: &mut Vec<Event>| {
         if let Some(body) = compressed.as_mut() {
-            body.write(|xhtml| output::xhtml::write_body(story, &ImageMap::new(), labels, xhtml));
+            body.write_events(story, &ImageMap::new(), labels);
         }
         story.clear();
     };
@@ -254,16 +257,17 @@ fn keep_body(
             events.retain(|e| matches!(e, Event::Image { .. }));
             events.shrink_to_fit();
         }
-        Keep::Typeset if !has_images => {
+        Keep::Typeset(format) if !has_images => {
             typeset = Some(pages::Body::typeset(
                 &events,
                 file.words,
                 &ImageMap::new(),
                 labels,
+                format,
             ));
             events = Vec::new();
         }
-        Keep::Typeset => {}
+        Keep::Typeset(_) => {}
     }
     file.body.events = events;
     (file, typeset)
@@ -581,6 +585,7 @@ fn collect_images(
             let media = bytes.and_then(|b| image_media_type(b));
             match (read, media) {
                 (Some(Ok(bytes)), Some(media_type)) => {
+                    let (bytes, media_type) = kindle_ready(src, bytes, media_type);
                     let ext = media_type
                         .trim_start_matches("image/")
                         .replace("jpeg", "jpg");
@@ -616,6 +621,36 @@ fn collect_images(
     images
 }
 
+/// The most bytes an image in the story may have as it is: Kindle's limit for an
+/// image in a KF8 book (Kindle Publishing Guidelines), which Send-to-Kindle and
+/// Calibre's AZW3 inherit.
+const KINDLE_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+
+/// An image a story names, as Kindle takes it: packaged as it is when it is a JPEG,
+/// PNG or GIF that fits the cover's 1600×2560 pixels and 5.6 megapixels and
+/// `KINDLE_IMAGE_BYTES`; else scaled to fit and written as a JPEG (a PNG when it has
+/// transparency), as a cover is. Kindle shows no WebP, and a larger image is only
+/// scaled down on the device after filling the book. One that does not decode is
+/// kept as it is, to show where it can.
+fn kindle_ready(src: &str, bytes: Vec<u8>, media_type: &'static str) -> (Vec<u8>, &'static str) {
+    use crate::cover::{COVER_HEIGHT, COVER_WIDTH, MAX_PIXELS};
+    let size = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok());
+    let fits = size.is_some_and(|(w, h)| {
+        w <= COVER_WIDTH && h <= COVER_HEIGHT && u64::from(w) * u64::from(h) <= MAX_PIXELS
+    });
+    let kindle_type = matches!(media_type, "image/jpeg" | "image/png" | "image/gif");
+    if fits && kindle_type && bytes.len() <= KINDLE_IMAGE_BYTES {
+        return (bytes, media_type);
+    }
+    match crate::cover::prepare_cover(src, &bytes) {
+        Ok((image, _)) => (image.bytes, image.media_type),
+        Err(_) => (bytes, media_type),
+    }
+}
+
 /// A book ready to be written: the series planned, cover and images made, every
 /// diagnostic known (so `--deny-warnings` can refuse before anything is written).
 pub struct Plan {
@@ -625,6 +660,7 @@ pub struct Plan {
     typeset: Typeset,
     templates: Templates,
     comment: String,
+    format: BookFormat,
 }
 
 impl Plan {
@@ -641,6 +677,7 @@ impl Plan {
             &self.typeset,
             &self.templates,
             &self.comment,
+            self.format,
             out,
             dest,
         )
@@ -661,7 +698,7 @@ pub fn plan(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Plan> {
     // the headers give; and painted again in the rare case the whole series says
     // otherwise (say, a title only the bodies' heading lines give).
     let (prepared, early_cover) = rayon::join(
-        || prepare(inputs, Keep::Typeset),
+        || prepare(inputs, Keep::Typeset(inputs.settings.format)),
         || {
             let text = if inputs.cover.sets_text() {
                 guess_cover_text(inputs)?
@@ -710,6 +747,7 @@ pub fn plan(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Plan> {
         typeset,
         templates,
         comment: fingerprint(inputs, &digests, &image_digests),
+        format: inputs.settings.format,
     })
 }
 
@@ -736,9 +774,10 @@ pub fn plan_split(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Vec<Book
         typeset,
         digests,
         images: packaged,
-    } = prepare(inputs, Keep::Typeset)?;
+    } = prepare(inputs, Keep::Typeset(inputs.settings.format))?;
     let mut books: Vec<Book> = Vec::new();
     let mut names = UniqueNames::default();
+    let format = inputs.settings.format;
     // Free-standing stories come after the last numbered installment, so a reading
     // app neither calls one "#1" nor sorts it first.
     let last_number = series
@@ -787,11 +826,12 @@ pub fn plan_split(inputs: &Inputs, read_asset: ReadAsset<'_>) -> Result<Vec<Book
             &typeset,
             &templates,
             &fingerprint(inputs, &digests, &image_digests),
+            format,
             Vec::new(),
             Path::new("the book"),
         )?;
         books.push(Book {
-            name: names.take(&one.title),
+            name: names.take_as(&one.title, format),
             epub,
             series: one,
             diagnostics: diags.into_vec(),
@@ -816,8 +856,8 @@ pub fn fingerprint(inputs: &Inputs, stories: &[(String, u64)], images: &[(String
     // `deny_warnings` never changes a book that is written.
     h.write(
         format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{}",
-            s.typography, s.notes, s.language, s.templates, s.cover, inputs.modified
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+            s.typography, s.notes, s.format, s.language, s.templates, s.cover, inputs.modified
         )
         .as_bytes(),
     );
@@ -861,6 +901,12 @@ pub fn current_fingerprint(inputs: &Inputs, images: &[String]) -> Result<String>
 
 /// A file name for the book from its title: `Lantern Road` → `lantern-road.epub`.
 pub fn default_file_name(title: &str) -> String {
+    file_name(title, BookFormat::Epub)
+}
+
+/// A file name for a book of `format` from its title: `lantern-road.epub`, or
+/// `lantern-road.kepub.epub`, the ending Kobo's reader needs to open it as a KEPUB.
+pub fn file_name(title: &str, format: BookFormat) -> String {
     let mut slug = String::new();
     for c in title.chars() {
         if c.is_alphanumeric() {
@@ -879,7 +925,8 @@ pub fn default_file_name(title: &str) -> String {
         }
         slug = slug[..end].trim_end_matches('-');
     }
-    format!("{}.epub", if slug.is_empty() { "book" } else { slug })
+    let slug = if slug.is_empty() { "book" } else { slug };
+    format!("{slug}{}", format.extension())
 }
 
 /// The longest slug a book's file name is made from, in bytes.
@@ -893,11 +940,17 @@ pub struct UniqueNames {
 
 impl UniqueNames {
     pub fn take(&mut self, title: &str) -> String {
-        let base = default_file_name(title);
+        self.take_as(title, BookFormat::Epub)
+    }
+
+    /// A unique name for a book of `format`: `moth-2.kepub.epub`.
+    pub fn take_as(&mut self, title: &str, format: BookFormat) -> String {
+        let base = file_name(title, format);
+        let stem = base.trim_end_matches(format.extension());
         let mut name = base.clone();
         let mut n = 2;
         while self.taken.contains(&name) {
-            name = format!("{}-{n}.epub", base.trim_end_matches(".epub"));
+            name = format!("{stem}-{n}{}", format.extension());
             n += 1;
         }
         self.taken.push(name.clone());
@@ -980,7 +1033,7 @@ pub fn build(
     check_warnings(deny, &plan.diagnostics)?;
     let path = output
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(default_file_name(&plan.series.title)));
+        .unwrap_or_else(|| PathBuf::from(file_name(&plan.series.title, plan.format)));
     read.refuse(&path, "the book", "-o")?;
     atomic::write_atomically_with(&path, |w| plan.write(w, &path).map(|_| ()))?;
     Ok(Written {
@@ -1070,7 +1123,7 @@ pub fn build_series(dir: &Path, opts: &Options) -> Result<Book> {
     let plan = plan(&inputs, &|src: &str| images.read(src))?;
     let epub = plan.to_bytes()?;
     Ok(Book {
-        name: default_file_name(&plan.series.title),
+        name: file_name(&plan.series.title, plan.format),
         epub,
         series: plan.series,
         diagnostics: plan.diagnostics,
@@ -1094,6 +1147,22 @@ mod tests {
         let mut names = UniqueNames::default();
         names.take(&"灯".repeat(90));
         assert!(names.take(&"灯".repeat(91)).ends_with("-2.epub"));
+    }
+
+    #[test]
+    fn a_kepub_is_named_as_kobo_needs() {
+        assert_eq!(
+            file_name("Lantern Road", BookFormat::Kepub),
+            "lantern-road.kepub.epub"
+        );
+        let mut names = UniqueNames::default();
+        assert_eq!(names.take_as("Moth", BookFormat::Kepub), "moth.kepub.epub");
+        assert_eq!(
+            names.take_as("moth", BookFormat::Kepub),
+            "moth-2.kepub.epub"
+        );
+        // Another format is another name: nothing to make unique.
+        assert_eq!(names.take("Moth"), "moth.epub");
     }
 
     #[test]

@@ -38,4 +38,4 @@ pub use commands::batch::{run as batch, BatchOptions};
 pub use commands::inspect::inspect;
 pub use error::{Error, Result};
 pub use input::read_inputs;
-pub use input::settings::{CoverChoice, NotesPolicy, Options, Typography};
+pub use input::settings::{BookFormat, CoverChoice, NotesPolicy, Options, Typography};

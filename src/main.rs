@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use ficbind::{CoverChoice, NotesPolicy, Options, Typography};
+use ficbind::{BookFormat, CoverChoice, NotesPolicy, Options, Typography};
 
 #[derive(Parser)]
 #[command(
@@ -144,6 +144,13 @@ struct TextArgs {
 /// What shapes the written book; shared by `build` and `batch`.
 #[derive(Args)]
 struct BookArgs {
+    /// `epub` (the default) for every reading system, or `kepub` for Kobo's own
+    /// reader: the same book with Kobo's sentence spans, which its reading statistics,
+    /// time left, page turns and highlights need, named `.kepub.epub`. Default: the
+    /// manifest's `format`, else epub.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<FormatArg>,
+
     /// A folder of templates (base.xhtml, part.xhtml, style.css, content.opf …) that
     /// replace the built-in ones of the same name.
     #[arg(long, value_name = "DIR")]
@@ -159,6 +166,10 @@ struct BookArgs {
 
 impl BookArgs {
     fn apply(&self, opts: &mut Options) {
+        opts.format = self.format.map(|f| match f {
+            FormatArg::Epub => BookFormat::Epub,
+            FormatArg::Kepub => BookFormat::Kepub,
+        });
         opts.templates = self.templates.clone();
         opts.deny_warnings = self.deny_warnings;
         self.cover.apply(opts);
@@ -227,7 +238,8 @@ struct BuildArgs {
     series: SeriesArgs,
 
     /// Where to write the EPUB. Default: a name made from the series title, in the
-    /// current folder (`lantern-road.epub`). With --split, the folder for the books.
+    /// current folder (`lantern-road.epub`, `lantern-road.kepub.epub` with --format
+    /// kepub). With --split, the folder for the books.
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
 
@@ -268,6 +280,12 @@ struct InitArgs {
 enum TypographyArg {
     Smart,
     Off,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Epub,
+    Kepub,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

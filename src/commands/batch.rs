@@ -13,7 +13,7 @@ use crate::build::UniqueNames;
 use crate::error::{Error, Result};
 use crate::input::files::Format;
 use crate::input::manifest::MANIFEST_NAME;
-use crate::input::settings::Options;
+use crate::input::settings::{BookFormat, Options};
 use crate::input::Inputs;
 use crate::output::atomic::InputFiles;
 use crate::util::hash::Fnv64;
@@ -281,28 +281,43 @@ pub fn in_shard(series: &Path, (k, n): (usize, usize)) -> bool {
 /// 16 KiB of each file): cheap enough to run over a whole library to settle names, and
 /// the same guess a build makes before it reads the bodies.
 pub fn peek_title(dir: &SeriesDir, opts: &Options) -> Option<String> {
-    let inputs = dir.narrow(crate::input::read_listing(&dir.path, opts).ok()?);
+    peek_book(dir, opts).0
+}
+
+/// The title `peek_title` guesses and the format the series' settings choose (its own
+/// `series.toml` may ask for a KEPUB, which is named `.kepub.epub`).
+fn peek_book(dir: &SeriesDir, opts: &Options) -> (Option<String>, BookFormat) {
+    let Ok(inputs) = crate::input::read_listing(&dir.path, opts) else {
+        return (None, opts.format.unwrap_or_default());
+    };
+    let inputs = dir.narrow(inputs);
     let series = crate::build::peek_series(&inputs);
-    (!series.installments.is_empty()).then_some(series.title)
+    let title = (!series.installments.is_empty()).then_some(series.title);
+    (title, inputs.settings.format)
 }
 
 /// Output names for every series, settled for the whole list in path order: the title's
 /// slug, with `-2`, `-3` … when titles collide.
 pub fn assign_names(series: &[SeriesDir], opts: &Options) -> Vec<String> {
-    let titles: Vec<String> = series
+    let books: Vec<(String, BookFormat)> = series
         .par_iter()
         .map(|dir| {
-            peek_title(dir, opts).unwrap_or_else(|| match &dir.group {
+            let (title, format) = peek_book(dir, opts);
+            let title = title.unwrap_or_else(|| match &dir.group {
                 Some(g) => g.label.clone(),
                 None => dir
                     .path
                     .file_name()
                     .map_or("book".into(), |n| n.to_string_lossy().into_owned()),
-            })
+            });
+            (title, format)
         })
         .collect();
     let mut names = UniqueNames::default();
-    titles.iter().map(|t| names.take(t)).collect()
+    books
+        .iter()
+        .map(|(title, format)| names.take_as(title, *format))
+        .collect()
 }
 
 /// Why an existing book can be kept, if it can: it was built by this version from the

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::input::settings::{NotesPolicy, Typography};
+use crate::input::settings::{BookFormat, NotesPolicy, Typography};
 
 /// The file name of the series manifest inside a series folder.
 pub const MANIFEST_NAME: &str = "series.toml";
@@ -35,6 +35,8 @@ pub struct Manifest {
     pub files: std::collections::BTreeMap<String, FileOverride>,
     pub notes: Option<NotesPolicy>,
     pub typography: Option<Typography>,
+    /// `epub` or `kepub` (Kobo); the command line's `--format` wins.
+    pub format: Option<BookFormat>,
     /// A templates folder, relative to the series folder.
     pub templates: Option<PathBuf>,
     pub cover: Option<CoverSettings>,
@@ -236,6 +238,7 @@ rating = "M"
 order = ["a.txt", "b.txt"]
 notes = "end"
 typography = "off"
+format = "kepub"
 templates = "my-templates"
 
 [warnings]
@@ -258,6 +261,7 @@ style = "night"
         assert_eq!(m.author.unwrap().to_vec(), vec!["Wren Halloway", "Ilse"]);
         assert_eq!(m.notes, Some(NotesPolicy::End));
         assert_eq!(m.typography, Some(Typography::Off));
+        assert_eq!(m.format, Some(BookFormat::Kepub));
         assert_eq!(m.warnings.unwrap().remove, vec!["angst"]);
         assert_eq!(m.files["b.txt"].number, Some(2));
         assert!(m.files["junk.txt"].exclude);

@@ -30,6 +30,30 @@ pub enum NotesPolicy {
     Omit,
 }
 
+/// What kind of book is written: the same pages either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BookFormat {
+    /// A standard EPUB 3 (with an EPUB 2 NCX), for every reading system.
+    #[default]
+    Epub,
+    /// A Kobo EPUB: the EPUB with every text wrapped in Kobo's sentence spans and the
+    /// page in Kobo's two divs, which Kobo's own reader needs for its reading
+    /// statistics, highlights and page turns (`output::kepub`).
+    Kepub,
+}
+
+impl BookFormat {
+    /// How the book's file name ends: Kobo's reader takes a sideloaded book as a KEPUB
+    /// only when its name ends in `.kepub.epub`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            BookFormat::Epub => ".epub",
+            BookFormat::Kepub => ".kepub.epub",
+        }
+    }
+}
+
 /// Where the cover comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum CoverChoice {
@@ -51,6 +75,8 @@ pub struct Options {
     pub typography: Option<Typography>,
     /// `None`: the manifest's choice, else keep.
     pub notes: Option<NotesPolicy>,
+    /// `None`: the manifest's choice, else EPUB.
+    pub format: Option<BookFormat>,
     /// A manifest to use instead of the series folder's `series.toml`.
     pub manifest: Option<PathBuf>,
     /// Build from the files alone, ignoring any manifest (what `init` detects from).
@@ -98,6 +124,7 @@ pub struct CoverSetting {
 pub struct Settings {
     pub typography: Typography,
     pub notes: NotesPolicy,
+    pub format: BookFormat,
     /// BCP 47 tag from the command line or the manifest; `None` leaves it to the
     /// files' `Language` headers, else `en`.
     pub language: Option<String>,
@@ -174,6 +201,7 @@ impl Settings {
         Settings {
             typography: opts.typography.or(m.typography).unwrap_or_default(),
             notes: opts.notes.or(m.notes).unwrap_or_default(),
+            format: opts.format.or(m.format).unwrap_or_default(),
             // Names map to tags; a value that is neither is reported by `read_inputs`
             // and passed over, so the next source of the language applies.
             language: opts
@@ -207,11 +235,12 @@ mod tests {
     fn the_command_line_wins_over_the_manifest_which_wins_over_defaults() {
         let dir = Path::new("lib/moth");
         let m = manifest(
-            "typography = \"off\"\nnotes = \"end\"\nlanguage = \"de\"\ntemplates = \"t\"\n\n[cover]\nstyle = \"night\"\nbackground = \"bg.png\"\n",
+            "typography = \"off\"\nnotes = \"end\"\nformat = \"kepub\"\nlanguage = \"de\"\ntemplates = \"t\"\n\n[cover]\nstyle = \"night\"\nbackground = \"bg.png\"\n",
         );
         let from_manifest = Settings::resolve(dir, &Options::default(), Some(&m));
         assert_eq!(from_manifest.typography, Typography::Off);
         assert_eq!(from_manifest.notes, NotesPolicy::End);
+        assert_eq!(from_manifest.format, BookFormat::Kepub);
         assert_eq!(from_manifest.language.as_deref(), Some("de"));
         assert_eq!(from_manifest.templates, Some(dir.join("t")));
         assert_eq!(from_manifest.cover.style, "night");
@@ -220,6 +249,7 @@ mod tests {
         let opts = Options {
             typography: Some(Typography::Smart),
             notes: Some(NotesPolicy::Omit),
+            format: Some(BookFormat::Epub),
             language: Some("fr".into()),
             cover_style: Some("paper".into()),
             ..Options::default()
@@ -227,12 +257,14 @@ mod tests {
         let from_cli = Settings::resolve(dir, &opts, Some(&m));
         assert_eq!(from_cli.typography, Typography::Smart);
         assert_eq!(from_cli.notes, NotesPolicy::Omit);
+        assert_eq!(from_cli.format, BookFormat::Epub);
         assert_eq!(from_cli.language.as_deref(), Some("fr"));
         assert_eq!(from_cli.cover.style, "paper");
 
         let defaults = Settings::resolve(dir, &Options::default(), None);
         assert_eq!(defaults.typography, Typography::Smart);
         assert_eq!(defaults.notes, NotesPolicy::Keep);
+        assert_eq!(defaults.format, BookFormat::Epub);
         assert_eq!(defaults.language, None);
         assert_eq!(defaults.cover.style, "classic");
         assert!(!defaults.cover.none);

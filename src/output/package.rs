@@ -12,10 +12,12 @@ use std::path::Path;
 
 use crate::book::model::{body_key, Series};
 use crate::error::{Error, Result};
+use crate::input::settings::BookFormat;
 use crate::labels::Labels;
 use crate::output::assets::Extras;
 use crate::output::epub::{pack, pack_around, Entry, Packed, ZipWriter};
 use crate::output::items::{items, landmarks, spine, toc, toc_depth, Item, Source};
+use crate::output::kepub::Markup;
 use crate::output::pages::{page_href, resolve_links, Body, Typeset};
 use crate::output::templates::{markup, Templates};
 use crate::output::views::{book_view, BookView};
@@ -34,13 +36,17 @@ const PAGES_IN_FLIGHT: usize = 16;
 
 /// Renders every file of the book and writes the EPUB to `out`, story pages streamed in
 /// reading order so no more than a few are in memory. `dest` names the output in errors.
-/// `templates` may hold the user's overrides; `comment` is the zip comment.
+/// `templates` may hold the user's overrides; `comment` is the zip comment. The bodies
+/// in `typeset` were typeset for `format`; a KEPUB's pages get Kobo's markup around
+/// what the templates write too.
+#[allow(clippy::too_many_arguments)]
 pub fn write_book<W: Write>(
     series: &Series,
     extras: &Extras,
     typeset: &Typeset,
     templates: &Templates,
     comment: &str,
+    format: BookFormat,
     out: W,
     dest: &Path,
 ) -> Result<W> {
@@ -57,7 +63,7 @@ pub fn write_book<W: Write>(
     for part in series.installments.iter().flat_map(|i| &i.parts) {
         let key = body_key(&part.source, &part.header);
         if typeset.get(&key).is_none() {
-            let body = Body::typeset(&part.body.events, part.words, &image_map, labels);
+            let body = Body::typeset(&part.body.events, part.words, &image_map, labels, format);
             late.insert(key, body);
         }
     }
@@ -74,7 +80,8 @@ pub fn write_book<W: Write>(
     let base =
         context! { book => Value::from_serialize(&book), labels => Value::from_serialize(labels) };
 
-    let mut entries = front_pages(&items, templates, &base)?;
+    let kepub = format == BookFormat::Kepub;
+    let mut entries = front_pages(&items, templates, &base, kepub)?;
     entries.extend(package_documents(&items, templates, &base, labels)?);
     entries.extend(images(&items));
     let stories = StoryPages {
@@ -82,17 +89,28 @@ pub fn write_book<W: Write>(
         body_of: &body_of,
         templates,
         base: &base,
+        kepub,
     };
     write_zip(entries, &items, &stories, comment, out, dest)
 }
 
-/// The pages before the story, each from its template.
-fn front_pages(items: &[Item], templates: &Templates, base: &Value) -> Result<Vec<Entry>> {
+/// The pages before the story, each from its template; in a KEPUB, with Kobo's markup
+/// as kepubify gives every page read: Kobo's reader keeps its place and counts pages
+/// by the spans on the cover and the front pages as on any other.
+fn front_pages(
+    items: &[Item],
+    templates: &Templates,
+    base: &Value,
+    kepub: bool,
+) -> Result<Vec<Entry>> {
     items
         .iter()
         .filter(|i| matches!(i.source, Source::FrontPage))
         .map(|i| {
-            let page = templates.render(&i.href, base.clone())?;
+            let mut page = templates.render(&i.href, base.clone())?;
+            if kepub {
+                page = Markup::page().feed(&page);
+            }
             Ok(Entry::new(format!("OEBPS/{}", i.href), page))
         })
         .collect()
@@ -188,6 +206,8 @@ struct StoryPages<'a> {
     body_of: &'a (dyn Fn(usize, usize) -> &'a Body + Sync),
     templates: &'a Templates,
     base: &'a Value,
+    /// A KEPUB: the template's part of each page gets Kobo's markup (the body has it).
+    kepub: bool,
 }
 
 impl StoryPages<'_> {
@@ -212,7 +232,14 @@ impl StoryPages<'_> {
         };
         let typeset = &body.pages()[page];
         if !typeset.is_empty() && !body.links_across_pages() {
-            if let Some((before, after)) = templates.render_around_body("part.xhtml", ctx.clone()) {
+            if let Some((mut before, mut after)) =
+                templates.render_around_body("part.xhtml", ctx.clone())
+            {
+                if self.kepub {
+                    let mut markup = Markup::story_page();
+                    before = markup.feed(&before);
+                    after = markup.feed(&after);
+                }
                 return Ok(pack_around(
                     path,
                     before.as_bytes(),
@@ -227,8 +254,12 @@ impl StoryPages<'_> {
             let first = &view.parts[index].href;
             body_xhtml = resolve_links(&body_xhtml, |n| page_href(first, n));
         }
-        let html =
+        let mut html =
             templates.render("part.xhtml", context! { body => markup(body_xhtml), ..ctx })?;
+        if self.kepub {
+            // The body's own spans are left as they are.
+            html = Markup::story_page().feed(&html);
+        }
         Ok(pack(Entry::new(path, html)))
     }
 }

@@ -13,14 +13,28 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::input::settings::BookFormat;
 use crate::labels::Labels;
 use crate::output::epub::Deflated;
-use crate::output::xhtml::{write_body, ImageMap};
+use crate::output::kepub::{KoboSpans, SPAN_START};
+use crate::output::xhtml::{write_body_as, ImageMap};
 use crate::read::event::Event;
 
 /// The most body XHTML a page holds, in bytes, unless one block alone is longer: about
 /// 100 KB with the page template around it, a third of what old readers choke on.
 pub const PAGE_LIMIT: usize = 96 * 1024;
+
+/// The most a page may hold with Kobo's spans, in bytes, however many fewer the page
+/// would have without them: two and a half times `PAGE_LIMIT`, so a KEPUB page with its
+/// template stays under the 300 KB old readers choke on. Prose gains about half again
+/// in spans, so a KEPUB body is cut exactly where the EPUB's is; only text of very
+/// short sentences (a page of one-word replies) is cut sooner.
+pub const KEPUB_PAGE_LIMIT: usize = with_spans(PAGE_LIMIT);
+
+/// The most a page cut at `limit` may hold with Kobo's spans (see `KEPUB_PAGE_LIMIT`).
+const fn with_spans(limit: usize) -> usize {
+    limit.saturating_mul(5) / 2
+}
 
 /// One story body, typeset, cut into pages and compressed: at least one page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,11 +47,18 @@ pub struct Body {
 }
 
 impl Body {
-    /// Typesets `events` (a body whose images, if any, are in `images`), cuts it into
-    /// pages and compresses them. `words` sizes the buffer.
-    pub fn typeset(events: &[Event], words: usize, images: &ImageMap, labels: &Labels) -> Body {
+    /// Typesets `events` (a body whose images, if any, are in `images`) for a book of
+    /// `format`, cuts it into pages and compresses them. `words` sizes the buffer.
+    pub fn typeset(
+        events: &[Event],
+        words: usize,
+        images: &ImageMap,
+        labels: &Labels,
+        format: BookFormat,
+    ) -> Body {
         let mut xhtml = String::with_capacity(words * 7);
-        write_body(events, images, labels, &mut xhtml);
+        let mut spans = kobo_spans(format);
+        write_body_as(events, images, labels, spans.as_mut(), &mut xhtml);
         let mut pages = Vec::new();
         let mut cutter = Cutter::new(PAGE_LIMIT);
         cutter.buf = xhtml;
@@ -68,26 +89,40 @@ impl Body {
 pub struct Typesetter {
     cutter: Cutter,
     pages: Vec<Deflated>,
+    /// A KEPUB's span numbering, which goes on from chunk to chunk.
+    spans: Option<KoboSpans>,
 }
 
 impl Default for Typesetter {
     fn default() -> Self {
-        Typesetter::new()
+        Typesetter::new(BookFormat::Epub)
     }
 }
 
+/// The span numbering a body of a book of `format` is typeset with, if any.
+fn kobo_spans(format: BookFormat) -> Option<KoboSpans> {
+    (format == BookFormat::Kepub).then(KoboSpans::new)
+}
+
 impl Typesetter {
-    pub fn new() -> Typesetter {
+    pub fn new(format: BookFormat) -> Typesetter {
         Typesetter {
             cutter: Cutter::new(PAGE_LIMIT),
             pages: Vec::new(),
+            spans: kobo_spans(format),
         }
     }
 
-    /// Lets `write` add the next piece of typeset XHTML (whole elements), then
-    /// compresses any page that is now full.
-    pub fn write(&mut self, write: impl FnOnce(&mut String)) {
-        write(&mut self.cutter.buf);
+    /// Typesets the next chunk of the body's events (whole blocks), then compresses
+    /// any page that is now full.
+    pub fn write_events(&mut self, events: &[Event], images: &ImageMap, labels: &Labels) {
+        write_body_as(
+            events,
+            images,
+            labels,
+            self.spans.as_mut(),
+            &mut self.cutter.buf,
+        );
         let pages = &mut self.pages;
         self.cutter
             .settle(&mut |page| pages.push(Deflated::new(page.as_bytes())));
@@ -107,9 +142,38 @@ impl Typesetter {
     }
 }
 
+/// A place in the buffer: its byte offset, and how many of the bytes before it are
+/// Kobo's spans, which the cutter does not count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Pos {
+    raw: usize,
+    kobo: usize,
+}
+
+impl Pos {
+    /// The offset the page would have without Kobo's spans: what the limit is
+    /// measured in, so a KEPUB's body is cut into exactly the EPUB's pages.
+    fn plain(self) -> usize {
+        self.raw - self.kobo
+    }
+
+    /// This place once the buffer up to `cut` is gone (the start, if it was before).
+    fn after(self, cut: Pos) -> Pos {
+        if self.raw >= cut.raw {
+            Pos {
+                raw: self.raw - cut.raw,
+                kobo: self.kobo - cut.kobo,
+            }
+        } else {
+            Pos::default()
+        }
+    }
+}
+
 /// Cuts typeset XHTML into pages as it is written: tracks the nesting of the elements
 /// (our own writer's markup: text is escaped, so `<` only opens a tag) and, at the end
 /// of each top-level block, hands on a page if the block made it longer than `limit`.
+/// Kobo's spans are not counted, neither in the nesting nor in the length.
 #[derive(Debug)]
 struct Cutter {
     /// The page being filled (and what follows it, not yet scanned).
@@ -117,11 +181,16 @@ struct Cutter {
     limit: usize,
     /// How far `buf` has been scanned.
     scanned: usize,
+    /// How many bytes of Kobo's spans are in `buf[..scanned]`.
+    kobo: usize,
+    /// Inside a Kobo span: its `</span>` is the next closing tag (it holds only text
+    /// or an image).
+    in_span: bool,
     depth: usize,
     /// The end of the last top-level block in `buf` (0: none yet).
-    boundary: usize,
+    boundary: Pos,
     /// The start of the last top-level scene break in `buf` (0: none).
-    scene: usize,
+    scene: Pos,
     /// Whether a page was handed on.
     emitted: bool,
     /// Whether all the body was written.
@@ -136,9 +205,11 @@ impl Cutter {
             buf: String::new(),
             limit,
             scanned: 0,
+            kobo: 0,
+            in_span: false,
             depth: 0,
-            boundary: 0,
-            scene: 0,
+            boundary: Pos::default(),
+            scene: Pos::default(),
             emitted: false,
             done: false,
             links: false,
@@ -166,6 +237,16 @@ impl Cutter {
                 return;
             }
             self.scanned = gt + 1;
+            if self.in_span && tag == "</span>" {
+                self.in_span = false;
+                self.kobo += tag.len();
+                continue;
+            }
+            if tag.starts_with(SPAN_START) {
+                self.in_span = true;
+                self.kobo += tag.len();
+                continue;
+            }
             if tag.starts_with("</") {
                 self.depth = self.depth.saturating_sub(1);
                 if self.depth == 0 {
@@ -180,7 +261,10 @@ impl Cutter {
                 self.links |= tag.contains("href=\"#");
                 if !tag.ends_with("/>") {
                     if self.depth == 0 && tag.starts_with("<div class=\"scene-break\"") {
-                        self.scene = lt;
+                        self.scene = Pos {
+                            raw: lt,
+                            kobo: self.kobo,
+                        };
                     }
                     self.depth += 1;
                 }
@@ -190,25 +274,30 @@ impl Cutter {
 
     /// A top-level block ends at `end`: the page is handed on if the block made it too
     /// long, at the best place before.
-    fn block_ends(&mut self, mut end: usize, emit: &mut dyn FnMut(&str)) {
-        while end > self.limit {
+    fn block_ends(&mut self, end: usize, emit: &mut dyn FnMut(&str)) {
+        let mut end = Pos {
+            raw: end,
+            kobo: self.kobo,
+        };
+        while end.plain() > self.limit || end.raw > with_spans(self.limit) {
             // A scene break in the second half of the page is the better place to turn
             // it; else the end of the last block that fits; else (one block longer
             // than a page) the end of this block.
-            let cut = if self.scene >= self.limit / 2 {
+            let cut = if self.scene.plain() >= self.limit / 2 {
                 self.scene
-            } else if self.boundary > 0 {
+            } else if self.boundary.raw > 0 {
                 self.boundary
             } else {
                 end
             };
-            emit(&self.buf[..cut]);
+            emit(&self.buf[..cut.raw]);
             self.emitted = true;
-            self.buf.drain(..cut);
-            end -= cut;
-            self.scanned -= cut;
-            self.boundary = self.boundary.saturating_sub(cut);
-            self.scene = self.scene.saturating_sub(cut);
+            self.buf.drain(..cut.raw);
+            end = end.after(cut);
+            self.scanned -= cut.raw;
+            self.kobo -= cut.kobo;
+            self.boundary = self.boundary.after(cut);
+            self.scene = self.scene.after(cut);
         }
         self.boundary = end;
     }
@@ -477,6 +566,28 @@ mod tests {
     }
 
     #[test]
+    fn a_kepub_page_of_short_sentences_is_cut_before_it_grows_too_long() {
+        use crate::read::event::Tag;
+        let events: Vec<Event> = (0..3_000)
+            .flat_map(|_| {
+                [
+                    Event::Start(Tag::Paragraph),
+                    Event::Text("No. Yes. Go. ".repeat(4)),
+                    Event::End(Tag::Paragraph),
+                ]
+            })
+            .collect();
+        let labels = Labels::for_language("en");
+        let typeset = |format| Body::typeset(&events, 0, &ImageMap::new(), labels, format);
+        let (epub, kepub) = (typeset(BookFormat::Epub), typeset(BookFormat::Kepub));
+        assert_eq!(epub.pages().len(), 2);
+        assert!(kepub.pages().len() > 6, "{}", kepub.pages().len());
+        for page in kepub.pages() {
+            assert!(page.len() as usize <= KEPUB_PAGE_LIMIT, "{}", page.len());
+        }
+    }
+
+    #[test]
     fn a_streamed_body_is_the_body_typeset_whole() {
         let events = |n: usize| {
             vec![
@@ -490,16 +601,16 @@ mod tests {
         };
         let labels = Labels::for_language("en");
         let all: Vec<Event> = (0..1_000).flat_map(events).collect();
-        let whole = Body::typeset(&all, 100_000, &ImageMap::new(), labels);
-        let mut streamed = Typesetter::new();
+        let whole = Body::typeset(&all, 100_000, &ImageMap::new(), labels, BookFormat::Epub);
+        let mut streamed = Typesetter::new(BookFormat::Epub);
         for chunk in all.chunks(30) {
-            streamed.write(|x| write_body(chunk, &ImageMap::new(), labels, x));
+            streamed.write_events(chunk, &ImageMap::new(), labels);
         }
         let streamed = streamed.finish();
         assert!(whole.pages().len() > 3);
         assert_eq!(streamed, whole);
         let mut xhtml = String::new();
-        write_body(&all, &ImageMap::new(), labels, &mut xhtml);
+        crate::output::xhtml::write_body(&all, &ImageMap::new(), labels, &mut xhtml);
         let inflated: Vec<u8> = whole.pages().iter().flat_map(|p| p.inflate()).collect();
         assert_eq!(inflated, xhtml.as_bytes());
         for page in whole.pages() {

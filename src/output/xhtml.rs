@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::labels::Labels;
+use crate::output::kepub::KoboSpans;
 use crate::read::event::{Event, Tag};
 
 /// Escapes text for XHTML element content and attribute values.
@@ -41,6 +42,18 @@ pub type ImageMap = HashMap<String, String>;
 
 /// Writes the body markup for `events` into `out`, in the language of `labels`.
 pub fn write_body(events: &[Event], images: &ImageMap, labels: &Labels, out: &mut String) {
+    write_body_as(events, images, labels, None, out);
+}
+
+/// Writes the body markup for `events` into `out`, its text in Kobo's spans numbered
+/// by `spans` when there are any (a KEPUB), else as `write_body` does.
+pub fn write_body_as(
+    events: &[Event],
+    images: &ImageMap,
+    labels: &Labels,
+    spans: Option<&mut KoboSpans>,
+    out: &mut String,
+) {
     // Only a note something refers to gets a link back to that reference.
     let referenced: Vec<&str> = events
         .iter()
@@ -57,9 +70,26 @@ pub fn write_body(events: &[Event], images: &ImageMap, labels: &Labels, out: &mu
         references: Vec::new(),
         referenced,
         in_table_head: false,
+        in_pre: false,
+        spans,
     };
+    let mut skip = 0;
     for (i, event) in events.iter().enumerate() {
-        w.event(event, &events[i + 1..]);
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let rest = &events[i + 1..];
+        if let Event::Start(tag) = event {
+            if let Some(n) = empty_element(tag, rest) {
+                skip = n;
+                continue;
+            }
+        }
+        w.event(event, rest);
+    }
+    if let Some(spans) = w.spans {
+        spans.flush(w.out);
     }
 }
 
@@ -75,9 +105,31 @@ struct Writer<'a> {
     /// The labels referred to anywhere in the body.
     referenced: Vec<&'a str>,
     in_table_head: bool,
+    /// Inside a code block, whose text is one span, unsplit.
+    in_pre: bool,
+    /// A KEPUB's span numbering; text events gather in it until the run ends.
+    spans: Option<&'a mut KoboSpans>,
 }
 
 impl<'a> Writer<'a> {
+    /// Writes text that is content (not an attribute): in a KEPUB, in its own spans.
+    fn text(&mut self, text: &str) {
+        match self.spans.as_deref_mut() {
+            Some(spans) => {
+                spans.text(text);
+                spans.flush(self.out);
+            }
+            None => escape_into(self.out, text),
+        }
+    }
+
+    /// A paragraph-like block starts: in a KEPUB, a new paragraph number.
+    fn block(&mut self) {
+        if let Some(spans) = self.spans.as_deref_mut() {
+            spans.block();
+        }
+    }
+
     fn footnote_number(&mut self, label: &str) -> usize {
         match self.footnotes.iter().position(|l| l == label) {
             Some(i) => i + 1,
@@ -90,13 +142,25 @@ impl<'a> Writer<'a> {
     }
 
     fn event(&mut self, event: &Event, rest: &[Event]) {
+        if let Some(spans) = self.spans.as_deref_mut() {
+            // A run of text events is one text to split into sentences: readers may
+            // hand a sentence over in several.
+            match event {
+                Event::Text(t) if self.in_pre => spans.whole(self.out, t),
+                Event::Text(t) => spans.text(t),
+                _ => spans.flush(self.out),
+            }
+            if matches!(event, Event::Text(_)) {
+                return;
+            }
+        }
         match event {
             Event::Start(tag) => self.start(tag, rest),
             Event::End(tag) => self.end(tag),
             Event::Text(t) => escape_into(self.out, t),
             Event::Code(t) => {
                 self.out.push_str("<code>");
-                escape_into(self.out, t);
+                self.text(t);
                 self.out.push_str("</code>");
             }
             Event::LineBreak => self.out.push_str("<br/>"),
@@ -107,10 +171,10 @@ impl<'a> Writer<'a> {
                     .push_str("<div class=\"scene-break\" role=\"separator\" aria-label=\"");
                 escape_into(self.out, &self.labels.scene_break);
                 self.out.push_str("\">");
-                match ornament {
-                    Some(o) => escape_into(self.out, o),
-                    None => self.out.push_str("*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*"),
-                }
+                self.text(match ornament {
+                    Some(o) => o,
+                    None => "*\u{a0}\u{a0}\u{a0}*\u{a0}\u{a0}\u{a0}*",
+                });
                 self.out.push_str("</div>\n");
             }
             // A line of its own, made by a line break: Okular (Qt's HTML import) takes
@@ -130,32 +194,52 @@ impl<'a> Writer<'a> {
                 };
                 let _ = write!(
                     self.out,
-                    "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"#fn-{n}\">{n}</a>"
+                    "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"#fn-{n}\">"
                 );
+                self.text(&n.to_string());
+                self.out.push_str("</a>");
             }
             Event::Image { src, alt, title } => match self.images.get(src) {
                 Some(path) => {
-                    self.out.push_str("<img src=\"");
-                    escape_into(self.out, path);
-                    self.out.push_str("\" alt=\"");
-                    escape_into(self.out, alt);
-                    if !title.is_empty() {
-                        self.out.push_str("\" title=\"");
-                        escape_into(self.out, title);
+                    let img = |out: &mut String| {
+                        out.push_str("<img src=\"");
+                        escape_into(out, path);
+                        out.push_str("\" alt=\"");
+                        escape_into(out, alt);
+                        if !title.is_empty() {
+                            out.push_str("\" title=\"");
+                            escape_into(out, title);
+                        }
+                        out.push_str("\"/>");
+                    };
+                    match self.spans.as_deref_mut() {
+                        Some(spans) => spans.image(self.out, img),
+                        None => img(self.out),
                     }
-                    self.out.push_str("\"/>");
                 }
                 None => {
                     // The image is missing: keep its description so no words are lost.
-                    self.out.push_str("<span class=\"missing-image\">[");
-                    escape_into(self.out, if alt.is_empty() { src } else { alt });
-                    self.out.push_str("]</span>");
+                    self.out.push_str("<span class=\"missing-image\">");
+                    let text = format!("[{}]", if alt.is_empty() { src } else { alt });
+                    self.text(&text);
+                    self.out.push_str("</span>");
                 }
             },
         }
     }
 
     fn start(&mut self, tag: &Tag, rest: &[Event]) {
+        if matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::Centred
+                | Tag::Closing
+                | Tag::Heading(_)
+                | Tag::List(_)
+                | Tag::Table(_)
+        ) {
+            self.block();
+        }
         match tag {
             Tag::Paragraph => self.out.push_str("<p>"),
             Tag::Centred => self.out.push_str("<p class=\"centred\">"),
@@ -177,12 +261,17 @@ impl<'a> Writer<'a> {
                 // draw no border, and a writer's own `A/N:` is shorthand many
                 // readers do not know.
                 self.out.push_str("\">\n<p class=\"note-label\">");
-                escape_into(self.out, &self.labels.author_note);
+                self.block();
+                let labels = self.labels;
+                self.text(&labels.author_note);
                 self.out.push_str("</p>\n");
             }
             Tag::Closing => self.out.push_str("<p class=\"closing\">"),
             Tag::BlockQuote => self.out.push_str("<blockquote>\n"),
-            Tag::CodeBlock => self.out.push_str("<pre><code>"),
+            Tag::CodeBlock => {
+                self.in_pre = true;
+                self.out.push_str("<pre><code>");
+            }
             Tag::List(Some(1)) => self.out.push_str("<ol>\n"),
             Tag::List(Some(start)) => {
                 let _ = writeln!(self.out, "<ol start=\"{start}\">");
@@ -224,16 +313,21 @@ impl<'a> Writer<'a> {
                     self.out,
                     "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">"
                 );
+                self.block();
                 if self.referenced.contains(&label.as_str()) {
                     let _ = write!(
                         self.out,
                         "<p class=\"footnote-number\"><a href=\"#fnref-{n}\" role=\"doc-backlink\" aria-label=\""
                     );
                     escape_into(self.out, &self.labels.back_to_note_label(n));
-                    let _ = writeln!(self.out, "\">{n}.</a></p>");
+                    self.out.push_str("\">");
+                    self.text(&format!("{n}."));
+                    self.out.push_str("</a></p>\n");
                 } else {
                     // A note nothing refers to has no reference to go back to.
-                    let _ = writeln!(self.out, "<p class=\"footnote-number\">{n}.</p>");
+                    self.out.push_str("<p class=\"footnote-number\">");
+                    self.text(&format!("{n}."));
+                    self.out.push_str("</p>\n");
                 }
             }
         }
@@ -253,7 +347,10 @@ impl<'a> Writer<'a> {
             Tag::Subscript => self.out.push_str("</sub>"),
             Tag::AuthorNote => self.out.push_str("</div>\n"),
             Tag::BlockQuote => self.out.push_str("</blockquote>\n"),
-            Tag::CodeBlock => self.out.push_str("</code></pre>\n"),
+            Tag::CodeBlock => {
+                self.in_pre = false;
+                self.out.push_str("</code></pre>\n");
+            }
             Tag::List(Some(_)) => self.out.push_str("</ol>\n"),
             Tag::List(None) => self.out.push_str("</ul>\n"),
             Tag::Item => self.out.push_str("</li>\n"),
@@ -273,6 +370,44 @@ impl<'a> Writer<'a> {
             Tag::FootnoteDefinition(_) => self.out.push_str("</aside>\n"),
         }
     }
+}
+
+/// When `tag` opens an element with nothing in it but white space (`<h4></h4>`, a link
+/// with no text, `<p> </p>`), how many of the events after it to leave out with it,
+/// its end included. Amazon's converter rejects a book over some of these, screen
+/// readers announce an empty heading or link, and none holds any text. Only elements
+/// whose absence changes nothing else: not a list item (it would renumber the list),
+/// a table cell (it would shift the row) or a note (links point at it).
+fn empty_element(tag: &Tag, rest: &[Event]) -> Option<usize> {
+    if !matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Centred
+            | Tag::Closing
+            | Tag::Heading(_)
+            | Tag::Link { .. }
+            | Tag::BlockQuote
+            | Tag::CodeBlock
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Underline
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+    ) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (i, event) in rest.iter().enumerate() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => return Some(i + 1),
+            Event::End(_) => depth -= 1,
+            Event::Text(t) if t.trim().is_empty() => {}
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn heading_level(source: u8) -> u8 {
@@ -456,6 +591,50 @@ mod tests {
                 "{html}"
             );
         }
+    }
+
+    #[test]
+    fn elements_with_nothing_in_them_are_left_out() {
+        let p = |inner: Vec<Event>| {
+            let mut e = vec![Event::Start(Tag::Paragraph)];
+            e.extend(inner);
+            e.push(Event::End(Tag::Paragraph));
+            e
+        };
+        let link = || Tag::Link {
+            href: "https://x.test".into(),
+            title: String::new(),
+        };
+        let mut events = vec![
+            Event::Start(Tag::Heading(2)),
+            Event::End(Tag::Heading(2)),
+            Event::Start(Tag::BlockQuote),
+            Event::Text(" \n".into()),
+            Event::End(Tag::BlockQuote),
+        ];
+        events.extend(p(vec![
+            Event::Text("Text ".into()),
+            Event::Start(link()),
+            Event::End(link()),
+            Event::Start(Tag::Emphasis),
+            Event::Start(Tag::Strong),
+            Event::Text(" ".into()),
+            Event::End(Tag::Strong),
+            Event::End(Tag::Emphasis),
+            Event::Text(" end.".into()),
+        ]));
+        events.extend(p(vec![Event::Text("   ".into())]));
+        events.extend(p(vec![Event::LineBreak]));
+        events.extend(vec![
+            Event::Start(Tag::List(None)),
+            Event::Start(Tag::Item),
+            Event::End(Tag::Item),
+            Event::End(Tag::List(None)),
+        ]);
+        assert_eq!(
+            render(events),
+            "<p>Text  end.</p>\n<p><br/></p>\n<ul>\n<li></li>\n</ul>\n"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! Books through Calibre: `ebook-convert` to EPUB and AZW3 with default settings must
-//! not leave a page that holds only a heading, and `ebook-meta` must read what the
-//! package says (title, author, series, tags, cover).
+//! Books through Calibre: `ebook-convert` to EPUB and AZW3 (the Kindle path over USB)
+//! with default settings must say nothing in its log that a book causes (no warning,
+//! error, file not found, or anything skipped) and not leave a page that holds only a
+//! heading, and `ebook-meta` must read what the package says (title, author, series,
+//! tags, cover). KEPUBs go through the same checks.
 //!
 //! Why this is a test at all: Calibre's default structure detection starts a new page
 //! before every `h1`/`h2` whose text starts `chapter`, `book`, `section` or `part` and a
@@ -55,6 +57,12 @@ impl Calibre {
 
     /// Runs one Calibre tool and returns its standard output; fails the test if it fails.
     fn run(&self, tool: &str, args: &[&std::ffi::OsStr]) -> String {
+        self.run_logged(tool, args).0
+    }
+
+    /// Runs one Calibre tool and returns its standard output and its standard error;
+    /// fails the test if it fails.
+    fn run_logged(&self, tool: &str, args: &[&std::ffi::OsStr]) -> (String, String) {
         let out = Command::new(tool)
             .args(args)
             .env("QT_QPA_PLATFORM", "offscreen")
@@ -67,13 +75,65 @@ impl Calibre {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 
+    /// Converts `from` to `to` and fails the test on any line of the log a book can
+    /// cause (see `log_complaints`).
     fn convert(&self, from: &Path, to: &Path) {
-        self.run("ebook-convert", &[from.as_os_str(), to.as_os_str()]);
+        let (out, err) = self.run_logged("ebook-convert", &[from.as_os_str(), to.as_os_str()]);
+        let complaints = log_complaints(&format!("{out}\n{err}"));
+        assert!(
+            complaints.is_empty(),
+            "ebook-convert {} → {} complained:\n  {}",
+            from.display(),
+            to.display(),
+            complaints.join("\n  ")
+        );
     }
 }
+
+/// The lines of an `ebook-convert` log that say something is wrong with the book: a
+/// warning or error, a file it refers to that is not there, markup it could not parse,
+/// something it ignored or dropped. Calibre's progress lines (`Trimming 'toc.ncx' from
+/// manifest`, `Detected chapter: …`) say none of these words.
+fn log_complaints(log: &str) -> Vec<String> {
+    const TELLS: &[&str] = &[
+        "warn",
+        "error",
+        "fail",
+        "invalid",
+        "not found",
+        "could not",
+        "unable to",
+        "ignor",
+        "malformed",
+        "unsupported",
+        "corrupt",
+        "traceback",
+        "exception",
+        "not well-formed",
+        "dropping",
+    ];
+    log.lines()
+        .filter(|l| {
+            // File names say nothing (`OEBPS/warnings.xhtml`): only the words do.
+            let words: Vec<String> = l
+                .split_whitespace()
+                .filter(|w| !w.contains('/') && !w.contains(".xhtml"))
+                .map(str::to_lowercase)
+                .collect();
+            let words = words.join(" ");
+            TELLS.iter().any(|t| words.contains(t))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+impl Calibre {}
 
 /// Builds `dir` with the command as users run it (with `extra` options), and checks
 /// every book made with EPUBCheck.
@@ -340,6 +400,34 @@ fn calibre_split_book_of_a_two_part_installment() {
         .find(|p| p.to_string_lossy().contains("the-lantern-keeper"))
         .expect("the split book of installment 3");
     check_book(&calibre, &book, tmp.path());
+}
+
+/// A KEPUB goes through Calibre as its EPUB does: Kobo's spans and divs are plain
+/// XHTML to it, so a Kobo reader's book can still be made a Kindle one.
+#[test]
+fn calibre_kepub_of_lantern_road() {
+    let Some(calibre) = Calibre::find() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("book.kepub.epub");
+    build(&sample("lantern-road"), &book, &["--format", "kepub"]);
+    check_book(&calibre, &book, tmp.path());
+}
+
+/// The log rule itself, without Calibre: lines Calibre writes about a faulty book
+/// are found, its progress lines are not.
+#[test]
+fn calibre_log_complaints_are_found_and_progress_is_not() {
+    let log = "1% Converting input to HTML...\nFound HTML cover OEBPS/cover.xhtml\n\tLooking for large trees in OEBPS/warnings.xhtml...\n\tDetected chapter: 3. The Lantern Keeper\nTrimming 'OEBPS/toc.ncx' from manifest\nReferenced file 'OEBPS/images/x.png' not found\nWARNING: Failed to parse CSS\nIgnoring empty link\nOutput saved to   /tmp/book.azw3";
+    assert_eq!(
+        log_complaints(log),
+        [
+            "Referenced file 'OEBPS/images/x.png' not found",
+            "WARNING: Failed to parse CSS",
+            "Ignoring empty link"
+        ]
+    );
 }
 
 /// A two-part installment from the fixtures (`Copperline 03: Static part 1/2`).

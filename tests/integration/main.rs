@@ -12,6 +12,8 @@ mod epub;
 mod fuzz;
 mod hostile;
 mod html;
+mod kepub;
+mod kindle;
 mod lang;
 mod layout;
 mod manifest;
