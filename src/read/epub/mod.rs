@@ -485,7 +485,7 @@ fn chapters(
     let spine: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut chapters: Vec<Chapter> = Vec::new();
     for (i, page) in pages.iter().enumerate() {
-        if Some(i) == skip || is_contents_page(page, &spine) {
+        if Some(i) == skip || is_contents_page(page, &spine) || is_jacket(page) {
             continue;
         }
         let Some(body) = page
@@ -567,6 +567,22 @@ fn take_heading(events: &mut Vec<Event>, label: Option<&str>) -> Option<String> 
     }
     events.drain(..=end);
     Some(text)
+}
+
+/// Calibre's "jacket": the page of title, series, tags and comments it inserts at the
+/// front when a book is converted with metadata inserted. Its facts are the OPF's,
+/// which the header already has; as a story page it would repeat them as prose. Its
+/// blocks carry Calibre's `cbj_` classes, which no writer's text does.
+fn is_jacket(page: &Page) -> bool {
+    let classes: HashSet<&str> = page
+        .html
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .flat_map(|e| e.value().classes())
+        .filter(|c| c.starts_with("cbj_"))
+        .collect();
+    classes.contains("cbj_banner") || classes.len() >= 2
 }
 
 /// A page that is a list of links to the other pages: a generated contents page.

@@ -242,3 +242,46 @@ fn a_page_nested_beyond_reason_is_refused_before_it_is_parsed() {
         "{why}"
     );
 }
+
+#[test]
+fn calibres_jacket_page_is_not_a_chapter() {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, text) in [
+        (
+            "META-INF/container.xml",
+            r#"<container><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>"#,
+        ),
+        (
+            "p.opf",
+            r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Moth</dc:title><dc:description>Wings at night.</dc:description></metadata><manifest><item id="j" href="jacket.xhtml" media-type="application/xhtml+xml"/><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="j"/><itemref idref="a"/></spine></package>"#,
+        ),
+        (
+            "jacket.xhtml",
+            r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><div class="cbj_banner"><div class="cbj_title">Moth</div><table class="cbj_header"><tr><td class="cbj_label">Tags:</td><td>Night</td></tr></table></div><div class="cbj_comments"><p>Wings at night.</p></div></body></html>"#,
+        ),
+        (
+            "a.xhtml",
+            r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><p>The moth came to the lamp.</p></body></html>"#,
+        ),
+    ] {
+        w.start_file(name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    let bytes = w.finish().unwrap().into_inner();
+    let b = book(&bytes);
+    let text: String = b
+        .read
+        .chapters
+        .iter()
+        .flat_map(|c| &c.body.events)
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, "The moth came to the lamp.");
+    assert_eq!(b.read.chapters.len(), 1);
+    assert_eq!(b.read.chapters[0].header.summary(), Some("Wings at night."));
+}
