@@ -538,9 +538,19 @@ fn is_inline(tag: &Tag) -> bool {
 }
 
 /// Smartens the text events at `pieces` as one text, split again where they met.
-fn smarten_pieces(events: &mut [Event], pieces: &[usize], style: &Style) {
-    if pieces.is_empty() {
-        return;
+pub fn smarten_pieces(events: &mut [Event], pieces: &[usize], style: &Style) {
+    match pieces {
+        [] => return,
+        // Most blocks are one run of text: set it without joining and splitting.
+        [i] => {
+            if let Event::Text(t) = &events[*i] {
+                if !t.contains(MARK) {
+                    events[*i] = Event::Text(smarten(t, style));
+                    return;
+                }
+            }
+        }
+        _ => {}
     }
     let mut joined = String::new();
     for (n, &i) in pieces.iter().enumerate() {

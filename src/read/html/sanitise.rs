@@ -17,7 +17,8 @@ use scraper::ElementRef;
 
 use crate::diag::{Code, Diagnostic};
 use crate::read::event::{Align, Event, Tag};
-use crate::read::typography::{Punctuation, MARK};
+use crate::read::typography::{smarten_pieces, Punctuation};
+use crate::util::swar::find_any;
 
 /// Elements whose content is never story: code, styling, embedded pages, forms, media
 /// that would have to be fetched.
@@ -289,6 +290,20 @@ impl<'a> Sanitiser<'a> {
             return;
         }
         self.end_implicit();
+        // Nearly every paragraph starts with a letter or a quote, which makes it prose
+        // (neither empty nor an ornament) without gathering its text.
+        let first = e.text().flat_map(str::chars).find(|c| !c.is_whitespace());
+        if first.is_some_and(crate::read::text::starts_prose) {
+            self.inline_block(
+                e,
+                if centred {
+                    Tag::Centred
+                } else {
+                    Tag::Paragraph
+                },
+            );
+            return;
+        }
         let text: String = e.text().collect();
         let text = text.replace('\u{a0}', " ");
         let trimmed = text.trim();
@@ -504,36 +519,21 @@ impl<'a> Sanitiser<'a> {
             }
             self.start_implicit();
         }
-        let mut collapsed = String::with_capacity(t.len());
-        let mut space = false;
-        for c in t.chars() {
-            // Not `char::is_whitespace`: a no-break space is the writer's, and kept.
-            if matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C') {
-                space = true;
-                continue;
-            }
-            if space {
-                collapsed.push(' ');
-                space = false;
-            }
-            collapsed.push(c);
-        }
-        if space {
-            collapsed.push(' ');
-        }
         // A space at a line's start is nothing; spaces next to each other are one.
-        let collapsed = if self.last_text_ends_with_space() {
-            collapsed.trim_start_matches(' ')
+        let t = if self.last_text_ends_with_space() {
+            t.trim_start_matches(is_html_space)
         } else {
-            &collapsed
+            t
         };
-        if collapsed.is_empty() {
+        if t.is_empty() {
             return;
         }
         if let Some(Event::Text(last)) = self.events.last_mut() {
-            last.push_str(collapsed);
+            push_collapsed(last, t);
         } else {
-            self.events.push(Event::Text(collapsed.to_string()));
+            let mut text = String::with_capacity(t.len());
+            push_collapsed(&mut text, t);
+            self.events.push(Event::Text(text));
         }
     }
 
@@ -633,28 +633,45 @@ impl<'a> Sanitiser<'a> {
                 i += 1;
             }
         }
-        if self.punctuation == Punctuation::AsWritten {
-            return;
+        if let Punctuation::Smart(style) = self.punctuation {
+            let start = self.block_start.min(self.events.len());
+            let pieces: Vec<usize> = (start..self.events.len())
+                .filter(|&i| matches!(self.events[i], Event::Text(_)))
+                .collect();
+            smarten_pieces(&mut self.events, &pieces, style);
         }
-        let start = self.block_start.min(self.events.len());
-        let pieces: Vec<usize> = (start..self.events.len())
-            .filter(|&i| matches!(self.events[i], Event::Text(_)))
-            .collect();
-        if pieces.is_empty() {
-            return;
+    }
+}
+
+/// HTML's white space (not `char::is_whitespace`: a no-break space is the writer's,
+/// and kept).
+fn is_html_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C')
+}
+
+/// Appends `t` with each run of HTML white space made one space, as a browser shows it.
+/// Most text needs nothing done (single spaces between words), so the runs to collapse
+/// are found with two fast scans and everything between them is copied whole: this is
+/// every word of a downloaded story.
+fn push_collapsed(out: &mut String, t: &str) {
+    let bytes = t.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let control = find_any(bytes, i, [b'\t', b'\n', b'\r', 0x0C]);
+        let mut run = memchr::memmem::find(&bytes[i..control], b"  ").map_or(control, |p| i + p);
+        if run > i && run == control && bytes[run - 1] == b' ' {
+            // The space before a newline belongs to the run it starts.
+            run -= 1;
         }
-        let mut joined = String::new();
-        for (n, &i) in pieces.iter().enumerate() {
-            if n > 0 {
-                joined.push(MARK);
-            }
-            if let Event::Text(t) = &self.events[i] {
-                joined.push_str(&t.replace(MARK, ""));
-            }
+        // White space is ASCII, so `i` and `run` are on character boundaries.
+        out.push_str(&t[i..run]);
+        if run == bytes.len() {
+            break;
         }
-        let smart = self.punctuation.apply(joined);
-        for (&i, piece) in pieces.iter().zip(smart.split(MARK)) {
-            self.events[i] = Event::Text(piece.to_string());
+        out.push(' ');
+        i = run;
+        while i < bytes.len() && is_html_space(char::from(bytes[i])) {
+            i += 1;
         }
     }
 }
@@ -693,4 +710,57 @@ fn safe_href(href: Option<&str>) -> Option<String> {
     let mail = lower.starts_with("mailto:");
     ((web || mail) && !href.contains(char::is_whitespace) && href.len() > 8)
         .then(|| href.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a browser shows: every run of HTML white space one space, char by char.
+    fn collapsed_by_chars(t: &str) -> String {
+        let mut out = String::new();
+        let mut space = false;
+        for c in t.chars() {
+            if is_html_space(c) {
+                space = true;
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+        if space {
+            out.push(' ');
+        }
+        out
+    }
+
+    fn collapsed(t: &str) -> String {
+        let mut out = String::new();
+        push_collapsed(&mut out, t);
+        out
+    }
+
+    #[test]
+    fn white_space_runs_become_one_space() {
+        assert_eq!(collapsed("a b"), "a b");
+        assert_eq!(collapsed("a  b"), "a b");
+        assert_eq!(collapsed("a \n\t b"), "a b");
+        assert_eq!(collapsed("a\r\nb\x0C"), "a b ");
+        assert_eq!(collapsed("  a"), " a");
+        assert_eq!(
+            collapsed("é \u{a0} ü"),
+            "é \u{a0} ü",
+            "a no-break space is kept"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapsing_matches_the_char_by_char_rule(t in "[a é\u{a0}\t\n\r\x0C]{0,40}") {
+            proptest::prop_assert_eq!(collapsed(&t), collapsed_by_chars(&t));
+        }
+    }
 }

@@ -265,6 +265,8 @@ fn the_allow_list_keeps_the_writers_structure() {
 <p align="center">The end of a letter.</p>
 <p align="center">~*~</p>
 <hr/>
+<p><b>oOo</b></p>
+<p>oh, and one more.</p>
 <div>Loose text in a div.</div>
 <p>&nbsp;</p>"#,
     );
@@ -279,12 +281,14 @@ fn the_allow_list_keeps_the_writers_structure() {
         ">Inside the chapter</h",
         "<p class=\"centred\">The end of a letter.</p>",
         "<p>Loose text in a div.</p>",
+        "<p>oh, and one more.</p>",
     ] {
         assert!(out.contains(expected), "{expected:?} not in {out}");
     }
-    // A centred symbol line and a rule are both scene breaks; `<p>&nbsp;</p>` is
-    // spacing, not a paragraph.
-    assert_eq!(out.matches("scene-break").count(), 2, "{out}");
+    // A centred symbol line, a rule and an ornament of letters are scene breaks (a
+    // paragraph that starts with one of those letters is still text); `<p>&nbsp;</p>`
+    // is spacing, not a paragraph.
+    assert_eq!(out.matches("scene-break").count(), 3, "{out}");
     assert!(!out.contains("<p>\u{a0}</p>"), "{out}");
 }
 

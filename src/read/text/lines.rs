@@ -128,7 +128,7 @@ pub fn is_scene_break(line: &str) -> bool {
     // rules below give the same answer, only after reading the whole line).
     match line.trim_start().chars().next() {
         None => return false,
-        Some(c) if is_quote(c) || (c.is_alphanumeric() && family(c).is_none()) => return false,
+        Some(c) if starts_prose(c) => return false,
         Some(_) => {}
     }
     // The first 64 visible characters, on the stack: this runs for every line.
@@ -211,6 +211,12 @@ pub fn ornament(line: &str) -> Option<String> {
         out.push(c);
     }
     Some(out)
+}
+
+/// Whether a line whose first visible character is `c` is text, never a scene break:
+/// a quote, or a letter or digit that no ornament uses.
+pub fn starts_prose(c: char) -> bool {
+    is_quote(c) || (c.is_alphanumeric() && !matches!(c, 'o' | 'O' | '0' | 'x' | 'X'))
 }
 
 fn is_quote(c: char) -> bool {

@@ -68,7 +68,8 @@ use layout::Layout;
 use lines::{ends_sentence, is_disclaimer, Kind, Line, LineNumbers};
 
 pub use lines::{
-    is_closing, is_heading, is_note_start, is_scene_break, ornament, starts_with_note_label,
+    is_closing, is_heading, is_note_start, is_scene_break, ornament, starts_prose,
+    starts_with_note_label,
 };
 
 #[derive(Debug, Clone, Default)]
