@@ -497,45 +497,173 @@ fn chapters(
         else {
             continue;
         };
-        let label = toc
-            .iter()
-            .find(|t| t.path == page.path)
-            .map(|t| t.label.clone())
-            .filter(|l| !l.is_empty());
-        let mut s = Sanitiser::new(file, punctuation).with_images(Some(images));
-        s.blocks_of(body);
-        let mut events = s.events;
-        let has_text = events
-            .iter()
-            .any(|e| matches!(e, Event::Text(t) if !t.trim().is_empty()));
-        if !has_text
-            && (chapters.is_empty() || !events.iter().any(|e| matches!(e, Event::Image { .. })))
-        {
-            // A cover or blank page before the story; an empty page within it.
-            continue;
-        }
-        let heading = match &label {
-            Some(l) => {
-                take_heading(&mut events, Some(l));
-                Some(l.clone())
+        for segment in segments(body, toc, &page.path, file, punctuation, images) {
+            let Segment {
+                label,
+                mut events,
+                mut diagnostics,
+            } = segment;
+            let has_text = events
+                .iter()
+                .any(|e| matches!(e, Event::Text(t) if !t.trim().is_empty()));
+            if !has_text
+                && (chapters.is_empty() || !events.iter().any(|e| matches!(e, Event::Image { .. })))
+            {
+                // A cover or blank page before the story; an empty page within it.
+                continue;
             }
-            None if chapters.is_empty() || toc.is_empty() => take_heading(&mut events, None),
-            None => None,
-        };
-        match (label.is_some() || toc.is_empty(), chapters.last_mut()) {
-            (false, Some(last)) => {
-                // The rest of the chapter before, in a file of its own.
-                last.body.events.append(&mut events);
-                last.diagnostics.append(&mut s.diagnostics);
+            let heading = match &label {
+                Some(l) => {
+                    take_heading(&mut events, Some(l));
+                    Some(l.clone())
+                }
+                None if chapters.is_empty() || toc.is_empty() => take_heading(&mut events, None),
+                None => None,
+            };
+            match (label.is_some() || toc.is_empty(), chapters.last_mut()) {
+                (false, Some(last)) => {
+                    // The rest of the chapter before, in a file of its own.
+                    last.body.events.append(&mut events);
+                    last.diagnostics.append(&mut diagnostics);
+                }
+                _ => chapters.push(Chapter {
+                    header: Header::default(),
+                    body: Body { heading, events },
+                    diagnostics,
+                }),
             }
-            _ => chapters.push(Chapter {
-                header: Header::default(),
-                body: Body { heading, events },
-                diagnostics: s.diagnostics,
-            }),
         }
     }
     chapters
+}
+
+/// A stretch of a page that the table of contents gives one title (or none).
+struct Segment {
+    label: Option<String>,
+    events: Vec<Event>,
+    diagnostics: Vec<crate::diag::Diagnostic>,
+}
+
+/// A page's body as the table of contents divides it: whole, under the title of the
+/// first entry that points at it, or, when entries point at places inside it
+/// (`part.xhtml#ch2`), cut where each of those starts. The text before the second
+/// entry's place is the first entry's.
+fn segments(
+    body: ElementRef<'_>,
+    toc: &[opf::TocEntry],
+    path: &str,
+    file: &str,
+    punctuation: Punctuation,
+    images: ImageLookup<'_>,
+) -> Vec<Segment> {
+    let entries: Vec<&opf::TocEntry> = toc.iter().filter(|t| t.path == path).collect();
+    let label_of = |t: &opf::TocEntry| Some(t.label.clone()).filter(|l| !l.is_empty());
+    let first = entries.first().and_then(|t| label_of(t));
+    // The places where a later entry starts, and its title.
+    let places: Vec<(&str, Option<String>)> = entries
+        .iter()
+        .skip(1)
+        .filter_map(|t| Some((t.fragment.as_deref()?, label_of(t))))
+        .collect();
+    let mut cut = Cutter {
+        places: &places,
+        file,
+        punctuation,
+        images,
+        done: Vec::new(),
+        label: first,
+        open: Sanitiser::new(file, punctuation).with_images(Some(images)),
+    };
+    if places.is_empty() {
+        cut.open.blocks_of(body);
+    } else {
+        cut.children_of(body);
+    }
+    cut.finish()
+}
+
+/// Reads a page's nodes into segments, starting a new one at each place a later
+/// contents entry points at.
+struct Cutter<'a, 'p> {
+    places: &'p [(&'p str, Option<String>)],
+    file: &'a str,
+    punctuation: Punctuation,
+    images: ImageLookup<'a>,
+    done: Vec<Segment>,
+    label: Option<String>,
+    open: Sanitiser<'a>,
+}
+
+impl<'a> Cutter<'a, '_> {
+    fn children_of(&mut self, parent: ElementRef<'_>) {
+        for child in parent.children() {
+            let Some(element) = ElementRef::wrap(child) else {
+                self.open.node(child);
+                continue;
+            };
+            match self.place_in(element) {
+                None => self.open.node(child),
+                // A wrapper around chapters (`<div class="main">`, `<section id="c2">`):
+                // cut at it if it is a place itself, and inside it at those it holds.
+                Some(_) if is_wrapper(element) => {
+                    if let Some(own) = self.own_place(element) {
+                        self.start(own);
+                    }
+                    self.children_of(element);
+                }
+                // A block that holds a chapter's start (`<h2><a id="c2"/>Two</h2>`).
+                Some(place) => {
+                    self.start(place);
+                    self.open.node(child);
+                }
+            }
+        }
+    }
+
+    /// The first place inside `element` (or `element` itself), by its index.
+    fn place_in(&self, element: ElementRef<'_>) -> Option<usize> {
+        std::iter::once(element)
+            .chain(element.descendants().skip(1).filter_map(ElementRef::wrap))
+            .find_map(|e| {
+                let id = e.value().id()?;
+                self.places.iter().position(|(p, _)| *p == id)
+            })
+    }
+
+    fn own_place(&self, element: ElementRef<'_>) -> Option<usize> {
+        let id = element.value().id()?;
+        self.places.iter().position(|(p, _)| *p == id)
+    }
+
+    fn start(&mut self, place: usize) {
+        let next = Sanitiser::new(self.file, self.punctuation).with_images(Some(self.images));
+        let label = self.places[place].1.clone();
+        self.close(next, label);
+    }
+
+    fn close(&mut self, next: Sanitiser<'a>, next_label: Option<String>) {
+        let mut open = std::mem::replace(&mut self.open, next);
+        open.finish();
+        self.done.push(Segment {
+            label: std::mem::replace(&mut self.label, next_label),
+            events: open.events,
+            diagnostics: open.diagnostics,
+        });
+    }
+
+    fn finish(mut self) -> Vec<Segment> {
+        let next = Sanitiser::new(self.file, self.punctuation);
+        self.close(next, None);
+        self.done
+    }
+}
+
+/// Elements that only group blocks, which a cut may go inside without losing meaning.
+fn is_wrapper(element: ElementRef<'_>) -> bool {
+    matches!(
+        element.value().name(),
+        "div" | "section" | "article" | "main" | "body"
+    )
 }
 
 /// Takes a heading that opens a page out of its events, as the chapter's heading: the

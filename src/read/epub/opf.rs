@@ -265,11 +265,21 @@ fn is_web(value: &str) -> bool {
         && !value.contains(char::is_whitespace)
 }
 
-/// One entry of the table of contents: its label and the document it points at.
+/// One entry of the table of contents: its label, the document it points at, and the
+/// element in it (`#id`) when the entry points inside the document: a book that keeps
+/// several chapters in one file points at each one's start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TocEntry {
     pub label: String,
     pub path: String,
+    pub fragment: Option<String>,
+}
+
+/// The `id` an address points at after its `#`, if any.
+fn fragment(href: &str) -> Option<String> {
+    let (_, id) = href.split_once('#')?;
+    let id = id.trim();
+    (!id.is_empty()).then(|| id.to_string())
 }
 
 /// The NCX's navigation points, depth first (the reading order of the contents).
@@ -293,6 +303,7 @@ pub fn ncx(text_of_ncx: &str, path: &str) -> Result<Vec<TocEntry>, Refused> {
             Some(TocEntry {
                 label,
                 path: resolve(path, src),
+                fragment: fragment(src),
             })
         })
         .collect())
@@ -313,9 +324,11 @@ pub fn nav(text_of_nav: &str, path: &str) -> Result<Vec<TocEntry>, Refused> {
         .descendants()
         .filter(|n| n.has_tag_name("a"))
         .filter_map(|a| {
+            let href = a.attribute("href")?;
             Some(TocEntry {
                 label: text(a),
-                path: resolve(path, a.attribute("href")?),
+                path: resolve(path, href),
+                fragment: fragment(href),
             })
         })
         .collect())

@@ -11,6 +11,34 @@ fn book(bytes: &[u8]) -> Book {
     read(bytes, "t.epub", Typography::Off.into()).unwrap()
 }
 
+/// An EPUB of the container, `opf` as `p.opf`, and `files`, for tests that need a
+/// package of their own.
+fn package(opf: &str, files: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let container =
+        r#"<container><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>"#;
+    for (name, text) in [("META-INF/container.xml", container), ("p.opf", opf)]
+        .into_iter()
+        .chain(files.iter().copied())
+    {
+        w.start_file(name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn text_of(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn the_archives_epub_gives_what_its_html_download_gives() {
     let epub = book(LOW_WATER).read;
@@ -166,27 +194,13 @@ fn fanficfares_html_download_reads_as_its_epub_does() {
 
 #[test]
 fn an_image_missing_from_the_package_is_described_with_its_own_warning() {
-    use std::io::Write as _;
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default();
-    for (name, text) in [
-        (
-            "META-INF/container.xml",
-            r#"<container><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>"#,
-        ),
-        (
-            "p.opf",
-            r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Moth</dc:title></metadata><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>"#,
-        ),
-        (
+    let bytes = package(
+        r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Moth</dc:title></metadata><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>"#,
+        &[(
             "a.xhtml",
             r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><p>The moth <img src="moth.png" alt="a moth"/> came.</p><p><img src="https://example.org/x.png" alt="web"/></p></body></html>"#,
-        ),
-    ] {
-        w.start_file(name, opts).unwrap();
-        w.write_all(text.as_bytes()).unwrap();
-    }
-    let bytes = w.finish().unwrap().into_inner();
+        )],
+    );
     let b = book(&bytes);
     let codes: Vec<_> = b.read.chapters[0]
         .diagnostics
@@ -197,43 +211,21 @@ fn an_image_missing_from_the_package_is_described_with_its_own_warning() {
     assert!(codes.contains(&crate::diag::Code::W020), "{codes:?}");
     assert!(codes.contains(&crate::diag::Code::W016), "{codes:?}");
     assert!(b.images.is_empty());
-    let text: String = b.read.chapters[0]
-        .body
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Text(t) => Some(t.as_str()),
-            _ => None,
-        })
-        .collect();
+    let text = text_of(&b.read.chapters[0].body.events);
     assert!(text.contains("The moth a moth came."), "{text}");
 }
 
 #[test]
 fn a_page_nested_beyond_reason_is_refused_before_it_is_parsed() {
-    use std::io::Write as _;
     let deep = format!(
         r#"<html xmlns="http://www.w3.org/1999/xhtml"><body>{}<p>x</p>{}</body></html>"#,
         "<div>".repeat(100_000),
         "</div>".repeat(100_000)
     );
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default();
-    for (name, text) in [
-        (
-            "META-INF/container.xml",
-            r#"<container><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>"#,
-        ),
-        (
-            "p.opf",
-            r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata/><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>"#,
-        ),
-        ("a.xhtml", deep.as_str()),
-    ] {
-        w.start_file(name, opts).unwrap();
-        w.write_all(text.as_bytes()).unwrap();
-    }
-    let bytes = w.finish().unwrap().into_inner();
+    let bytes = package(
+        r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata/><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>"#,
+        &[("a.xhtml", deep.as_str())],
+    );
     let why = read(&bytes, "t.epub", Typography::Off.into())
         .unwrap_err()
         .0;
@@ -245,43 +237,77 @@ fn a_page_nested_beyond_reason_is_refused_before_it_is_parsed() {
 
 #[test]
 fn calibres_jacket_page_is_not_a_chapter() {
-    use std::io::Write as _;
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default();
-    for (name, text) in [
-        (
-            "META-INF/container.xml",
-            r#"<container><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>"#,
-        ),
-        (
-            "p.opf",
-            r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Moth</dc:title><dc:description>Wings at night.</dc:description></metadata><manifest><item id="j" href="jacket.xhtml" media-type="application/xhtml+xml"/><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="j"/><itemref idref="a"/></spine></package>"#,
-        ),
-        (
-            "jacket.xhtml",
-            r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><div class="cbj_banner"><div class="cbj_title">Moth</div><table class="cbj_header"><tr><td class="cbj_label">Tags:</td><td>Night</td></tr></table></div><div class="cbj_comments"><p>Wings at night.</p></div></body></html>"#,
-        ),
-        (
-            "a.xhtml",
-            r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><p>The moth came to the lamp.</p></body></html>"#,
-        ),
-    ] {
-        w.start_file(name, opts).unwrap();
-        w.write_all(text.as_bytes()).unwrap();
-    }
-    let bytes = w.finish().unwrap().into_inner();
+    let bytes = package(
+        r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Moth</dc:title><dc:description>Wings at night.</dc:description></metadata><manifest><item id="j" href="jacket.xhtml" media-type="application/xhtml+xml"/><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="j"/><itemref idref="a"/></spine></package>"#,
+        &[
+            (
+                "jacket.xhtml",
+                r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><div class="cbj_banner"><div class="cbj_title">Moth</div><table class="cbj_header"><tr><td class="cbj_label">Tags:</td><td>Night</td></tr></table></div><div class="cbj_comments"><p>Wings at night.</p></div></body></html>"#,
+            ),
+            (
+                "a.xhtml",
+                r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><p>The moth came to the lamp.</p></body></html>"#,
+            ),
+        ],
+    );
     let b = book(&bytes);
-    let text: String = b
-        .read
-        .chapters
-        .iter()
-        .flat_map(|c| &c.body.events)
-        .filter_map(|e| match e {
-            Event::Text(t) => Some(t.as_str()),
-            _ => None,
-        })
-        .collect();
+    let text = text_of(&b.read.chapters[0].body.events);
     assert_eq!(text, "The moth came to the lamp.");
     assert_eq!(b.read.chapters.len(), 1);
     assert_eq!(b.read.chapters[0].header.summary(), Some("Wings at night."));
+}
+
+#[test]
+fn chapters_in_one_file_are_cut_where_the_contents_point() {
+    // Three chapters in one file (the second one's start inside a wrapper, the third's
+    // an anchor in its heading), a fourth in a file of its own.
+    let opf = r#"<package xmlns="http://www.idpf.org/2007/opf" version="2.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Tides</dc:title></metadata><manifest><item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/><item id="a" href="text/all.xhtml" media-type="application/xhtml+xml"/><item id="b" href="text/last.xhtml" media-type="application/xhtml+xml"/></manifest><spine toc="ncx"><itemref idref="a"/><itemref idref="b"/></spine></package>"#;
+    let point = |n: u8, label: &str, src: &str| {
+        format!(
+            r#"<navPoint id="p{n}"><navLabel><text>{label}</text></navLabel><content src="{src}"/></navPoint>"#
+        )
+    };
+    let ncx = format!(
+        r#"<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"><navMap>{}{}{}{}</navMap></ncx>"#,
+        point(1, "Ebb", "text/all.xhtml"),
+        point(2, "Flood", "text/all.xhtml#flood"),
+        point(3, "Slack", "text/all.xhtml#slack"),
+        point(4, "Neap", "text/last.xhtml"),
+    );
+    let all = r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><div class="main"><h2>Ebb</h2><p>The water went out.</p><div id="flood"><h2>Flood</h2><p>It came back <i>fast</i>.</p></div><h2><a id="slack"></a>Slack</h2><p>Then it stopped.</p><p>For a while.</p></div></body></html>"#;
+    let last = r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><h2>Neap</h2><p>Small tides now.</p></body></html>"#;
+    let bytes = package(
+        opf,
+        &[
+            ("toc.ncx", ncx.as_str()),
+            ("text/all.xhtml", all),
+            ("text/last.xhtml", last),
+        ],
+    );
+    let chapters = book(&bytes).read.chapters;
+    let got: Vec<(Option<&str>, String)> = chapters
+        .iter()
+        .map(|c| (c.body.heading.as_deref(), text_of(&c.body.events)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("Ebb"), "The water went out.".to_string()),
+            (Some("Flood"), "It came back fast.".to_string()),
+            (Some("Slack"), "Then it stopped.For a while.".to_string()),
+            (Some("Neap"), "Small tides now.".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn a_contents_entry_whose_place_is_not_in_the_page_cuts_nothing() {
+    let opf = r#"<package xmlns="http://www.idpf.org/2007/opf" version="2.0"><metadata/><manifest><item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine toc="ncx"><itemref idref="a"/></spine></package>"#;
+    let ncx = r#"<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"><navMap><navPoint id="p1"><navLabel><text>One</text></navLabel><content src="a.xhtml"/></navPoint><navPoint id="p2"><navLabel><text>Two</text></navLabel><content src="a.xhtml#gone"/></navPoint></navMap></ncx>"#;
+    let page = r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><p>First.</p><p>Second.</p></body></html>"#;
+    let bytes = package(opf, &[("toc.ncx", ncx), ("a.xhtml", page)]);
+    let chapters = book(&bytes).read.chapters;
+    assert_eq!(chapters.len(), 1);
+    assert_eq!(chapters[0].body.heading.as_deref(), Some("One"));
+    assert_eq!(text_of(&chapters[0].body.events), "First.Second.");
 }
