@@ -77,6 +77,8 @@ pub struct Labels {
     pub words_said: String,
     pub installments: String,
     pub side_stories: String,
+    /// Before the other series a work is in (`Also in the series: Y (Part 5)`).
+    pub also_in_series: String,
     pub published: String,
     pub updated: String,
     pub source: String,

@@ -396,6 +396,7 @@ fn intro_view(
             key: capitalised(f.key.trim()),
             value: f.value.split_whitespace().collect::<Vec<_>>().join(" "),
         })
+        .chain(other_series(header, i, book, labels))
         .collect();
     IntroView {
         summary,
@@ -405,6 +406,40 @@ fn intro_view(
         notes,
         fields,
     }
+}
+
+/// The series a work is in besides the one this book binds (an archive work can be
+/// `Part 2 of X, Part 5 of Y`), with its part in each, at the work's start: the book
+/// keeps one series' order, and the reader should still learn of the others.
+fn other_series(
+    header: &crate::input::header::Header,
+    i: usize,
+    book: &Series,
+    labels: &Labels,
+) -> Option<FieldView> {
+    use crate::input::header::normal_name;
+    let place = header.place.as_ref().filter(|_| i == 0)?;
+    let bound = normal_name(&book.title);
+    // A series every work of the book is in is the book's own, whatever its title.
+    let everyones = |name: &str| {
+        let name = normal_name(name);
+        book.installments
+            .iter()
+            .filter_map(|inst| inst.parts.first()?.header.place.as_ref())
+            .all(|p| p.all_series().any(|s| normal_name(s) == name))
+    };
+    let others: Vec<String> = place
+        .series
+        .iter()
+        .zip(place.number)
+        .chain(place.also.iter().map(|(name, n)| (name, *n)))
+        .filter(|(name, _)| normal_name(name) != bound && !everyones(name))
+        .map(|(name, n)| format!("{name} ({})", labels.part_label(n)))
+        .collect();
+    (!others.is_empty()).then(|| FieldView {
+        key: labels.also_in_series.clone(),
+        value: others.join(", "),
+    })
 }
 
 fn installment_view(

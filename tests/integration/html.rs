@@ -111,6 +111,35 @@ fn archive_downloads_and_a_text_file_make_one_valid_series_book() {
 }
 
 #[test]
+fn a_work_in_a_second_series_says_so_at_its_start() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("ao3-html")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    // The oneshot is also part 4 of another series, as the archive lists it.
+    let oneshot = dir.path().join("work_5530.html");
+    let html = std::fs::read_to_string(&oneshot).unwrap().replace(
+        r#"Part 1 of <a href="http://archiveofourown.org/series/77">Saltmarsh Letters</a>"#,
+        r#"Part 1 of <a href="http://archiveofourown.org/series/77">Saltmarsh Letters</a>, Part 4 of <a href="http://archiveofourown.org/series/90">Estuary Drabbles</a>"#,
+    );
+    std::fs::write(&oneshot, html).unwrap();
+    let book = build(dir.path(), &opts());
+    assert_eq!(book.series.title, "Saltmarsh Letters");
+    let mut epub = Epub::new(book.epub);
+    let first = epub.text("OEBPS/story-001.xhtml");
+    assert!(
+        first.contains("Also in the series:</span> Estuary Drabbles (Part 4)</p>"),
+        "{first}"
+    );
+    // Only the work in both says it; the book's own series is never repeated.
+    for page in ["OEBPS/story-002.xhtml", "OEBPS/story-005.xhtml"] {
+        let text = epub.text(page);
+        assert!(!text.contains("Also in the series"), "{page}: {text}");
+    }
+}
+
+#[test]
 fn chapter_summaries_and_notes_follow_the_notes_policy() {
     let notes = |policy| {
         let book = build(
