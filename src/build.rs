@@ -1111,8 +1111,38 @@ pub fn write_cover(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(format!("cover.{ext}")));
     InputFiles::new(inputs.paths()).refuse(&path, "the cover", "-o")?;
+    refuse_other_image_type(&path, &image)?;
     atomic::write_atomically(&path, &image.bytes)?;
     Ok((path, image))
+}
+
+/// Refuses to write the cover under a name that says another image type (`-o
+/// preview.png` for a JPEG cover): the preview is the book's own image, byte for byte,
+/// and a viewer that trusts the extension would show it wrongly or not at all.
+fn refuse_other_image_type(path: &Path, image: &ImageAsset) -> Result<()> {
+    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+        return Ok(());
+    };
+    let ext = ext.to_ascii_lowercase();
+    let named = match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "bmp" => "image/bmp",
+        _ => return Ok(()),
+    };
+    if named == image.media_type {
+        return Ok(());
+    }
+    let right = image.href.rsplit('.').next().unwrap_or("jpg");
+    let kind = image
+        .media_type
+        .trim_start_matches("image/")
+        .to_ascii_uppercase();
+    Err(Error::Cover(format!(
+        "{} names a .{ext} file, but the cover is a {kind} image and the preview is written as the book holds it; name the output .{right}, or leave -o out to write cover.{right}",
+        path.display(),    )))
 }
 
 /// Reads, plans and writes the series in `dir` into memory (tests, benchmarks, other

@@ -210,6 +210,19 @@ fn the_cover_command_renders_the_cover_alone_the_same_every_time() {
     assert!(bytes == std::fs::read(&b).unwrap());
     let img = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap();
     assert_eq!((img.width(), img.height()), (1600, 2560));
+    // A name that says another type is refused with the one to use, and nothing is
+    // written under it.
+    let png = tmp.path().join("preview.png");
+    ficbind()
+        .arg("cover")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&png)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("the cover is a JPEG image"))
+        .stderr(predicate::str::contains("name the output .jpg"));
+    assert!(!png.exists());
 }
 
 #[test]
