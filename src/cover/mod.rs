@@ -515,7 +515,10 @@ fn han_variant(language: &str, text: &str) -> &'static str {
     }
 }
 
-fn draw_decorations(scene: &mut Scene, t: &CoverTemplate, colors: &Colors) {
+/// Draws the template's bands, frames and rules. `mirrored` (a right-to-left title in
+/// a flush-left design, which is then set flush right) puts a rule the designer placed
+/// off-centre at the same distance from the other edge, so it stays beside the text.
+fn draw_decorations(scene: &mut Scene, t: &CoverTemplate, colors: &Colors, mirrored: bool) {
     let (w, h) = (scene.width as f32, scene.height as f32);
     for d in &t.decorations {
         match d {
@@ -547,7 +550,9 @@ fn draw_decorations(scene: &mut Scene, t: &CoverTemplate, colors: &Colors) {
             Decoration::Rule(r) => {
                 let c = colors.of(r.color);
                 let half = r.width * w / 2.0;
-                let (cx, cy) = (r.x.map_or(w / 2.0, |x| x * w + half), r.y * h);
+                let cx = r.x.map_or(w / 2.0, |x| x * w + half);
+                let cx = if mirrored { w - cx } else { cx };
+                let cy = r.y * h;
                 let (y0, y1) = (cy - r.thickness / 2.0, cy + r.thickness / 2.0);
                 if r.ornament {
                     let rad = (r.thickness * 4.5).max(12.0);
@@ -616,7 +621,9 @@ fn cover_scene(
         )),
     };
     let mut scene = Scene::new(COVER_WIDTH, COVER_HEIGHT, background);
-    draw_decorations(&mut scene, template, &colors);
+    let mirrored =
+        template.title.align == template::Align::Left && shape::starts_right(&text.title);
+    draw_decorations(&mut scene, template, &colors, mirrored);
     let diags = draw_texts(&mut scene, template, text, &colors, 1.0, None, "cover")?;
     Ok((scene, diags))
 }

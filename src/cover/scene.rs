@@ -73,6 +73,18 @@ impl Scene {
         }
     }
 
+    /// The rectangles drawn so far (`x0, y0, x1, y1`), for tests of where things go.
+    #[cfg(test)]
+    pub fn rects(&self) -> Vec<[f32; 4]> {
+        self.shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Rect { x0, y0, x1, y1, .. } => Some([*x0, *y0, *x1, *y1]),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn fill_rect(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, color: [u8; 3], opacity: f32) {
         self.shapes.push(Shape::Rect {
             x0,

@@ -117,7 +117,7 @@ pub fn shaped(fonts: &[SetFont<'_>], language: &str, text: &str, letter_spacing:
         .collect();
     let space = primary.h_advance_unscaled(primary.glyph_id(' ')) * unit0 + letter_spacing;
     let bidi = BidiInfo::new(text, None);
-    let base_level = bidi.paragraphs.first().map_or(0, |p| p.level.number());
+    let base_level = base_level(&bidi);
     let level = |i: usize| bidi.levels.get(i).map_or(base_level, |l| l.number());
     let allowed: Vec<usize> = linebreaks(text)
         .filter(|&(_, o)| o == BreakOpportunity::Allowed)
@@ -283,4 +283,16 @@ fn shape_run(
     if rtl {
         out[start..].reverse();
     }
+}
+
+/// The paragraph direction's embedding level: odd when the text runs right to left
+/// (its first strong character is Hebrew or Arabic).
+fn base_level(bidi: &BidiInfo<'_>) -> u8 {
+    bidi.paragraphs.first().map_or(0, |p| p.level.number())
+}
+
+/// Whether `text` starts at the right edge (a Hebrew or Arabic title), so a flush-left
+/// design is mirrored for it.
+pub fn starts_right(text: &str) -> bool {
+    base_level(&BidiInfo::new(text, None)) % 2 == 1
 }

@@ -639,3 +639,27 @@ fn overlay_sets_text_on_the_users_image() {
         c
     );
 }
+
+#[test]
+fn a_right_to_left_title_mirrors_a_flush_left_designs_rules() {
+    let t = builtin_template("night").unwrap();
+    // The accent rule above the author: 10% in from the left, 14% of the width.
+    let accent = |title: &str| {
+        let (scene, _) = cover_scene(&text(title), &t, None).unwrap();
+        let rects = scene.rects();
+        let thick: Vec<[f32; 4]> = rects
+            .into_iter()
+            .filter(|r| (r[3] - r[1] - 10.0).abs() < 0.01)
+            .collect();
+        assert_eq!(thick.len(), 1, "{title}: {thick:?}");
+        thick[0]
+    };
+    let [x0, _, x1, _] = accent("Glass Harbour");
+    assert_eq!((x0, x1), (160.0, 384.0));
+    let [x0, _, x1, _] = accent("הדרך אל הנמל");
+    assert_eq!((x0, x1), (1600.0 - 384.0, 1600.0 - 160.0));
+    // A centred design (classic) has nothing to mirror: the same rules either way.
+    let classic = builtin_template("classic").unwrap();
+    let rules = |title: &str| cover_scene(&text(title), &classic, None).unwrap().0.rects();
+    assert_eq!(rules("Glass Harbour"), rules("הדרך אל הנמל"));
+}
