@@ -121,11 +121,19 @@ pub fn read(bytes: &[u8], file: &str, punctuation: Punctuation) -> Result<Book, 
     let mut read = if ao3::is_split_download(&roots) {
         ao3::read_pages(&roots, file, punctuation, Some(lookup))
     } else if let Some(title_page) = fanficfare::title_page(&roots, &opf) {
-        let chapters = chapters(&pages, &toc, Some(title_page), file, punctuation, lookup);
+        let chapters = chapters(
+            &pages,
+            &toc,
+            Some(title_page),
+            &opf.meta,
+            file,
+            punctuation,
+            lookup,
+        );
         let header = fanficfare::header(roots[title_page], &opf.meta);
         work(header, chapters)
     } else {
-        let chapters = chapters(&pages, &toc, None, file, punctuation, lookup);
+        let chapters = chapters(&pages, &toc, None, &opf.meta, file, punctuation, lookup);
         work(opf_header(&opf.meta, true), chapters)
     };
     // The OPF's series, when the pages do not say (`calibre:series`, EPUB 3
@@ -478,6 +486,7 @@ fn chapters(
     pages: &[Page],
     toc: &[opf::TocEntry],
     skip: Option<usize>,
+    meta: &opf::Metadata,
     file: &str,
     punctuation: Punctuation,
     images: ImageLookup<'_>,
@@ -485,7 +494,12 @@ fn chapters(
     let spine: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut chapters: Vec<Chapter> = Vec::new();
     for (i, page) in pages.iter().enumerate() {
-        if Some(i) == skip || is_contents_page(page, &spine) || is_jacket(page) {
+        if Some(i) == skip
+            || is_contents_page(page, &spine)
+            || is_jacket(page)
+            // Front matter: once the story has begun, no page is taken for one.
+            || (chapters.is_empty() && is_title_page(page, meta))
+        {
             continue;
         }
         let Some(body) = page
@@ -711,6 +725,72 @@ fn is_jacket(page: &Page) -> bool {
         .filter(|c| c.starts_with("cbj_"))
         .collect();
     classes.contains("cbj_banner") || classes.len() >= 2
+}
+
+/// A title page a converter made from the metadata (pandoc's, most EPUB makers') before
+/// the story:
+/// marked `epub:type="titlepage"` on its body or on the one section that holds its
+/// text, or holding no word beyond the title, the authors and "by". Its facts are the
+/// OPF's, which the header already has; as a story page it would be a chapter of
+/// nothing but a name.
+fn is_title_page(page: &Page, meta: &opf::Metadata) -> bool {
+    let root = page.html.root_element();
+    let Some(body) = root
+        .children()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "body")
+    else {
+        return false;
+    };
+    let marked = |e: ElementRef<'_>| {
+        e.value()
+            .attr("epub:type")
+            .is_some_and(|t| t.split_whitespace().any(|t| t == "titlepage"))
+    };
+    let page_words = words_in(body);
+    if marked(body) {
+        return true;
+    }
+    let marked_words: Vec<String> = body
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| marked(*e))
+        .flat_map(words_in)
+        .collect();
+    if !page_words.is_empty() && marked_words.len() == page_words.len() {
+        return true;
+    }
+    let known: HashSet<String> = meta
+        .titles
+        .iter()
+        .chain(&meta.creators)
+        .flat_map(|t| words_of(t))
+        .chain(["by".to_string()])
+        .collect();
+    let has_image = body
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .any(|e| e.value().name() == "img");
+    // A page of only an image is a cover or an illustration, decided elsewhere.
+    !page_words.is_empty()
+        && !known.is_empty()
+        && page_words.iter().all(|w| known.contains(w))
+        && !has_image
+}
+
+/// The words of an element's text, its text nodes kept apart (`<h1>Keeper</h1><p>by`
+/// is two words).
+fn words_in(element: ElementRef<'_>) -> Vec<String> {
+    element.text().flat_map(words_of).collect()
+}
+
+/// The words of `text`, lower-cased, for telling a page that only repeats the
+/// metadata.
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// A page that is a list of links to the other pages: a generated contents page.

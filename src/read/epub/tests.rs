@@ -311,3 +311,31 @@ fn a_contents_entry_whose_place_is_not_in_the_page_cuts_nothing() {
     assert_eq!(chapters[0].body.heading.as_deref(), Some("One"));
     assert_eq!(text_of(&chapters[0].body.events), "First.Second.");
 }
+
+#[test]
+fn a_converters_title_page_is_not_a_chapter() {
+    let opf = r#"<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>The Orchard Keeper</dc:title><dc:creator>Ines Vale</dc:creator></metadata><manifest><item id="t" href="title.xhtml" media-type="application/xhtml+xml"/><item id="m" href="marked.xhtml" media-type="application/xhtml+xml"/><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/><item id="z" href="z.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="t"/><itemref idref="m"/><itemref idref="a"/><itemref idref="z"/></spine></package>"#;
+    // Pandoc's title page: the title and the author, nothing else.
+    let title = r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><section class="titlepage"><h1 class="title">The Orchard Keeper</h1><p class="author">by Ines Vale</p></section></body></html>"#;
+    // A maker's page marked as the title page, with a date and a rights line.
+    let marked = r#"<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body><section epub:type="titlepage"><h1>The Orchard Keeper</h1><p>2024. All rights reserved.</p></section></body></html>"#;
+    let story = r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><h1>The Orchard Keeper</h1><p>Rosa kept the orchard.</p></body></html>"#;
+    // After the story has begun, a page of only title words is the writer's.
+    let last = r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><p>The orchard. The keeper.</p></body></html>"#;
+    let bytes = package(
+        opf,
+        &[
+            ("title.xhtml", title),
+            ("marked.xhtml", marked),
+            ("a.xhtml", story),
+            ("z.xhtml", last),
+        ],
+    );
+    let text: String = book(&bytes)
+        .read
+        .chapters
+        .iter()
+        .map(|c| text_of(&c.body.events))
+        .collect();
+    assert_eq!(text, "Rosa kept the orchard.The orchard. The keeper.");
+}
