@@ -174,6 +174,12 @@ pub fn read(bytes: &[u8], file: &str, punctuation: Punctuation) -> Result<Book, 
 pub fn peek(bytes: &[u8]) -> Option<Header> {
     let mut package = package::Package::open(bytes).ok()?;
     let opf = open_opf(&mut package).ok()?;
+    if opf.meta.series.is_none() {
+        // FanFicFare writes the series only on its title page (`Series: NAME [N]`).
+        if let Some(header) = fanficfare_title_page_header(&mut package, &opf) {
+            return Some(header);
+        }
+    }
     let mut header = opf_header(&opf.meta, false);
     if let Some(place) = header.place.as_mut() {
         if let Some(series) = &opf.meta.series {
@@ -182,6 +188,20 @@ pub fn peek(bytes: &[u8]) -> Option<Header> {
         }
     }
     Some(header)
+}
+
+/// The facts of a FanFicFare title page when the book opens with one: only the first
+/// page is read.
+fn fanficfare_title_page_header(
+    package: &mut package::Package<'_>,
+    opf: &opf::Opf,
+) -> Option<Header> {
+    let first = opf.spine.first()?;
+    let text = decode(&package.read(&first.path).ok()??, &first.path);
+    crate::read::html::check_depth(&text).ok()?;
+    let html = Html::parse_document(&as_html(&text));
+    let root = html.root_element();
+    (fanficfare::title_page(&[root], opf) == Some(0)).then(|| fanficfare::header(root, &opf.meta))
 }
 
 /// A series index as a position: Calibre writes `2` or `2.0`; a fraction (`2.5`, a

@@ -134,6 +134,42 @@ fn xhtml_empty_elements_do_not_swallow_the_page() {
 }
 
 #[test]
+fn peeking_a_fanficfare_book_without_calibre_series_reads_its_title_page() {
+    // FanFicFare's defaults often leave the series out of the OPF; its title page
+    // still says `Series: Saltmarsh Letters [4]`, and batch --by-series groups by it.
+    use std::io::{Read as _, Write as _};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(NIGHT_FERRY)).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if entry.name() == "content.opf" {
+            let opf = String::from_utf8(bytes).unwrap();
+            let kept: Vec<&str> = opf
+                .lines()
+                .filter(|l| !l.contains("calibre:series"))
+                .collect();
+            bytes = kept.join("\n").into_bytes();
+        }
+        w.start_file(entry.name(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&bytes).unwrap();
+    }
+    let bytes = w.finish().unwrap().into_inner();
+    assert!(!String::from_utf8_lossy(&bytes).contains("calibre:series"));
+    let place = peek(&bytes).unwrap().place.unwrap();
+    assert_eq!(
+        (place.series.as_deref(), place.number),
+        (Some("Saltmarsh Letters"), Some(4))
+    );
+    // And the whole read agrees.
+    let read = book(&bytes).read;
+    let whole = read.chapters[0].header.place.clone().unwrap();
+    assert_eq!((whole.series, whole.number), (place.series, place.number));
+}
+
+#[test]
 fn series_positions_are_whole_numbers() {
     assert_eq!(position("2"), Some(2));
     assert_eq!(position("2.0"), Some(2));
