@@ -513,6 +513,8 @@ fn chapters(
 ) -> Vec<Chapter> {
     let spine: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut chapters: Vec<Chapter> = Vec::new();
+    // Titles of parts that hold no text of their own, for the next chapter's heading.
+    let mut carry: Option<String> = None;
     for (i, page) in pages.iter().enumerate() {
         if Some(i) == skip
             || is_contents_page(page, &spine)
@@ -554,21 +556,67 @@ fn chapters(
                 None if chapters.is_empty() || toc.is_empty() => take_heading(&mut events, None),
                 None => None,
             };
-            match (label.is_some() || toc.is_empty(), chapters.last_mut()) {
+            let starts_chapter = label.is_some() || toc.is_empty() || chapters.is_empty();
+            let holds_story = events.iter().any(|e| match e {
+                Event::Text(t) => !t.trim().is_empty(),
+                Event::Image { .. } => true,
+                _ => false,
+            });
+            if let (Some(h), false, true) = (&heading, holds_story, starts_chapter) {
+                // A heading with nothing under it before the next entry: the work's own
+                // title (which the book's heading says), or a part's title over the
+                // chapters that follow, which goes before the next chapter's title so
+                // that no page is a heading alone.
+                if !is_work_title(h, meta) {
+                    carry = Some(match carry.take() {
+                        Some(c) => format!("{c} — {h}"),
+                        None => h.clone(),
+                    });
+                }
+                continue;
+            }
+            match (starts_chapter, chapters.last_mut()) {
                 (false, Some(last)) => {
                     // The rest of the chapter before, in a file of its own.
                     last.body.events.append(&mut events);
                     last.diagnostics.append(&mut diagnostics);
                 }
-                _ => chapters.push(Chapter {
-                    header: Header::default(),
-                    body: Body { heading, events },
-                    diagnostics,
-                }),
+                _ => {
+                    let heading = match (carry.take(), heading) {
+                        (Some(c), Some(h)) => Some(format!("{c} — {h}")),
+                        (c, h) => c.or(h),
+                    };
+                    chapters.push(Chapter {
+                        header: Header::default(),
+                        body: Body { heading, events },
+                        diagnostics,
+                    });
+                }
             }
         }
     }
+    if let Some(heading) = carry {
+        // Titles with no chapter after them: kept, as the book's last words.
+        chapters.push(Chapter {
+            header: Header::default(),
+            body: Body {
+                heading: None,
+                events: vec![
+                    Event::Start(Tag::Paragraph),
+                    Event::Text(heading),
+                    Event::End(Tag::Paragraph),
+                ],
+            },
+            diagnostics: Vec::new(),
+        });
+    }
     chapters
+}
+
+/// Whether a heading says the work's title (in any case or punctuation).
+fn is_work_title(heading: &str, meta: &opf::Metadata) -> bool {
+    let words = words_of(heading);
+    !words.is_empty() && meta.titles.iter().any(|t| words_of(t) == words)
 }
 
 /// A stretch of a page that the table of contents gives one title (or none).

@@ -375,3 +375,28 @@ fn a_converters_title_page_is_not_a_chapter() {
         .collect();
     assert_eq!(text, "Rosa kept the orchard.The orchard. The keeper.");
 }
+
+#[test]
+fn a_title_with_nothing_under_it_is_never_a_chapter_of_its_own() {
+    // pandoc's one-file book: the work's title over its chapters, each a section the
+    // contents point at; a part's title ("Book One") over the first chapter.
+    let opf = r#"<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>The Orchard Keeper</dc:title></metadata><manifest><item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/><item id="c" href="ch001.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="c"/></spine></package>"#;
+    let nav = r##"<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body><nav epub:type="toc"><ol><li><a href="ch001.xhtml#keeper">The Orchard Keeper</a><ol><li><a href="ch001.xhtml#one">Book One</a><ol><li><a href="ch001.xhtml#dry">The Dry Year</a></li></ol></li><li><a href="ch001.xhtml#well">The Well</a></li></ol></li></ol></nav></body></html>"##;
+    let page = r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><section id="keeper"><h1>The Orchard Keeper</h1><section id="one"><h2>Book One</h2><section id="dry"><h3>The Dry Year</h3><p>Rosa walked the rows.</p></section></section><section id="well"><h2>The Well</h2><p>The well was deep.</p></section></section></body></html>"#;
+    let bytes = package(opf, &[("nav.xhtml", nav), ("ch001.xhtml", page)]);
+    let chapters = book(&bytes).read.chapters;
+    let got: Vec<(Option<&str>, String)> = chapters
+        .iter()
+        .map(|c| (c.body.heading.as_deref(), text_of(&c.body.events)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Some("Book One — The Dry Year"),
+                "Rosa walked the rows.".to_string()
+            ),
+            (Some("The Well"), "The well was deep.".to_string()),
+        ]
+    );
+}
