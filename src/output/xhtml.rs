@@ -72,6 +72,7 @@ pub fn write_body_as(
         in_table_head: false,
         in_pre: false,
         spans,
+        headings: Vec::new(),
     };
     let mut skip = 0;
     for (i, event) in events.iter().enumerate() {
@@ -109,9 +110,30 @@ struct Writer<'a> {
     in_pre: bool,
     /// A KEPUB's span numbering; text events gather in it until the run ends.
     spans: Option<&'a mut KoboSpans>,
+    /// The headings the written one sits under: each one's level in the source and
+    /// as written, outermost first.
+    headings: Vec<(u8, u8)>,
 }
 
 impl<'a> Writer<'a> {
+    /// The level a body heading is written at. The page's title is its `h1`, so the
+    /// body's outermost headings are `h2` and each one below is one deeper than the one
+    /// it sits under, however the writer numbered theirs: a chapter whose only headings
+    /// are `<h5>`s never jumps from `h1` to `h5`, which assistive technology reads as
+    /// missing sections (Ace's heading-order rule).
+    fn open_heading(&mut self, source: u8) -> u8 {
+        while self.headings.last().is_some_and(|&(s, _)| s >= source) {
+            self.headings.pop();
+        }
+        let level = self
+            .headings
+            .last()
+            .map_or(2, |&(_, written)| written + 1)
+            .min(6);
+        self.headings.push((source, level));
+        level
+    }
+
     /// Writes text that is content (not an attribute): in a KEPUB, in its own spans.
     fn text(&mut self, text: &str) {
         match self.spans.as_deref_mut() {
@@ -244,8 +266,8 @@ impl<'a> Writer<'a> {
             Tag::Paragraph => self.out.push_str("<p>"),
             Tag::Centred => self.out.push_str("<p class=\"centred\">"),
             Tag::Heading(level) => {
-                // The page title is h1 and a part heading h2, so body headings start at h3.
-                let _ = write!(self.out, "<h{}>", heading_level(*level));
+                let level = self.open_heading(*level);
+                let _ = write!(self.out, "<h{level}>");
             }
             Tag::Emphasis => self.out.push_str("<em>"),
             Tag::Strong => self.out.push_str("<strong>"),
@@ -336,8 +358,9 @@ impl<'a> Writer<'a> {
     fn end(&mut self, tag: &Tag) {
         match tag {
             Tag::Paragraph | Tag::Centred | Tag::Closing => self.out.push_str("</p>\n"),
-            Tag::Heading(level) => {
-                let _ = writeln!(self.out, "</h{}>", heading_level(*level));
+            Tag::Heading(_) => {
+                let level = self.headings.last().map_or(2, |&(_, written)| written);
+                let _ = writeln!(self.out, "</h{level}>");
             }
             Tag::Emphasis => self.out.push_str("</em>"),
             Tag::Strong => self.out.push_str("</strong>"),
@@ -408,10 +431,6 @@ fn empty_element(tag: &Tag, rest: &[Event]) -> Option<usize> {
         }
     }
     None
-}
-
-fn heading_level(source: u8) -> u8 {
-    (source.clamp(1, 4)) + 2
 }
 
 fn is_external(href: &str) -> bool {
@@ -591,6 +610,32 @@ mod tests {
                 "{html}"
             );
         }
+    }
+
+    #[test]
+    fn body_headings_go_down_one_level_at_a_time_from_the_page_title() {
+        let heading = |level: u8, text: &str| {
+            vec![
+                Event::Start(Tag::Heading(level)),
+                Event::Text(text.into()),
+                Event::End(Tag::Heading(level)),
+            ]
+        };
+        let events: Vec<Event> = [(5, "a"), (3, "b"), (5, "c"), (4, "d"), (1, "e"), (2, "f")]
+            .into_iter()
+            .flat_map(|(level, text)| heading(level, text))
+            .collect();
+        let mut out = String::new();
+        write_body(
+            &events,
+            &ImageMap::new(),
+            Labels::for_language("en"),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            "<h2>a</h2>\n<h2>b</h2>\n<h3>c</h3>\n<h3>d</h3>\n<h2>e</h2>\n<h3>f</h3>\n"
+        );
     }
 
     #[test]

@@ -441,7 +441,7 @@ mod tests {
         assert_eq!(heading.as_deref(), Some("Arrival"));
         assert_eq!(
             out,
-            "<p>The ferry was late.</p>\n<h4>Later</h4>\n<p>Still late.</p>\n"
+            "<p>The ferry was late.</p>\n<h2>Later</h2>\n<p>Still late.</p>\n"
         );
     }
 
