@@ -625,15 +625,8 @@ mod tests {
             .into_iter()
             .flat_map(|(level, text)| heading(level, text))
             .collect();
-        let mut out = String::new();
-        write_body(
-            &events,
-            &ImageMap::new(),
-            Labels::for_language("en"),
-            &mut out,
-        );
         assert_eq!(
-            out,
+            render(events),
             "<h2>a</h2>\n<h2>b</h2>\n<h3>c</h3>\n<h3>d</h3>\n<h2>e</h2>\n<h3>f</h3>\n"
         );
     }
