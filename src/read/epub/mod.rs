@@ -615,8 +615,9 @@ fn chapters(
 
 /// Whether a heading says the work's title (in any case or punctuation).
 fn is_work_title(heading: &str, meta: &opf::Metadata) -> bool {
-    let words = words_of(heading);
-    !words.is_empty() && meta.titles.iter().any(|t| words_of(t) == words)
+    let lower = |t: &str| words_of(t).map(str::to_lowercase).collect::<Vec<_>>();
+    let words = lower(heading);
+    !words.is_empty() && meta.titles.iter().any(|t| lower(t) == words)
 }
 
 /// A stretch of a page that the table of contents gives one title (or none).
@@ -810,55 +811,43 @@ fn is_title_page(page: &Page, meta: &opf::Metadata) -> bool {
     else {
         return false;
     };
-    let marked = |e: ElementRef<'_>| {
+    let marked = |e: &ElementRef<'_>| {
         e.value()
             .attr("epub:type")
             .is_some_and(|t| t.split_whitespace().any(|t| t == "titlepage"))
     };
-    let page_words = words_in(body);
-    if marked(body) {
+    if marked(&body) {
         return true;
     }
-    let marked_words: Vec<String> = body
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| marked(*e))
-        .flat_map(words_in)
-        .collect();
-    if !page_words.is_empty() && marked_words.len() == page_words.len() {
-        return true;
+    let elements = || body.descendants().filter_map(ElementRef::wrap);
+    if let Some(section) = elements().find(marked) {
+        return words_in(section).count() == words_in(body).count();
     }
     let known: HashSet<String> = meta
         .titles
         .iter()
         .chain(&meta.creators)
-        .flat_map(|t| words_of(t))
+        .flat_map(|t| words_of(t).map(str::to_lowercase))
         .chain(["by".to_string()])
         .collect();
-    let has_image = body
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .any(|e| e.value().name() == "img");
-    // A page of only an image is a cover or an illustration, decided elsewhere.
-    !page_words.is_empty()
-        && !known.is_empty()
-        && page_words.iter().all(|w| known.contains(w))
-        && !has_image
+    // A story page has a word the metadata lacks within its first few: stop there.
+    let mut words = words_in(body).peekable();
+    words.peek().is_some()
+        && words.all(|w| known.contains(&w.to_lowercase()))
+        // A page of an image and its caption is an illustration, kept.
+        && !elements().any(|e| e.value().name() == "img")
 }
 
 /// The words of an element's text, its text nodes kept apart (`<h1>Keeper</h1><p>by`
 /// is two words).
-fn words_in(element: ElementRef<'_>) -> Vec<String> {
-    element.text().flat_map(words_of).collect()
+fn words_in(element: ElementRef<'_>) -> impl Iterator<Item = &str> {
+    element.text().flat_map(words_of)
 }
 
-/// The words of `text`, lower-cased, for telling a page that only repeats the
-/// metadata.
-fn words_of(text: &str) -> Vec<String> {
+/// The words of `text`: its runs of letters and digits.
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
 }
 
 /// A page that is a list of links to the other pages: a generated contents page.
