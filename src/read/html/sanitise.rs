@@ -649,6 +649,14 @@ fn is_html_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C')
 }
 
+/// The searcher for two spaces, built once: building it is most of the cost of
+/// searching the short runs of text between inline tags.
+fn double_space() -> &'static memchr::memmem::Finder<'static> {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    FINDER.get_or_init(|| memchr::memmem::Finder::new(b"  "))
+}
+
 /// Appends `t` with each run of HTML white space made one space, as a browser shows it.
 /// Most text needs nothing done (single spaces between words), so the runs to collapse
 /// are found with two fast scans and everything between them is copied whole: this is
@@ -658,7 +666,9 @@ fn push_collapsed(out: &mut String, t: &str) {
     let mut i = 0;
     while i < bytes.len() {
         let control = find_any(bytes, i, [b'\t', b'\n', b'\r', 0x0C]);
-        let mut run = memchr::memmem::find(&bytes[i..control], b"  ").map_or(control, |p| i + p);
+        let mut run = double_space()
+            .find(&bytes[i..control])
+            .map_or(control, |p| i + p);
         if run > i && run == control && bytes[run - 1] == b' ' {
             // The space before a newline belongs to the run it starts.
             run -= 1;
