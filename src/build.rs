@@ -185,6 +185,11 @@ pub fn parse_files(
             drop(bytes);
             // The reader for the file's format: a new input format adds its arm here.
             let (parsed, found) = match f.format {
+                // FanFicFare's text download is a whole chaptered work, read as its
+                // HTML and EPUB downloads are.
+                Format::Text if text::fanficfare::is_download(&decoded.text) => {
+                    parse_fanficfare_text(f, decoded, Punctuation::new(typography, book_language))
+                }
                 Format::Text => {
                     let (file, found, typeset) = parse_text_streaming(
                         f,
@@ -282,11 +287,35 @@ fn parse_html(
     decoded: decode::Decoded,
     punctuation: Punctuation,
 ) -> Result<(Vec<ParsedFile>, Vec<Diagnostic>)> {
-    let mut found = decoded.diagnostics;
     let read = html::read(&decoded.text, &f.name, punctuation).map_err(|why| Error::NotAStory {
         path: f.path.clone(),
         why: why.0,
     })?;
+    Ok(files_of(f, read, decoded.encoding, decoded.diagnostics))
+}
+
+/// FanFicFare's text download: one parsed file a chapter, as its HTML download gives.
+fn parse_fanficfare_text(
+    f: &SourceFile,
+    decoded: decode::Decoded,
+    punctuation: Punctuation,
+) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
+    let opts = text::TextOptions { punctuation };
+    match text::fanficfare::read(&decoded.text, &f.name, &opts) {
+        Some(read) => files_of(f, read, decoded.encoding, decoded.diagnostics),
+        // `is_download` said it is one, and `read` reads what it checked.
+        None => (Vec::new(), decoded.diagnostics),
+    }
+}
+
+/// A downloaded work's chapters as parsed files, one a chapter, each naming the file
+/// it came from; `found` gathers their diagnostics after the file's own.
+fn files_of(
+    f: &SourceFile,
+    read: html::Read,
+    encoding: &str,
+    mut found: Vec<Diagnostic>,
+) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
     found.extend(read.diagnostics);
     let files = read
         .chapters
@@ -295,12 +324,12 @@ fn parse_html(
             found.extend(chapter.diagnostics);
             let source = SourceInfo {
                 file: f.name.clone(),
-                encoding: decoded.encoding.to_string(),
+                encoding: encoding.to_string(),
             };
             ParsedFile::new(source, chapter.header, chapter.body)
         })
         .collect();
-    Ok((files, found))
+    (files, found)
 }
 
 /// An EPUB file parsed whole: a chaptered work gives one parsed file per chapter, as an
@@ -317,20 +346,7 @@ fn parse_epub(
         path: f.path.clone(),
         why: why.0,
     })?;
-    let mut found = book.read.diagnostics;
-    let files = book
-        .read
-        .chapters
-        .into_iter()
-        .map(|chapter| {
-            found.extend(chapter.diagnostics);
-            let source = SourceInfo {
-                file: f.name.clone(),
-                encoding: "EPUB".to_string(),
-            };
-            ParsedFile::new(source, chapter.header, chapter.body)
-        })
-        .collect();
+    let (files, found) = files_of(f, book.read, "EPUB", Vec::new());
     Ok((files, found, book.images))
 }
 
@@ -447,7 +463,11 @@ pub fn peek_header(f: &SourceFile) -> Option<header::Header> {
         html::peek(&decoded.text)
     } else {
         let decoded = decode::decode(&f.name, &f.path, &head).ok()?;
-        header::split(&decoded.text, f.format).header
+        match f.format {
+            Format::Text => text::fanficfare::peek(&decoded.text),
+            _ => None,
+        }
+        .unwrap_or_else(|| header::split(&decoded.text, f.format).header)
     })
 }
 

@@ -9,6 +9,7 @@ mod calibre;
 mod cli;
 mod cover;
 mod epub;
+mod fanficfare;
 mod fuzz;
 mod hostile;
 mod html;

@@ -58,11 +58,31 @@ pub fn header(page: ElementRef<'_>, meta: &Metadata) -> Header {
     } else {
         authors
     };
+    let source = meta.source.clone().or_else(|| {
+        links
+            .first()
+            .and_then(|a| a.value().attr("href"))
+            .map(str::to_string)
+    });
+    let mut meta = meta.clone();
+    meta.source = source;
+    header_of(title, &authors, label_lines(page), &meta)
+}
+
+/// The work's header from the facts every FanFicFare download gives (its title page in
+/// an EPUB, its head in HTML or text): the title, the authors and the `Label: value`
+/// lines, with the OPF's facts (or none) for the work's address and language.
+pub fn header_of(
+    title: String,
+    authors: &[String],
+    labels: impl IntoIterator<Item = (String, String)>,
+    meta: &Metadata,
+) -> Header {
     let mut lines = format!("Title: {title}\n");
     if !authors.is_empty() {
         lines.push_str(&format!("Author: {}\n", authors.join(", ")));
     }
-    for (label, value) in label_lines(page) {
+    for (label, value) in labels {
         if NOT_FACTS.contains(&label.to_lowercase().as_str()) || value.is_empty() {
             continue;
         }
@@ -71,13 +91,7 @@ pub fn header(page: ElementRef<'_>, meta: &Metadata) -> Header {
     if let Some(language) = meta.languages.first() {
         lines.push_str(&format!("Language: {language}\n"));
     }
-    let source = meta.source.clone().or_else(|| {
-        links
-            .first()
-            .and_then(|a| a.value().attr("href"))
-            .map(str::to_string)
-    });
-    if let Some(source) = source {
+    if let Some(source) = &meta.source {
         lines.push_str(&format!("Source: {source}\n"));
     }
     let mut header = header::split_header(&lines).header;

@@ -49,6 +49,7 @@
 //! - Closing lines (`TBC`, `~fin~`) count only as the last story lines, before notes.
 
 mod events;
+pub mod fanficfare;
 mod inline;
 mod items;
 mod join;
