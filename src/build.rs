@@ -156,6 +156,16 @@ pub fn parse_files(
         u64,
         Vec<(String, Vec<u8>)>,
     );
+    // Each parsed file with what `keep` says is kept of its body, in its own language.
+    let keep_all = |parsed: Vec<ParsedFile>| -> Vec<(ParsedFile, Option<pages::Body>)> {
+        parsed
+            .into_iter()
+            .map(|file| {
+                let language = file_language(&file.header, book_language);
+                keep_body(file, notes, keep, &labels_for(&language, user_labels))
+            })
+            .collect()
+    };
     let parsed: Vec<Result<One>> = files
         .par_iter()
         .map(|f| {
@@ -166,14 +176,7 @@ pub fn parse_files(
                 let punctuation = Punctuation::new(typography, book_language);
                 let (parsed, found, images) = parse_epub(f, &bytes, punctuation)?;
                 drop(bytes);
-                let kept = parsed
-                    .into_iter()
-                    .map(|file| {
-                        let language = file_language(&file.header, book_language);
-                        keep_body(file, notes, keep, &labels_for(&language, user_labels))
-                    })
-                    .collect();
-                return Ok((kept, found, digest, images));
+                return Ok((keep_all(parsed), found, digest, images));
             }
             let decoded = match f.format {
                 Format::Html => decode::decode_html(&f.name, &f.path, &bytes)?,
@@ -187,8 +190,10 @@ pub fn parse_files(
             let (parsed, found) = match f.format {
                 // FanFicFare's text download is a whole chaptered work, read as its
                 // HTML and EPUB downloads are.
-                Format::Text if text::fanficfare::is_download(&decoded.text) => {
-                    parse_fanficfare_text(f, decoded, Punctuation::new(typography, book_language))
+                Format::Text
+                    if let Some(read) = fanficfare_text(&decoded, f, typography, book_language) =>
+                {
+                    files_of(f, read, decoded.encoding, decoded.diagnostics)
                 }
                 Format::Text => {
                     let (file, found, typeset) = parse_text_streaming(
@@ -212,14 +217,7 @@ pub fn parse_files(
                     parse_html(f, decoded, Punctuation::new(typography, book_language))?
                 }
             };
-            let kept = parsed
-                .into_iter()
-                .map(|file| {
-                    let language = file_language(&file.header, book_language);
-                    keep_body(file, notes, keep, &labels_for(&language, user_labels))
-                })
-                .collect();
-            Ok((kept, found, digest, Vec::new()))
+            Ok((keep_all(parsed), found, digest, Vec::new()))
         })
         .collect();
     let mut out = Parsed {
@@ -294,18 +292,19 @@ fn parse_html(
     Ok(files_of(f, read, decoded.encoding, decoded.diagnostics))
 }
 
-/// FanFicFare's text download: one parsed file a chapter, as its HTML download gives.
-fn parse_fanficfare_text(
+/// FanFicFare's text download read as a chaptered work, or `None` for any other text
+/// (and for a download whose chapters cannot be found, which is then read as one
+/// story, so none of its text is lost).
+fn fanficfare_text(
+    decoded: &decode::Decoded,
     f: &SourceFile,
-    decoded: decode::Decoded,
-    punctuation: Punctuation,
-) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
-    let opts = text::TextOptions { punctuation };
-    match text::fanficfare::read(&decoded.text, &f.name, &opts) {
-        Some(read) => files_of(f, read, decoded.encoding, decoded.diagnostics),
-        // `is_download` said it is one, and `read` reads what it checked.
-        None => (Vec::new(), decoded.diagnostics),
-    }
+    typography: Typography,
+    book_language: &str,
+) -> Option<html::Read> {
+    let opts = text::TextOptions {
+        punctuation: Punctuation::new(typography, book_language),
+    };
+    text::fanficfare::read(&decoded.text, &f.name, &opts)
 }
 
 /// A downloaded work's chapters as parsed files, one a chapter, each naming the file

@@ -69,3 +69,28 @@ fn a_fanficfare_text_download_is_one_chaptered_work_with_its_facts() {
         assert!(!pages.contains(not_story), "{not_story:?} in the story");
     }
 }
+
+#[test]
+fn a_download_whose_chapters_cannot_be_found_is_read_whole_and_loses_nothing() {
+    // A FanFicFare head, but the chapter titles lost their indent (re-saved by an
+    // editor): it cannot be cut into chapters, so it is read as one story.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("fanficfare-txt").join("the-far-bank.txt"))
+        .unwrap()
+        .replace("        Chapter", "Chapter");
+    std::fs::write(dir.path().join("the-far-bank.txt"), text).unwrap();
+    let book = ficbind::build_series(dir.path(), &ficbind::Options::default()).unwrap();
+    let mut epub = Epub::new(book.epub);
+    let pages: String = epub
+        .spine()
+        .iter()
+        .filter(|p| p.starts_with("story-"))
+        .map(|p| strip_tags(&epub.text(&format!("OEBPS/{p}"))))
+        .collect();
+    // Read as plain text, each wrapped line may stand as its own paragraph; every
+    // word is still there, in order.
+    let source = std::fs::read_to_string(dir.path().join("the-far-bank.txt")).unwrap();
+    let story = &source[source.find("The shells were").unwrap()..];
+    let (want, got) = (words(story), words(&pages));
+    assert!(is_subsequence(&want, &got).is_ok(), "story words missing");
+}

@@ -24,10 +24,11 @@ use std::collections::{BTreeSet, HashSet};
 
 use scraper::{ElementRef, Html};
 
-use crate::input::header::{Field, FieldKind, Header, Place};
+use crate::input::header::{FieldKind, Header, Place};
 use crate::read::event::{Body, Event, Tag};
+use crate::read::html::ao3::field;
 use crate::read::html::sanitise::{ImageLookup, Sanitiser};
-use crate::read::html::{ao3, Chapter, Read};
+use crate::read::html::{ao3, same_words, take_heading, Chapter, Read};
 use crate::read::typography::Punctuation;
 
 pub use package::Refused;
@@ -396,16 +397,6 @@ fn escape(text: &str, attribute: bool, out: &mut String) {
     }
 }
 
-fn field(key: &str, kind: FieldKind, value: &str, items: Vec<String>) -> Field {
-    Field {
-        key: key.to_string(),
-        kind,
-        value: value.to_string(),
-        items,
-        line: 0,
-    }
-}
-
 /// The OPF's facts as a header. `tags`: whether the subjects are the work's tags (for a
 /// downloader that repeats its title page's facts as subjects, they are not).
 fn opf_header(m: &opf::Metadata, tags: bool) -> Header {
@@ -615,9 +606,7 @@ fn chapters(
 
 /// Whether a heading says the work's title (in any case or punctuation).
 fn is_work_title(heading: &str, meta: &opf::Metadata) -> bool {
-    let lower = |t: &str| words_of(t).map(str::to_lowercase).collect::<Vec<_>>();
-    let words = lower(heading);
-    !words.is_empty() && meta.titles.iter().any(|t| lower(t) == words)
+    words_of(heading).next().is_some() && meta.titles.iter().any(|t| same_words(t, heading))
 }
 
 /// A stretch of a page that the table of contents gives one title (or none).
@@ -747,37 +736,6 @@ fn is_wrapper(element: ElementRef<'_>) -> bool {
         element.value().name(),
         "div" | "section" | "article" | "main" | "body"
     )
-}
-
-/// Takes a heading that opens a page out of its events, as the chapter's heading: the
-/// one that says `label` (the book's own heading says it already), or with no label,
-/// any heading that opens the page.
-fn take_heading(events: &mut Vec<Event>, label: Option<&str>) -> Option<String> {
-    let Some(Event::Start(Tag::Heading(_))) = events.first() else {
-        return None;
-    };
-    let end = events
-        .iter()
-        .position(|e| matches!(e, Event::End(Tag::Heading(_))))?;
-    let text: String = events[1..end]
-        .iter()
-        .filter_map(|e| match e {
-            Event::Text(t) => Some(t.as_str()),
-            _ => None,
-        })
-        .collect();
-    let words = |s: &str| {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect::<Vec<_>>()
-    };
-    let text = text.trim().to_string();
-    if text.is_empty() || label.is_some_and(|l| words(l) != words(&text)) {
-        return None;
-    }
-    events.drain(..=end);
-    Some(text)
 }
 
 /// Calibre's "jacket": the page of title, series, tags and comments it inserts at the

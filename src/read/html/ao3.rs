@@ -157,7 +157,8 @@ pub fn peek(doc: &Html) -> Option<Header> {
     Some(header)
 }
 
-fn field(key: &str, kind: FieldKind, value: &str, items: Vec<String>) -> Field {
+/// A fact read from a download (not from a header line, so it has no line number).
+pub(crate) fn field(key: &str, kind: FieldKind, value: &str, items: Vec<String>) -> Field {
     Field {
         key: key.to_string(),
         kind,

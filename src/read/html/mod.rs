@@ -217,7 +217,7 @@ fn any_page(doc: &Html, file: &str, punctuation: Punctuation) -> Result<Read, No
     }
     // The page's own title, when it opens the body as a heading, is the title.
     let mut events = s.events;
-    let heading = first_heading_matching(&mut events, &title);
+    let heading = take_heading(&mut events, Some(&title));
     let header = page_header(&title);
     Ok(Read {
         title: title.clone(),
@@ -255,9 +255,10 @@ fn page_header(title: &str) -> Header {
     }])
 }
 
-/// Takes a heading that opens the body and says the page's title out of the events,
-/// as the installment's heading (the book's page heading says it already).
-fn first_heading_matching(events: &mut Vec<Event>, title: &str) -> Option<String> {
+/// Takes a heading that opens a body out of its events, as the body's heading: the one
+/// that says `label` (the book's page heading says it already), or with no label, any
+/// heading that opens the body.
+pub fn take_heading(events: &mut Vec<Event>, label: Option<&str>) -> Option<String> {
     use crate::read::event::Tag;
     let Some(Event::Start(Tag::Heading(_))) = events.first() else {
         return None;
@@ -272,11 +273,23 @@ fn first_heading_matching(events: &mut Vec<Event>, title: &str) -> Option<String
             _ => None,
         })
         .collect();
-    if text.trim() != title.trim() {
+    let text = text.trim().to_string();
+    if text.is_empty() || label.is_some_and(|l| !same_words(l, &text)) {
         return None;
     }
     events.drain(..=end);
-    Some(text.trim().to_string())
+    Some(text)
+}
+
+/// Whether two titles say the same words, whatever their case and punctuation.
+pub fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    words(a) == words(b)
 }
 
 #[cfg(test)]

@@ -165,6 +165,11 @@ fn header(head: &Head) -> Header {
 /// Reads FanFicFare's text download, or `None` when `text` is not one. `file` names it
 /// in diagnostics.
 pub fn read(text: &str, file: &str, opts: &TextOptions) -> Option<Read> {
+    // The head alone first: any other text file is turned away without splitting it
+    // all into lines.
+    if !is_download(text) {
+        return None;
+    }
     let lines = lines(text);
     let head = head(&lines)?;
     let header = header(&head);
