@@ -2,8 +2,10 @@
 //! the file's bytes as a build reads it: the same generated story as a `.txt` file
 //! (decode, header, `read::text::parse`), as an HTML page (decode, `read::html::read`:
 //! HTML5 parse, allow-list) and as an EPUB of five chapter files with its OPF and NCX
-//! (`read::epub::read`: unzip, decode, XML parse, allow-list). Criterion reports each
-//! in words per second. Run with `cargo bench --bench downloads`.
+//! (`read::epub::read`: unzip, decode, OPF and NCX, each page's HTML5 parse and
+//! allow-list). Criterion reports each in words per second; the `floor per word`
+//! group measures the parts of those reads no reader can skip. Run with
+//! `cargo bench --bench downloads`.
 
 mod common;
 
@@ -128,6 +130,51 @@ fn bench_downloads(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // What no reader of these formats can avoid, per word of the same story, so the
+    // figures above can be read against a floor: the decoding and typography every
+    // format does, the HTML5 parse into a tree before a node is walked, and the
+    // inflating of an EPUB's entries before a byte is parsed.
+    let mut floor = c.benchmark_group("floor per word");
+    floor.throughput(Throughput::Elements(counted));
+    let punctuation: ficbind::read::typography::Punctuation = Typography::Smart.into();
+    let paragraph_texts: Vec<String> = body
+        .split("\n\n")
+        .map(|p| p.trim().replace('\n', " "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    floor.bench_function("decode and typography (every format)", |b| {
+        b.iter(|| {
+            let decoded = decode("bench.txt", path, std::hint::black_box(&text_bytes)).unwrap();
+            let set: usize = paragraph_texts
+                .iter()
+                .map(|p| punctuation.apply(p.clone()).len())
+                .sum();
+            (decoded.text.len(), set)
+        })
+    });
+    floor.bench_function("html: decode and HTML5 parse", |b| {
+        b.iter(|| {
+            let decoded =
+                decode_html("bench.html", path, std::hint::black_box(&html_bytes)).unwrap();
+            scraper::Html::parse_document(&decoded.text)
+        })
+    });
+    floor.bench_function("epub: unzip and inflate", |b| {
+        b.iter(|| {
+            let mut zip =
+                zip::ZipArchive::new(std::io::Cursor::new(std::hint::black_box(&epub))).unwrap();
+            let mut total = 0;
+            for i in 0..zip.len() {
+                let mut entry = zip.by_index(i).unwrap();
+                let mut bytes = Vec::with_capacity(entry.size() as usize);
+                std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+                total += bytes.len();
+            }
+            total
+        })
+    });
+    floor.finish();
 }
 
 criterion_group!(benches, bench_downloads);
