@@ -15,7 +15,7 @@ pub enum Error {
     #[error("cannot read the folder {}: {source}; check that it exists and that you may read it", path.display())]
     FolderUnreadable { path: PathBuf, source: io::Error },
 
-    #[error("no story files in {}: ficbind reads .txt, .md, .markdown, .html and .htm files directly inside the series folder; move the installments there or name the folder that holds them", .0.display())]
+    #[error("no story files in {}: ficbind reads .txt, .md, .markdown, .html, .htm and .epub files directly inside the series folder; move the installments there or name the folder that holds them", .0.display())]
     NoStories(PathBuf),
 
     #[error("no story to bind in {}: {files} story file(s) there, but every one is empty or excluded in series.toml; add text to them or change the manifest's exclude lines", folder.display())]

@@ -24,9 +24,9 @@ struct Cli {
 enum Command {
     /// Build an EPUB from a series folder.
     ///
-    /// Every .txt, .md, .markdown, .html and .htm file directly in SERIES_DIR is an
-    /// installment (HTML as the Archive of Our Own downloads it). The
-    /// book opens with a metadata page, a content-warnings notice and a contents page,
+    /// Every .txt, .md, .markdown, .html, .htm and .epub file directly in SERIES_DIR
+    /// is an installment (HTML and EPUB as the Archive of Our Own or FanFicFare
+    /// download them, or any other page or EPUB). The book opens with a metadata page, a content-warnings notice and a contents page,
     /// then the installments in reading order. A series.toml in the folder steers the
     /// build (see `ficbind init`).
     Build(BuildArgs),

@@ -7,6 +7,7 @@ use crate::book::model::{Installment, Series};
 use crate::input::header::{FieldKind, Rating};
 use crate::labels::Labels;
 use crate::output::assets::Extras;
+use crate::output::web_address;
 use crate::util::text::capitalised;
 
 /// The series as every page template sees it (`book`).
@@ -531,11 +532,8 @@ pub fn file_as(name: &str) -> String {
 /// A `Source`/`URL` value: linked when it is a web address.
 fn source_view(text: &str) -> SourceView {
     let text = text.trim().to_string();
-    let is_web = (text.starts_with("https://") || text.starts_with("http://"))
-        && !text.contains(char::is_whitespace)
-        && text.len() > "https://".len();
     SourceView {
-        href: is_web.then(|| text.clone()),
+        href: web_address::href(&text).filter(|h| !h.starts_with("mailto:")),
         text,
     }
 }
@@ -830,6 +828,7 @@ mod tests {
             "javascript:alert(1)",
             "https://",
             "http://a b",
+            "https://example.org<ruby><ruby>",
         ] {
             assert_eq!(source_view(text).href, None, "{text}");
         }

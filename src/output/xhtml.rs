@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use crate::labels::Labels;
 use crate::output::kepub::KoboSpans;
+use crate::output::web_address;
 use crate::read::event::{Event, Tag};
 
 /// Escapes text for XHTML element content and attribute values.
@@ -315,9 +316,9 @@ impl<'a> Writer<'a> {
                 .out
                 .push_str(if self.in_table_head { "<th>" } else { "<td>" }),
             Tag::Link { href, title } => {
-                if is_external(href) {
+                if let Some(href) = web_address::href(href) {
                     self.out.push_str("<a href=\"");
-                    escape_into(self.out, href);
+                    escape_into(self.out, &href);
                     if !title.is_empty() {
                         self.out.push_str("\" title=\"");
                         escape_into(self.out, title);
@@ -386,10 +387,11 @@ impl<'a> Writer<'a> {
             Tag::TableCell => self
                 .out
                 .push_str(if self.in_table_head { "</th>" } else { "</td>" }),
-            Tag::Link { href, .. } => {
-                self.out
-                    .push_str(if is_external(href) { "</a>" } else { "</span>" })
-            }
+            Tag::Link { href, .. } => self.out.push_str(if web_address::href(href).is_some() {
+                "</a>"
+            } else {
+                "</span>"
+            }),
             Tag::FootnoteDefinition(_) => self.out.push_str("</aside>\n"),
         }
     }
@@ -431,11 +433,6 @@ fn empty_element(tag: &Tag, rest: &[Event]) -> Option<usize> {
         }
     }
     None
-}
-
-fn is_external(href: &str) -> bool {
-    let lower = href.to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
 }
 
 #[cfg(test)]

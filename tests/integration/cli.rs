@@ -73,7 +73,7 @@ fn folder_without_stories_is_a_clear_error() {
         .failure()
         .stderr(
             predicate::str::contains("no story files in").and(predicate::str::contains(
-                ".txt, .md, .markdown, .html and .htm",
+                ".txt, .md, .markdown, .html, .htm and .epub",
             )),
         );
 }

@@ -715,3 +715,46 @@ fn one_word_paragraphs_build_in_bounded_memory() {
         .sum();
     assert_eq!(count, 2_000_000);
 }
+
+// 5. Addresses typed by hand or garbled in a download.
+
+#[test]
+fn garbled_web_addresses_stay_readable_and_never_break_the_book() {
+    // Found by mutating a FanFicFare text download: markup run into its `Story URL`
+    // became the metadata page's link, and EPUBCheck rejected the book (RSC-020).
+    let (tmp, dir) = series();
+    std::fs::write(
+        dir.join("03.md"),
+        "Title: Moth 3: Addresses\nAuthor: Ada\nSource: https://stories.example.org<ruby><ruby>\n\n\
+         Moth maps: [one](<https://example.org/a b>), [two](https://example.org/%zz), \
+         [three](https://example.org/#a#b), [four](https://a..b/), \
+         [five](https://example.org/a|b^c), [six](https://example.org/café).\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("book.epub");
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_epubcheck_clean(&out);
+    let mut epub = Epub::new(std::fs::read(&out).unwrap());
+    // Every link's words are there, whether it could be linked or not.
+    let words = epub.story_words();
+    for word in ["one", "two", "three", "four", "five", "six"] {
+        assert!(words.iter().any(|w| w.starts_with(word)), "{word}: {words:?}");
+    }
+    // The source is shown as written; only a followable form is ever an href.
+    let about = epub.text("OEBPS/about.xhtml");
+    assert!(
+        about.contains("https://stories.example.org&lt;ruby&gt;&lt;ruby&gt;"),
+        "{about}"
+    );
+    assert!(!about.contains("href=\"https://stories.example.org"), "{about}");
+    let page = epub.text("OEBPS/story-003.xhtml");
+    assert!(page.contains("href=\"https://example.org/caf%C3%A9\""), "{page}");
+    assert!(page.contains("href=\"https://example.org/a%7Cb%5Ec\""), "{page}");
+    assert!(!page.contains("a..b\""), "{page}");
+}
