@@ -207,7 +207,10 @@ impl<'a> Sanitiser<'a> {
                 });
                 self.list(e, start);
             }
-            "li" | "dt" | "dd" => self.inline_block(e, Tag::Item),
+            // A list's own items are read by `list`; one met anywhere else (a `<dd>`
+            // whose `<dl>` was cut away) is a paragraph, since an item outside a list
+            // cannot be written.
+            "li" | "dt" | "dd" => self.inline_block(e, Tag::Paragraph),
             "table" => self.table(e),
             "pre" => self.inline_block(e, Tag::Paragraph),
             "center" => self.container_centred(e),

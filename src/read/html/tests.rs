@@ -293,6 +293,22 @@ fn the_allow_list_keeps_the_writers_structure() {
 }
 
 #[test]
+fn list_items_without_their_list_are_paragraphs() {
+    // Found by mutating an archive download: a cut-short `<dl>` left its `<dd>`s loose,
+    // and they became `<li>`s outside any list, which EPUBCheck rejects.
+    let html = oneshot("<p>Before.</p><dt>Language:</dt><dd>English</dd><li>Loose item</li>");
+    let out = xhtml(&page(&html).chapters[0].body.events);
+    assert_eq!(
+        out,
+        "<p>Before.</p>\n<p>Language:</p>\n<p>English</p>\n<p>Loose item</p>\n"
+    );
+    // Inside their list they stay items.
+    let html = oneshot("<dl><dt>Language:</dt><dd>English</dd></dl>");
+    let out = xhtml(&page(&html).chapters[0].body.events);
+    assert_eq!(out, "<ul>\n<li>Language:</li>\n<li>English</li>\n</ul>\n");
+}
+
+#[test]
 fn emphasis_around_paragraphs_is_kept_on_each() {
     let html = oneshot("<i><p>One.</p><p>Two.</p></i>");
     let out = xhtml(&page(&html).chapters[0].body.events);
