@@ -1,8 +1,9 @@
-//! Random input, built end to end: arbitrary bytes as story files (text and Markdown,
-//! with and without headers) and arbitrary strings in `series.toml`. A build may
+//! Random input, built end to end: arbitrary bytes as story files (text, Markdown and
+//! HTML, with and without headers) and arbitrary strings in `series.toml`. A build may
 //! refuse, with an error, but never panic, stays within bounded memory (the command,
 //! run under `ulimit -v`, either writes a book or exits with an error, never aborts),
-//! and every book it writes holds only well-formed XML documents.
+//! and every book it writes holds only well-formed XML documents whose list items are
+//! in lists and whose links lead where a reader can follow.
 //!
 //! The suite runs a few dozen cases; for a longer run by hand:
 //!
@@ -45,6 +46,77 @@ fn story() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// A page of HTML made of the pieces archive downloads and hand-made pages are made of,
+/// cut and nested at random: lists without their list, tables without rows, addresses
+/// garbled, the archive's preface half there.
+fn html_page() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop::sample::select(vec![
+        "<p>The tide went out.</p>",
+        "<p>",
+        "</p>",
+        "<div class=\"userstuff\">",
+        "<div id=\"chapters\">",
+        "</div>",
+        "<h2 class=\"heading\">Low Water</h2>",
+        "<h3>Chapter 2</h3>",
+        "<dl class=\"tags\"><dt>Rating:</dt><dd>Mature</dd>",
+        "<dt>Series:</dt><dd>Part 2 of <a href=\"https://example.org/series/1\">Reeds</a></dd>",
+        "<dd>",
+        "</dl>",
+        "<li>loose</li>",
+        "<ul><li>one<li>two",
+        "<ol start=\"x\"><li>",
+        "<table><td>cell",
+        "<tr><th>head</th></tr>",
+        "</table>",
+        "<blockquote>",
+        "<em>soft <strong>hard</em> end</strong>",
+        "<a href=\"https://example.org/a b|c\">link</a>",
+        "<a href=\"https://x..y/%zz#a#b\">bad</a>",
+        "<a href=\"javascript:alert(1)\">js</a>",
+        "<img src=\"http://example.org/pic.png\" alt=\"a gull\"/>",
+        "<img src=\"../../etc/passwd\">",
+        "<hr/>",
+        "<p align=\"center\">* * *</p>",
+        "<br><br/>",
+        "<script>x()</script><style>p{}</style>",
+        "<h1></h1><p> </p><a></a>",
+        "&nbsp;&amp;&#0;&#x110000;&bogus;",
+        "<svg><text>drawn</text></svg>",
+        "<ruby>字<rt>zi</rt></ruby>",
+        "\"Hi,\" she said -- and left...",
+    ]);
+    prop::collection::vec(piece, 0..40).prop_map(|p| {
+        format!(
+            "<!DOCTYPE html><html><head><title>T</title></head><body>{}</body></html>",
+            p.concat()
+        )
+        .into_bytes()
+    })
+}
+
+/// What a written page must be beyond well-formed, as EPUBCheck's schema has it: list
+/// items in a list, and links only to addresses a reader can follow.
+fn page_rules_hold(name: &str, doc: &roxmltree::Document) -> Result<(), String> {
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let tag = node.tag_name().name();
+        let parent = node
+            .parent_element()
+            .map(|p| p.tag_name().name())
+            .unwrap_or("");
+        if tag == "li" && !matches!(parent, "ul" | "ol") {
+            return Err(format!("{name}: <li> inside <{parent}>"));
+        }
+        if let (Some(href), "a") = (node.attribute("href"), tag) {
+            let internal = !href.contains(':');
+            if !internal && ficbind::output::web_address::href(href).as_deref() != Some(href) {
+                return Err(format!("{name}: link to {href:?}"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A value for a manifest string: anything TOML can say, escapes included.
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -68,12 +140,15 @@ proptest! {
 
     #[test]
     fn random_series_never_panic_and_books_are_well_formed(
-        files in prop::collection::vec((story(), any::<bool>()), 1..5),
+        files in prop::collection::vec(prop_oneof![
+            story().prop_map(|b| (b, "txt")),
+            story().prop_map(|b| (b, "md")),
+            html_page().prop_map(|b| (b, "html")),
+        ], 1..5),
         manifest in prop::option::weighted(0.4, (text(), text(), text(), prop::option::weighted(0.3, text()))),
     ) {
         let dir = tempfile::tempdir().unwrap();
-        for (i, (bytes, markdown)) in files.iter().enumerate() {
-            let ext = if *markdown { "md" } else { "txt" };
+        for (i, (bytes, ext)) in files.iter().enumerate() {
             std::fs::write(dir.path().join(format!("part-{i}.{ext}")), bytes).unwrap();
         }
         if let Some((title, author, summary, language)) = &manifest {
@@ -119,6 +194,10 @@ proptest! {
                         roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
                     );
                     prop_assert!(parsed.is_ok(), "{name} is not well-formed: {:?}\n{text}", parsed.err());
+                    if name.ends_with(".xhtml") {
+                        let rules = page_rules_hold(&name, parsed.as_ref().unwrap());
+                        prop_assert!(rules.is_ok(), "{}\n{text}", rules.unwrap_err());
+                    }
                 }
             }
         }

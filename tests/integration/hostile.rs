@@ -744,7 +744,10 @@ fn garbled_web_addresses_stay_readable_and_never_break_the_book() {
     // Every link's words are there, whether it could be linked or not.
     let words = epub.story_words();
     for word in ["one", "two", "three", "four", "five", "six"] {
-        assert!(words.iter().any(|w| w.starts_with(word)), "{word}: {words:?}");
+        assert!(
+            words.iter().any(|w| w.starts_with(word)),
+            "{word}: {words:?}"
+        );
     }
     // The source is shown as written; only a followable form is ever an href.
     let about = epub.text("OEBPS/about.xhtml");
@@ -752,9 +755,18 @@ fn garbled_web_addresses_stay_readable_and_never_break_the_book() {
         about.contains("https://stories.example.org&lt;ruby&gt;&lt;ruby&gt;"),
         "{about}"
     );
-    assert!(!about.contains("href=\"https://stories.example.org"), "{about}");
+    assert!(
+        !about.contains("href=\"https://stories.example.org"),
+        "{about}"
+    );
     let page = epub.text("OEBPS/story-003.xhtml");
-    assert!(page.contains("href=\"https://example.org/caf%C3%A9\""), "{page}");
-    assert!(page.contains("href=\"https://example.org/a%7Cb%5Ec\""), "{page}");
+    assert!(
+        page.contains("href=\"https://example.org/caf%C3%A9\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"https://example.org/a%7Cb%5Ec\""),
+        "{page}"
+    );
     assert!(!page.contains("a..b\""), "{page}");
 }
