@@ -10,6 +10,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::input::confine::SeriesFolder;
 use crate::input::limits::{open_file, read_file, FileKind};
+use crate::util::zip_end;
 
 /// The kind of reader a file goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,13 +193,23 @@ pub fn find_story_files(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)
 }
 
 /// Whether the EPUB at `path` is one ficbind wrote: its zip comment, where every book
-/// carries its fingerprint, starts `ficbind `. Only the zip's directory is read.
+/// carries its fingerprint, starts `ficbind `. Only the file's last 64 KiB are read,
+/// where the comment is, never the list of its entries.
 fn made_by_ficbind(path: &Path) -> bool {
-    let Ok(file) = open_file(path, FileKind::Story) else {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let Ok(mut file) = open_file(path, FileKind::Story) else {
         return false;
     };
-    zip::ZipArchive::new(std::io::BufReader::new(file))
-        .is_ok_and(|zip| zip.comment().starts_with(b"ficbind "))
+    let mut tail = Vec::with_capacity(zip_end::TAIL);
+    let from_end = -(zip_end::TAIL as i64);
+    let read = match file.seek(SeekFrom::End(from_end)) {
+        Ok(_) => file.read_to_end(&mut tail),
+        // A file shorter than the tail: read from its start.
+        Err(_) => file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.read_to_end(&mut tail)),
+    };
+    read.is_ok() && zip_end::comment(&tail).is_some_and(|c| c.starts_with(b"ficbind "))
 }
 
 #[cfg(test)]

@@ -20,6 +20,12 @@ pub const EPUB_ENTRY_CAP: u64 = 64 * MIB;
 /// each under the cap is as much a bomb as one large entry.
 pub const EPUB_TOTAL_CAP: u64 = 256 * MIB;
 
+/// The most entries one EPUB may hold. The zip reader keeps a record of every entry
+/// its central directory lists before one is read, about a kilobyte each, so a 64 MB
+/// file of empty entries would take a gigabyte; a story of thousands of chapters with
+/// their pictures holds a few thousand.
+pub const EPUB_ENTRY_COUNT_CAP: u64 = 20_000;
+
 /// What a file is read for, which sets the most ficbind reads of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {

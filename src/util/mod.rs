@@ -3,3 +3,4 @@
 pub mod hash;
 pub mod swar;
 pub mod text;
+pub mod zip_end;

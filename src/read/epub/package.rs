@@ -8,7 +8,8 @@ use std::io::{Cursor, Read as _};
 use zip::result::ZipError;
 use zip::ZipArchive;
 
-use crate::input::limits::{EPUB_ENTRY_CAP, EPUB_TOTAL_CAP};
+use crate::input::limits::{EPUB_ENTRY_CAP, EPUB_ENTRY_COUNT_CAP, EPUB_TOTAL_CAP};
+use crate::util::zip_end;
 
 /// Why a package cannot be read, said so the user knows what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +34,12 @@ impl<'a> Package<'a> {
         entry_cap: u64,
         total_cap: u64,
     ) -> Result<Package<'a>, Refused> {
+        // Counted before the zip reader lists them: listing is what costs the memory.
+        if let Some(count) = zip_end::entries(bytes).filter(|&n| n > EPUB_ENTRY_COUNT_CAP) {
+            return Err(Refused(format!(
+                "it holds {count} entries, and ficbind reads EPUBs of at most {EPUB_ENTRY_COUNT_CAP} (no story needs more; was it made to exhaust memory?)"
+            )));
+        }
         let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
             Refused(format!(
                 "it is not a readable zip, as an EPUB must be ({}; was the download cut short?)",
@@ -200,6 +207,29 @@ mod tests {
         let why = p.read("big.xhtml").unwrap_err().0;
         assert!(why.contains("in all"), "{why}");
         assert_eq!(p.read("missing").unwrap(), None);
+    }
+
+    #[test]
+    fn a_zip_of_more_entries_than_any_story_needs_is_refused_before_it_is_listed() {
+        let names: Vec<String> = (0..EPUB_ENTRY_COUNT_CAP + 1)
+            .map(|i| format!("x{i}"))
+            .collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+        let bytes = zip_of(&entries);
+        let why = Package::open(&bytes).err().unwrap().0;
+        assert!(
+            why.contains(&format!("holds {} entries", EPUB_ENTRY_COUNT_CAP + 1)),
+            "{why}"
+        );
+        // At the cap, and with a comment after the end record, it is read.
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for name in &names[..EPUB_ENTRY_COUNT_CAP as usize] {
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+        }
+        w.set_comment("made by hand");
+        let bytes = w.finish().unwrap().into_inner();
+        assert!(Package::open(&bytes).is_ok());
     }
 
     #[test]
