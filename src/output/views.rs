@@ -9,6 +9,8 @@ use crate::labels::Labels;
 use crate::output::assets::Extras;
 use crate::output::web_address;
 use crate::util::text::capitalised;
+/// Numbers as the pages show them (`12,345`); here for the commands that print them.
+pub use crate::util::text::thousands;
 
 /// The series as every page template sees it (`book`).
 #[derive(Debug, Clone, Serialize)]
@@ -175,19 +177,6 @@ pub struct PartView {
     /// differs too.
     pub language: Option<String>,
     pub direction: Option<&'static str>,
-}
-
-/// `12345` → `12,345`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The page file of the `n`-th story file (1-based, reading order).

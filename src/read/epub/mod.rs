@@ -74,6 +74,7 @@ pub fn read(bytes: &[u8], file: &str, punctuation: Punctuation) -> Result<Book, 
     };
     let toc = table_of_contents(&mut package, &opf);
     let mut pages = Vec::new();
+    let mut budget = crate::read::html::ParseBudget::default();
     for item in &opf.spine {
         let html_like = item.media_type.contains("html") || item.media_type.is_empty();
         if !html_like || Some(&item.path) == opf.nav.as_ref() {
@@ -84,9 +85,11 @@ pub fn read(bytes: &[u8], file: &str, punctuation: Punctuation) -> Result<Book, 
             continue;
         };
         let text = decode(&raw, file);
-        // The HTML parser's cost grows with the square of the nesting: a page nested
-        // beyond any story's is refused before it is parsed, as an HTML file is.
-        crate::read::html::check_depth(&text)
+        // The HTML parser's cost grows with the square of the nesting, and what it
+        // holds with the elements: a page nested beyond any story's, or pages of more
+        // elements than any story's, are refused before they are parsed, as an HTML
+        // file is.
+        crate::read::html::check_page(&text, &mut budget)
             .map_err(|why| Refused(format!("its page {}: {}", item.path, why.0)))?;
         pages.push(Page {
             path: item.path.clone(),
@@ -199,7 +202,7 @@ fn fanficfare_title_page_header(
 ) -> Option<Header> {
     let first = opf.spine.first()?;
     let text = decode(&package.read(&first.path).ok()??, &first.path);
-    crate::read::html::check_depth(&text).ok()?;
+    crate::read::html::check_page(&text, &mut crate::read::html::ParseBudget::default()).ok()?;
     let html = Html::parse_document(&as_html(&text));
     let root = html.root_element();
     (fanficfare::title_page(&[root], opf) == Some(0)).then(|| fanficfare::header(root, &opf.meta))

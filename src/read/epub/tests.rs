@@ -285,6 +285,26 @@ fn a_page_nested_beyond_reason_is_refused_before_it_is_parsed() {
 }
 
 #[test]
+fn pages_of_more_tags_than_any_story_are_refused_together() {
+    // Each page alone is under the cap; the pages are parsed and held together.
+    let page = format!(
+        r#"<html xmlns="http://www.w3.org/1999/xhtml"><body>{}</body></html>"#,
+        "<p>x</p>".repeat(1_100_000)
+    );
+    let bytes = package(
+        r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata/><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/><item id="b" href="b.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/><itemref idref="b"/></spine></package>"#,
+        &[("a.xhtml", page.as_str()), ("b.xhtml", page.as_str())],
+    );
+    let why = read(&bytes, "t.epub", Typography::Off.into())
+        .unwrap_err()
+        .0;
+    assert!(
+        why.contains("b.xhtml") && why.contains("more than 2,000,000 tags"),
+        "{why}"
+    );
+}
+
+#[test]
 fn calibres_jacket_page_is_not_a_chapter() {
     let bytes = package(
         r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Moth</dc:title><dc:description>Wings at night.</dc:description></metadata><manifest><item id="j" href="jacket.xhtml" media-type="application/xhtml+xml"/><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="j"/><itemref idref="a"/></spine></package>"#,

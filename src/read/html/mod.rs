@@ -49,7 +49,7 @@ pub fn read(
     punctuation: impl Into<Punctuation>,
 ) -> Result<Read, NotAStory> {
     let punctuation = punctuation.into();
-    check_depth(text)?;
+    check_page(text, &mut ParseBudget::default())?;
     let doc = Html::parse_document(text);
     let read = if ao3::is_download(&doc) {
         ao3::read(&doc, file, punctuation)
@@ -74,16 +74,44 @@ pub fn read(
     Ok(read)
 }
 
-/// Refuses a page whose blocks nest deeper than any story's, before it is parsed.
-pub fn check_depth(text: &str) -> Result<(), NotAStory> {
-    let depth = block_depth(text, MAX_BLOCK_DEPTH + 1);
-    if depth > MAX_BLOCK_DEPTH {
+/// What the HTML parser may still be given of one story file: the elements of every
+/// page it holds (an EPUB's pages are parsed and held together) count against one cap.
+#[derive(Debug, Clone)]
+pub struct ParseBudget {
+    elements_left: usize,
+}
+
+impl Default for ParseBudget {
+    fn default() -> ParseBudget {
+        ParseBudget {
+            elements_left: MAX_ELEMENTS,
+        }
+    }
+}
+
+/// Refuses a page whose blocks nest deeper than any story's, or whose elements (with
+/// those of the file's other pages) are more than any story's, before it is parsed.
+pub fn check_page(text: &str, budget: &mut ParseBudget) -> Result<(), NotAStory> {
+    let shape = shape(text, MAX_BLOCK_DEPTH + 1, budget.elements_left + 1);
+    if shape.deepest > MAX_BLOCK_DEPTH {
         return Err(NotAStory(format!(
             "its blocks nest more than {MAX_BLOCK_DEPTH} deep, which no story's do (a damaged or hostile page?)"
         )));
     }
+    if shape.elements > budget.elements_left {
+        return Err(NotAStory(format!(
+            "it holds more than {} tags, which no story does (a damaged or hostile page?)",
+            crate::util::text::thousands(MAX_ELEMENTS)
+        )));
+    }
+    budget.elements_left -= shape.elements;
     Ok(())
 }
+
+/// How many elements one story file may hold. The parsed page keeps about 140 bytes
+/// an element, so a 9 MB file of bare `<p>`s took 410 MB; a story of a million words
+/// has a few hundred thousand.
+const MAX_ELEMENTS: usize = 2_000_000;
 
 /// How deep block containers may nest before a page is refused. An HTML parser checks
 /// the open blocks at every new one (browsers' rules ask it to), so a page of nested
@@ -112,12 +140,20 @@ const BLOCKS: [&str; 16] = [
     "fieldset",
 ];
 
-/// The deepest the page's block containers nest, counted from its start and end tags
-/// alone (in one pass, before parsing), up to `stop`. This is a guard on the parser's
-/// cost, not a reading of the page: the parser reads it.
-fn block_depth(text: &str, stop: usize) -> usize {
+/// What the pre-parse scan counts of a page.
+struct Shape {
+    /// The deepest its block containers nest.
+    deepest: usize,
+    /// Its start tags: the elements the parser would make.
+    elements: usize,
+}
+
+/// The page's shape, counted from its start and end tags alone (in one pass, before
+/// parsing), until the depth reaches `stop_depth` or the elements `stop_elements`.
+/// This is a guard on the parser's cost, not a reading of the page: the parser reads it.
+fn shape(text: &str, stop_depth: usize, stop_elements: usize) -> Shape {
     let bytes = text.as_bytes();
-    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut depth, mut deepest, mut elements) = (0usize, 0usize, 0usize);
     let mut i = 0;
     while let Some(at) = memchr::memchr(b'<', &bytes[i..]) {
         i += at + 1;
@@ -128,6 +164,12 @@ fn block_depth(text: &str, stop: usize) -> usize {
             .take(12)
             .take_while(|b| b.is_ascii_alphanumeric())
             .count();
+        if !closing && name_len > 0 {
+            elements += 1;
+            if elements >= stop_elements {
+                break;
+            }
+        }
         let name = &bytes[start..start + name_len];
         if !BLOCKS
             .iter()
@@ -140,12 +182,12 @@ fn block_depth(text: &str, stop: usize) -> usize {
         } else {
             depth += 1;
             deepest = deepest.max(depth);
-            if deepest >= stop {
+            if deepest >= stop_depth {
                 break;
             }
         }
     }
-    deepest
+    Shape { deepest, elements }
 }
 
 /// The header an HTML file's top gives (the first few kilobytes are enough for an

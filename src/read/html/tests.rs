@@ -392,6 +392,20 @@ fn peeking_at_the_top_gives_the_preface() {
 }
 
 #[test]
+fn a_page_of_more_tags_than_any_story_is_refused_before_it_is_parsed() {
+    // 9 MB of bare `<p>`s took 410 MB once parsed.
+    let html = format!("<html><body>{}</body></html>", "<p>".repeat(2_000_000));
+    let why = read(&html, "p.html", Typography::Off).unwrap_err();
+    assert!(why.0.contains("more than 2,000,000 tags"), "{why:?}");
+    // The pages of one file share the cap; end tags and text cost nothing.
+    let mut budget = ParseBudget::default();
+    let half = format!("{}</p> a < b", "<p>x".repeat(1_000_001));
+    assert!(check_page(&half, &mut budget).is_ok());
+    assert!(check_page(&half, &mut budget).is_err());
+    assert!(check_page(&half, &mut ParseBudget::default()).is_ok());
+}
+
+#[test]
 fn a_page_nested_beyond_reason_costs_neither_the_stack_nor_minutes() {
     let nested = |tag: &str, depth: usize| {
         oneshot(&format!(
