@@ -58,7 +58,12 @@ fn parse_markdown(
     let split = header::split(&decoded.text, f.format);
     let language = file_language(&split.header, book_language);
     let punctuation = Punctuation::new(typography, &language);
-    let (body, body_diags) = markdown::parse(split.body, &f.name, split.body_line, punctuation);
+    let (body, body_diags) = markdown::parse(split.body, &f.name, split.body_line, punctuation)
+        .map_err(|deep| Error::TooDeep {
+            path: f.path.clone(),
+            line: deep.line,
+            limit: markdown::MAX_NESTING,
+        })?;
     found.extend(body_diags);
     let source = SourceInfo {
         file: f.name.clone(),

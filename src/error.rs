@@ -71,6 +71,13 @@ pub enum Error {
     #[error("{} is not a story ficbind can read: {why}; remove it from the series folder, or download the work again", path.display())]
     NotAStory { path: PathBuf, why: String },
 
+    #[error("{}:{line}: quotes, lists or emphasis nest more than {limit} deep here, which no story's do (a damaged or generated file?); fix the line, or remove the file from the series folder", path.display())]
+    TooDeep {
+        path: PathBuf,
+        line: usize,
+        limit: usize,
+    },
+
     #[error("cannot write {}: {source}; choose an output path in a folder you may write to with -o", path.display())]
     Write { path: PathBuf, source: io::Error },
 

@@ -10,18 +10,29 @@ use crate::read::event::{Align, Body, Event, Tag};
 use crate::read::text::{is_closing, is_note_start, is_scene_break, ornament};
 use crate::read::typography::{smarten, smarten_events, Punctuation};
 
+/// How deep quotes, lists and emphasis may nest before a body is refused. Each level
+/// is an element in every stage after this one, so a line of a million `> - ` took
+/// 1.6 GB; stories nest a handful deep.
+pub const MAX_NESTING: usize = 1_000;
+
+/// A body that nests deeper than [`MAX_NESTING`], at this file line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooDeep {
+    pub line: usize,
+}
+
 /// Reads a Markdown body. `file` and `first_line` place diagnostics at file lines.
 pub fn parse(
     body: &str,
     file: &str,
     first_line: usize,
     punctuation: impl Into<Punctuation>,
-) -> (Body, Vec<Diagnostic>) {
+) -> Result<(Body, Vec<Diagnostic>), TooDeep> {
     // pulldown-cmark's own smart punctuation knows English marks only: the text is set
     // afterwards, in the body's language, by the same rules as a text file's.
     let options =
         Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let _ = (file, first_line);
+    let _ = file;
 
     let mut r = Reader::default();
     let mut parser = Parser::new_ext(body, options).into_offset_iter();
@@ -76,6 +87,10 @@ pub fn parse(
                     title: title.to_string(),
                 });
             }
+            Md::Start(_) if r.open.len() >= MAX_NESTING => {
+                let line = first_line + body[..range.start].matches('\n').count();
+                return Err(TooDeep { line });
+            }
             Md::Start(tag) => {
                 let ours = map_tag(tag);
                 r.open(ours);
@@ -104,7 +119,7 @@ pub fn parse(
     }
     // pulldown-cmark leaves a reference with no definition as text (`[^x]`), so
     // nothing is lost and nothing needs reporting.
-    (Body { heading, events }, Vec::new())
+    Ok((Body { heading, events }, Vec::new()))
 }
 
 /// Whether a paragraph's source is one line that is a scene break.
@@ -337,6 +352,11 @@ impl Reader {
                 continue;
             };
             if !closing {
+                // Emphasis nested past any story's is not opened again: the words stay,
+                // the millionth `<b>` adds nothing a reader could see.
+                if self.open.len() + self.html_open.len() >= MAX_NESTING {
+                    continue;
+                }
                 self.events.push(Event::Start(tag.clone()));
                 self.html_open.push(tag);
             } else if self.html_open.last() == Some(&tag) {
@@ -424,7 +444,7 @@ mod tests {
     use crate::output::xhtml::{write_body, ImageMap};
 
     fn html(md: &str) -> (Option<String>, String) {
-        let (body, _) = parse(md, "t.md", 1, Typography::Smart);
+        let (body, _) = parse(md, "t.md", 1, Typography::Smart).unwrap();
         let mut out = String::new();
         write_body(
             &body.events,
@@ -482,6 +502,31 @@ mod tests {
     }
 
     #[test]
+    fn nesting_beyond_any_story_is_refused_at_its_line() {
+        // Every level was an element in every later stage: a million `> - ` took 1.6 GB.
+        let deep = format!("Calm.\n\n{}deep\n", "> - ".repeat(MAX_NESTING));
+        let err = parse(&deep, "t.md", 5, Typography::Off).unwrap_err();
+        assert_eq!(err, TooDeep { line: 7 });
+        // As deep as stories go, read as usual, every word kept.
+        let nested = format!("{}deep words\n", "> ".repeat(40));
+        let (body, _) = parse(&nested, "t.md", 1, Typography::Off).unwrap();
+        assert!(
+            body.events.contains(&Event::Text("deep words".into())),
+            "{body:?}"
+        );
+        // Inline HTML emphasis past the limit is not opened; its words stay.
+        let bold = format!("{}bold words\n", "<b>".repeat(3 * MAX_NESTING));
+        let (body, _) = parse(&bold, "t.md", 1, Typography::Off).unwrap();
+        let opened = body
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::Start(_)))
+            .count();
+        assert!(opened <= MAX_NESTING, "{opened}");
+        assert!(body.events.contains(&Event::Text("bold words".into())));
+    }
+
+    #[test]
     fn undefined_footnote_stays_text() {
         let (_, out) = html("Two[^x].\n");
         assert_eq!(out, "<p>Two[^x].</p>\n");
@@ -494,7 +539,8 @@ mod tests {
             "t.md",
             1,
             Typography::Off,
-        );
+        )
+        .unwrap();
         assert!(body.events.contains(&Event::Image {
             src: "map.png".into(),
             alt: "A harbour map".into(),
@@ -503,7 +549,7 @@ mod tests {
     }
 
     fn parsed(md: &str) -> Body {
-        parse(md, "t.md", 1, Typography::Smart).0
+        parse(md, "t.md", 1, Typography::Smart).unwrap().0
     }
 
     #[test]

@@ -768,3 +768,30 @@ fn garbled_web_addresses_stay_readable_and_never_break_the_book() {
     }
     assert!(!page.contains("a..b\""), "{page}");
 }
+
+// 6. Markup nested past any story's.
+
+#[test]
+fn markdown_nested_a_thousand_deep_is_refused_at_its_line_and_nothing_is_written() {
+    // A line of a million `>` took over a minute (every element looked ahead to its
+    // end) and a million `> - ` 1.6 GB.
+    let (tmp, dir) = series();
+    let deep = format!(
+        "Title: Moth 3: Deep\n\nCalm.\n\n{}deep\n",
+        "> - ".repeat(250_000)
+    );
+    std::fs::write(dir.join("03.md"), deep).unwrap();
+    let out = tmp.path().join("book.epub");
+    ficbind()
+        .arg("build")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "{}:5: quotes, lists or emphasis nest more than 1000 deep here",
+            dir.join("03.md").display()
+        )));
+    assert!(!out.exists());
+}
