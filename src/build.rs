@@ -59,10 +59,21 @@ fn parse_markdown(
     let language = file_language(&split.header, book_language);
     let punctuation = Punctuation::new(typography, &language);
     let (body, body_diags) = markdown::parse(split.body, &f.name, split.body_line, punctuation)
-        .map_err(|deep| Error::TooDeep {
-            path: f.path.clone(),
-            line: deep.line,
-            limit: markdown::MAX_NESTING,
+        .map_err(|refused| match refused {
+            markdown::Refused::TooDeep { line } => Error::TooDeep {
+                path: f.path.clone(),
+                line,
+                limit: markdown::MAX_NESTING,
+            },
+            markdown::Refused::TooMany { line } => Error::TooManyElements {
+                path: f.path.clone(),
+                line,
+                limit: crate::util::text::thousands(markdown::MAX_ELEMENTS),
+            },
+            markdown::Refused::TooLong => Error::TooManyLines {
+                path: f.path.clone(),
+                limit: crate::util::text::thousands(markdown::MAX_LINES),
+            },
         })?;
     found.extend(body_diags);
     let source = SourceInfo {

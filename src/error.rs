@@ -78,6 +78,16 @@ pub enum Error {
         limit: usize,
     },
 
+    #[error("{}:{line}: by this line the file makes more than {limit} paragraphs, breaks and emphases, more than any story (a generated file?); split it into several installment files", path.display())]
+    TooManyElements {
+        path: PathBuf,
+        line: usize,
+        limit: String,
+    },
+
+    #[error("{} has more than {limit} lines, more than any story (a generated file?); split it into several installment files", path.display())]
+    TooManyLines { path: PathBuf, limit: String },
+
     #[error("cannot write {}: {source}; choose an output path in a folder you may write to with -o", path.display())]
     Write { path: PathBuf, source: io::Error },
 

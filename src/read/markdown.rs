@@ -15,10 +15,26 @@ use crate::read::typography::{smarten, smarten_events, Punctuation};
 /// 1.6 GB; stories nest a handful deep.
 pub const MAX_NESTING: usize = 1_000;
 
-/// A body that nests deeper than [`MAX_NESTING`], at this file line.
+/// How many elements (paragraphs, breaks, emphases, runs of text …) one Markdown body
+/// may make. A body is held whole until it is typeset, at about 190 bytes an element,
+/// so 12 MB of one-word paragraphs took 1.2 GB; a novel of a million words makes a few
+/// hundred thousand. A longer file can be split into installments, each read alone.
+pub const MAX_ELEMENTS: usize = 3_000_000;
+
+/// How many lines one Markdown body may have. pulldown-cmark finds every block of the
+/// body before it gives the first event, a few nodes a line, so this caps what it
+/// holds; hard-wrapped prose of 64 MB has under a million lines.
+pub const MAX_LINES: usize = 3_000_000;
+
+/// Why a Markdown body is refused, and at which file line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TooDeep {
-    pub line: usize,
+pub enum Refused {
+    /// It nests deeper than [`MAX_NESTING`].
+    TooDeep { line: usize },
+    /// It makes more than [`MAX_ELEMENTS`].
+    TooMany { line: usize },
+    /// It has more than [`MAX_LINES`] lines.
+    TooLong,
 }
 
 /// Reads a Markdown body. `file` and `first_line` place diagnostics at file lines.
@@ -27,13 +43,21 @@ pub fn parse(
     file: &str,
     first_line: usize,
     punctuation: impl Into<Punctuation>,
-) -> Result<(Body, Vec<Diagnostic>), TooDeep> {
+) -> Result<(Body, Vec<Diagnostic>), Refused> {
     // pulldown-cmark's own smart punctuation knows English marks only: the text is set
     // afterwards, in the body's language, by the same rules as a text file's.
     let options =
         Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let _ = file;
 
+    let line_at =
+        |at: usize| first_line + memchr::memchr_iter(b'\n', &body.as_bytes()[..at]).count();
+    if memchr::memchr_iter(b'\n', body.as_bytes())
+        .nth(MAX_LINES)
+        .is_some()
+    {
+        return Err(Refused::TooLong);
+    }
     let mut r = Reader::default();
     let mut parser = Parser::new_ext(body, options).into_offset_iter();
     while let Some((event, range)) = parser.next() {
@@ -88,8 +112,14 @@ pub fn parse(
                 });
             }
             Md::Start(_) if r.open.len() >= MAX_NESTING => {
-                let line = first_line + body[..range.start].matches('\n').count();
-                return Err(TooDeep { line });
+                return Err(Refused::TooDeep {
+                    line: line_at(range.start),
+                });
+            }
+            _ if r.events.len() > MAX_ELEMENTS => {
+                return Err(Refused::TooMany {
+                    line: line_at(range.start),
+                });
             }
             Md::Start(tag) => {
                 let ours = map_tag(tag);
@@ -506,7 +536,7 @@ mod tests {
         // Every level was an element in every later stage: a million `> - ` took 1.6 GB.
         let deep = format!("Calm.\n\n{}deep\n", "> - ".repeat(MAX_NESTING));
         let err = parse(&deep, "t.md", 5, Typography::Off).unwrap_err();
-        assert_eq!(err, TooDeep { line: 7 });
+        assert_eq!(err, Refused::TooDeep { line: 7 });
         // As deep as stories go, read as usual, every word kept.
         let nested = format!("{}deep words\n", "> ".repeat(40));
         let (body, _) = parse(&nested, "t.md", 1, Typography::Off).unwrap();
@@ -524,6 +554,22 @@ mod tests {
             .count();
         assert!(opened <= MAX_NESTING, "{opened}");
         assert!(body.events.contains(&Event::Text("bold words".into())));
+    }
+
+    #[test]
+    fn a_body_of_more_elements_than_any_story_is_refused() {
+        let many = format!("Calm.\n\n{}", "*a* ".repeat(MAX_ELEMENTS / 2));
+        let err = parse(&many, "t.md", 3, Typography::Off).unwrap_err();
+        assert_eq!(err, Refused::TooMany { line: 5 });
+        let enough = format!("Calm.\n\n{}", "*a* ".repeat(MAX_ELEMENTS / 8));
+        assert!(parse(&enough, "t.md", 3, Typography::Off).is_ok());
+        // Lines are counted before pulldown-cmark finds its blocks.
+        let long = "\n".repeat(MAX_LINES + 1);
+        assert_eq!(
+            parse(&long, "t.md", 3, Typography::Off).unwrap_err(),
+            Refused::TooLong
+        );
+        assert!(parse(&long[1..], "t.md", 3, Typography::Off).is_ok());
     }
 
     #[test]
