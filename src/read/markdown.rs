@@ -61,6 +61,11 @@ pub fn parse(
     let mut r = Reader::default();
     let mut parser = Parser::new_ext(body, options).into_offset_iter();
     while let Some((event, range)) = parser.next() {
+        if r.events.len() > MAX_ELEMENTS {
+            return Err(Refused::TooMany {
+                line: line_at(range.start),
+            });
+        }
         match event {
             Md::Start(MdTag::Heading { level, .. })
                 if r.heading.is_none() && (r.events.is_empty() || opening_notes(&r.events)) =>
@@ -113,11 +118,6 @@ pub fn parse(
             }
             Md::Start(_) if r.open.len() >= MAX_NESTING => {
                 return Err(Refused::TooDeep {
-                    line: line_at(range.start),
-                });
-            }
-            _ if r.events.len() > MAX_ELEMENTS => {
-                return Err(Refused::TooMany {
                     line: line_at(range.start),
                 });
             }
@@ -564,6 +564,10 @@ mod tests {
         let enough = format!("Calm.\n\n{}", "*a* ".repeat(MAX_ELEMENTS / 8));
         assert!(parse(&enough, "t.md", 3, Typography::Off).is_ok());
         // Lines are counted before pulldown-cmark finds its blocks.
+        // Pictures are counted as every other element is.
+        let pictures = format!("Calm.\n\n{}", "![a](b.png)".repeat(MAX_ELEMENTS + 1));
+        let err = parse(&pictures, "t.md", 3, Typography::Off).unwrap_err();
+        assert_eq!(err, Refused::TooMany { line: 5 });
         let long = "\n".repeat(MAX_LINES + 1);
         assert_eq!(
             parse(&long, "t.md", 3, Typography::Off).unwrap_err(),
