@@ -12,5 +12,4 @@ pub mod package;
 pub mod pages;
 pub mod templates;
 pub mod views;
-pub mod web_address;
 pub mod xhtml;

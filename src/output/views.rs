@@ -7,10 +7,10 @@ use crate::book::model::{Installment, Series};
 use crate::input::header::{FieldKind, Rating};
 use crate::labels::Labels;
 use crate::output::assets::Extras;
-use crate::output::web_address;
 use crate::util::text::capitalised;
 /// Numbers as the pages show them (`12,345`); here for the commands that print them.
 pub use crate::util::text::thousands;
+use crate::util::web_address;
 
 /// The series as every page template sees it (`book`).
 #[derive(Debug, Clone, Serialize)]

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use crate::labels::Labels;
 use crate::output::kepub::KoboSpans;
-use crate::output::web_address;
 use crate::read::event::{Event, Tag};
+use crate::util::web_address;
 
 /// Escapes text for XHTML element content and attribute values.
 pub fn escape_into(out: &mut String, text: &str) {

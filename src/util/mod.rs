@@ -3,4 +3,5 @@
 pub mod hash;
 pub mod swar;
 pub mod text;
+pub mod web_address;
 pub mod zip_end;

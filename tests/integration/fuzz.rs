@@ -109,7 +109,7 @@ fn page_rules_hold(name: &str, doc: &roxmltree::Document) -> Result<(), String> 
         }
         if let (Some(href), "a") = (node.attribute("href"), tag) {
             let internal = !href.contains(':');
-            if !internal && ficbind::output::web_address::href(href).as_deref() != Some(href) {
+            if !internal && ficbind::util::web_address::href(href).as_deref() != Some(href) {
                 return Err(format!("{name}: link to {href:?}"));
             }
         }

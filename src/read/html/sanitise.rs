@@ -19,6 +19,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::read::event::{Align, Event, Tag};
 use crate::read::typography::{smarten_pieces, Punctuation};
 use crate::util::swar::find_any;
+use crate::util::web_address;
 
 /// Elements whose content is never story: code, styling, embedded pages, forms, media
 /// that would have to be fetched.
@@ -223,7 +224,9 @@ impl<'a> Sanitiser<'a> {
             }
             _ => match inline_tag(name) {
                 Some(tag) => self.inline_element(e, tag),
-                None if name == "a" => match safe_href(e.value().attr("href")) {
+                // Only an address a reader may follow is a link: not `javascript:`,
+                // `data:`, a link within the archive's page or a garbled address.
+                None if name == "a" => match e.value().attr("href").and_then(web_address::href) {
                     Some(href) => self.inline_element(
                         e,
                         Tag::Link {
@@ -712,17 +715,6 @@ fn inline_tag(name: &str) -> Option<Tag> {
         "sub" => Tag::Subscript,
         _ => return None,
     })
-}
-
-/// A link's address when it is one a reader may follow: a web or mail address. A
-/// `javascript:` or `data:` address, or a link within the archive's page, is not.
-fn safe_href(href: Option<&str>) -> Option<String> {
-    let href = href?.trim();
-    let lower = href.to_ascii_lowercase();
-    let web = lower.starts_with("https://") || lower.starts_with("http://");
-    let mail = lower.starts_with("mailto:");
-    ((web || mail) && !href.contains(char::is_whitespace) && href.len() > 8)
-        .then(|| href.to_string())
 }
 
 #[cfg(test)]

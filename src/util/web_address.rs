@@ -1,4 +1,5 @@
-//! Whether a link's address can be written into the book, and in what form.
+//! Whether a link's address is one a reader can follow, and in what form to write it:
+//! the sanitiser asks it of a page's links, the writer of every link and source line.
 //!
 //! Writers paste addresses by hand, and downloads carry them cut or garbled: a space in
 //! a path, `%` with no digits after it, a second `#`, `<` run into the host. EPUBCheck
