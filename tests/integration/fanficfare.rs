@@ -44,12 +44,7 @@ fn a_fanficfare_text_download_is_one_chaptered_work_with_its_facts() {
 
     // The story is every paragraph of the file's chapters, and nothing of its head,
     // contents list or closing line.
-    let pages: String = epub
-        .spine()
-        .iter()
-        .filter(|p| p.starts_with("story-"))
-        .map(|p| strip_tags(&epub.text(&format!("OEBPS/{p}"))))
-        .collect();
+    let pages = epub.story_text();
     for said in [
         "three of them, cockles, laid in a row as neatly as coins on a counter.",
         "Somebody paid,” Tamsin said.",
@@ -81,12 +76,7 @@ fn a_download_whose_chapters_cannot_be_found_is_read_whole_and_loses_nothing() {
     std::fs::write(dir.path().join("the-far-bank.txt"), text).unwrap();
     let book = ficbind::build_series(dir.path(), &ficbind::Options::default()).unwrap();
     let mut epub = Epub::new(book.epub);
-    let pages: String = epub
-        .spine()
-        .iter()
-        .filter(|p| p.starts_with("story-"))
-        .map(|p| strip_tags(&epub.text(&format!("OEBPS/{p}"))))
-        .collect();
+    let pages = epub.story_text();
     // Read as plain text, each wrapped line may stand as its own paragraph; every
     // word is still there, in order.
     let source = std::fs::read_to_string(dir.path().join("the-far-bank.txt")).unwrap();

@@ -21,6 +21,11 @@ fn ficbind() -> Command {
     cmd
 }
 
+/// `ficbind build DIR -o OUT`, to be asserted on.
+fn build(dir: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    ficbind().arg("build").arg(dir).arg("-o").arg(out).assert()
+}
+
 /// A series folder `moth` inside a fresh temporary folder, with two installments.
 fn series() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
@@ -105,12 +110,7 @@ fn build_refuses_to_write_the_book_over_a_story_file() {
     let before = std::fs::read(&story).unwrap();
     // Spelled another way than the folder listing spells it, too.
     for out in [story.clone(), dir.join(".").join("01.txt")] {
-        ficbind()
-            .arg("build")
-            .arg(&dir)
-            .arg("-o")
-            .arg(&out)
-            .assert()
+        build(&dir, &out)
             .failure()
             .stderr(predicate::str::contains(format!(
                 "refusing to write the book to {}: it is one of the series' input files",
@@ -133,12 +133,7 @@ fn build_refuses_to_write_over_a_hard_link_to_the_manifest() {
     std::fs::write(&manifest, "title = \"Moths\"\n").unwrap();
     let out = tmp.path().join("moths.epub");
     std::fs::hard_link(&manifest, &out).unwrap();
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    build(&dir, &out)
         .failure()
         .stderr(predicate::str::contains(format!(
             "refusing to write the book to {}: it is one of the series' input files (the same file as {})",
@@ -319,12 +314,7 @@ fn a_named_pipe_in_the_series_folder_is_never_read() {
     .unwrap();
     mkfifo(&dir.join("lamp.png"));
     let out = tmp.path().join("book.epub");
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    build(&dir, &out)
         .success()
         .stderr(predicate::str::contains(
             "warning[W009]: 03.md: the image lamp.png is a named pipe, not an ordinary file; its description is shown instead",
@@ -344,16 +334,9 @@ fn files_too_large_for_what_they_are_are_refused() {
     .unwrap();
     sparse(&dir.join("lamp.png"), 51 * mib);
     let out = tmp.path().join("book.epub");
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "the image lamp.png is 51.0 MB, more than the 50 MB ficbind packages for an image",
-        ));
+    build(&dir, &out).success().stderr(predicate::str::contains(
+        "the image lamp.png is 51.0 MB, more than the 50 MB ficbind packages for an image",
+    ));
     assert!(!Epub::new(std::fs::read(&out).unwrap())
         .names()
         .iter()
@@ -396,12 +379,7 @@ fn files_too_large_for_what_they_are_are_refused() {
 fn html_story_files_get_the_same_guards_as_text_ones() {
     let mib = 1024 * 1024;
     let refused = |dir: &Path, out: &Path, message: String| {
-        ficbind()
-            .arg("build")
-            .arg(dir)
-            .arg("-o")
-            .arg(out)
-            .assert()
+        build(dir, out)
             .failure()
             .stderr(predicate::str::contains(message));
         assert!(!out.exists(), "no book after a refused build");
@@ -433,12 +411,7 @@ fn html_story_files_get_the_same_guards_as_text_ones() {
     // A pipe named like a story is never opened (it would wait forever), and said.
     std::fs::remove_file(&html).unwrap();
     mkfifo(&html);
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    build(&dir, &out)
         .success()
         .stderr(predicate::str::contains(
             "warning[W017]: 03.html: this is a named pipe, not an ordinary file, so it was left out of the book",
@@ -453,12 +426,7 @@ fn html_story_files_get_the_same_guards_as_text_ones() {
     )
     .unwrap();
     std::os::unix::fs::symlink(&secret, &html).unwrap();
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    build(&dir, &out)
         .success()
         .stderr(predicate::str::contains("warning[W015]: 03.html"));
     let words = Epub::new(std::fs::read(&out).unwrap()).story_words();
@@ -528,12 +496,7 @@ fn a_story_file_linking_outside_the_folder_is_left_out() {
     std::fs::write(&secret, "Title: Moth 3: Diary\n\nSECRET-PIN-4711\n").unwrap();
     std::os::unix::fs::symlink(&secret, dir.join("03.txt")).unwrap();
     let out = tmp.path().join("book.epub");
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    build(&dir, &out)
         .success()
         .stderr(predicate::str::contains(format!(
             "warning[W015]: 03.txt: this story file is a link to {}, outside the series folder, so it was left out of the book",
@@ -558,12 +521,7 @@ fn a_story_file_linking_outside_the_folder_is_left_out() {
     std::fs::create_dir(dir.join("drafts")).unwrap();
     std::fs::copy(&secret, dir.join("drafts/diary.txt")).unwrap();
     std::os::unix::fs::symlink(dir.join("drafts/diary.txt"), dir.join("03.txt")).unwrap();
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    build(&dir, &out)
         .success()
         .stderr(predicate::str::contains("W015").not());
     let words = Epub::new(std::fs::read(&out).unwrap()).story_words();
@@ -582,12 +540,7 @@ fn a_markdown_image_linking_outside_the_folder_is_not_packaged() {
     .unwrap();
     std::os::unix::fs::symlink(&private, dir.join("lamp.png")).unwrap();
     let out = tmp.path().join("book.epub");
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    build(&dir, &out)
         .success()
         .stderr(predicate::str::contains(format!(
             "warning[W009]: 03.md: the image lamp.png leads outside the series folder (to {}); copy the image into the series folder",
@@ -606,12 +559,7 @@ fn a_cover_leading_outside_the_folder_is_refused_unless_named() {
     picture(&photo, 700, 1100);
     std::os::unix::fs::symlink(&photo, dir.join("cover.png")).unwrap();
     let out = tmp.path().join("book.epub");
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    build(&dir, &out)
         .failure()
         .stderr(predicate::str::contains(format!(
             "{} leads outside the series folder {} (to {})",
@@ -631,12 +579,7 @@ fn a_cover_leading_outside_the_folder_is_refused_unless_named() {
         "[cover]\nfile = \"art/photo.png\"\n",
     )
     .unwrap();
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    build(&dir, &out)
         .failure()
         .stderr(predicate::str::contains(format!(
             "{} leads outside the series folder",
@@ -699,11 +642,7 @@ fn one_word_paragraphs_build_in_bounded_memory() {
     assert!(build_within(&series, &out, 800_000).success());
     // The body is cut into pages (`pages::PAGE_LIMIT`): every paragraph is on one.
     let mut epub = Epub::new(std::fs::read(&out).unwrap());
-    let pages: Vec<String> = epub
-        .spine()
-        .into_iter()
-        .filter(|p| p.starts_with("story-"))
-        .collect();
+    let pages = epub.story_pages();
     assert!(pages.len() > 100, "{}", pages.len());
     let count: usize = pages
         .iter()
@@ -732,13 +671,7 @@ fn garbled_web_addresses_stay_readable_and_never_break_the_book() {
     )
     .unwrap();
     let out = tmp.path().join("book.epub");
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    build(&dir, &out).success();
     assert_epubcheck_clean(&out);
     let mut epub = Epub::new(std::fs::read(&out).unwrap());
     // Every link's words are there, whether it could be linked or not.
@@ -782,12 +715,7 @@ fn markdown_nested_a_thousand_deep_is_refused_at_its_line_and_nothing_is_written
     );
     std::fs::write(dir.join("03.md"), deep).unwrap();
     let out = tmp.path().join("book.epub");
-    ficbind()
-        .arg("build")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    build(&dir, &out)
         .failure()
         .stderr(predicate::str::contains(format!(
             "{}:5: quotes, lists or emphasis nest more than 1000 deep here",

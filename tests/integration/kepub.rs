@@ -164,11 +164,7 @@ fn a_long_installment_is_cut_into_the_same_pages_with_unique_ids_on_each() {
         &tmp.path().join("b.kepub.epub"),
         true,
     );
-    let pages: Vec<String> = kepub
-        .spine()
-        .into_iter()
-        .filter(|p| p.starts_with("story-"))
-        .collect();
+    let pages = kepub.story_pages();
     assert!(pages.len() > 2, "{pages:?}");
     // Each continuation page goes on numbering paragraphs; sentences split as read.
     let second = kepub.text(&format!("OEBPS/{}", pages[1]));

@@ -25,11 +25,7 @@ fn expected_dir(name: &str) -> PathBuf {
 fn pinned(name: &str, epub: &mut Epub) {
     let dir = expected_dir(name);
     let bless = std::env::var_os("FICBIND_BLESS").is_some();
-    let pages: Vec<String> = epub
-        .spine()
-        .into_iter()
-        .filter(|p| p.starts_with("story-"))
-        .collect();
+    let pages = epub.story_pages();
     assert!(!pages.is_empty(), "{name}: no story pages");
     for page in pages {
         let got = epub.text(&format!("OEBPS/{page}"));

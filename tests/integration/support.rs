@@ -70,17 +70,26 @@ impl Epub {
             .collect()
     }
 
-    /// The words of the story pages, in reading order, tags stripped.
-    pub fn story_words(&mut self) -> Vec<String> {
-        let pages: Vec<String> = self
-            .spine()
+    /// The story pages (not the front matter), in reading order.
+    pub fn story_pages(&mut self) -> Vec<String> {
+        self.spine()
             .into_iter()
             .filter(|p| p.starts_with("story-"))
-            .collect();
-        pages
-            .iter()
-            .flat_map(|p| words(&strip_tags(&self.text(&format!("OEBPS/{p}")))))
             .collect()
+    }
+
+    /// The text of the story pages, in reading order, tags stripped.
+    pub fn story_text(&mut self) -> String {
+        self.story_pages()
+            .iter()
+            .map(|p| strip_tags(&self.text(&format!("OEBPS/{p}"))))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The words of the story pages, in reading order, tags stripped.
+    pub fn story_words(&mut self) -> Vec<String> {
+        words(&self.story_text())
     }
 }
 
